@@ -1,0 +1,375 @@
+"""Turning a stored BPMN file into runnable SpiffWorkflow specs plus Charkh's cartable facts.
+
+SpiffWorkflow parses a *copy* of the file, rewritten where it has known traps (DESIGN.md):
+ids that collide with its internal specs are renamed, and an activity with several outgoing
+flows gets a gateway after it (for a user task, an exclusive gateway that routes on the chosen
+action). The stored file is never changed. Cartable facts (who may act, which actions) are
+read from the original XML, so they carry the analyst's ids and names.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.parser.task_parsers import ConditionalGatewayParser, TaskParser
+from SpiffWorkflow.bpmn.specs.defaults import ExclusiveGateway, ServiceTask, SendTask
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from .bpmn_xml import BPMN_NS, CAMUNDA_NS, CHARKH_NS, Problem, read_bpmn
+from .errors import Invalid, ScriptError
+from .sandbox import compile_expression, compile_script, strip_expression
+
+# SpiffWorkflow names internal task specs so; a BPMN element with such an id breaks it.
+RESERVED_IDS = frozenset({"Start", "End", "Root"})
+RENAMED_SUFFIX = "__charkh"
+ACTION_KEY = "charkh_action"
+_REF_ATTRIBUTES = ("sourceRef", "targetRef", "default", "attachedToRef", "bpmnElement")
+_ACTIVITIES = frozenset({
+    "task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask",
+    "businessRuleTask", "callActivity", "subProcess", "transaction",
+})
+
+
+def _q(tag: str) -> str:
+    return f"{{{BPMN_NS}}}{tag}"
+
+
+class ActionGateway(ExclusiveGateway):
+    """An exclusive gateway that follows the action the user chose on the task before it;
+    without a chosen action it decides by its conditions like any exclusive gateway."""
+
+    action_targets: dict[str, str] = {}
+
+    def _run_hook(self, my_task: Any) -> bool:
+        parent = my_task.parent
+        chosen = parent.internal_data.get(ACTION_KEY) if parent is not None else None
+        target = self.action_targets.get(chosen) if chosen else None
+        if target is None:
+            return super()._run_hook(my_task)
+        output = my_task.workflow.spec.get_task_spec_from_name(target)
+        my_task._sync_children([output], TaskState.FUTURE)
+        for child in my_task.children:
+            child.task_spec._predict(child, mask=TaskState.FUTURE | TaskState.PREDICTED_MASK)
+        return True
+
+
+class ActionGatewayParser(ConditionalGatewayParser):
+    """Accepts outgoing flows without a condition (actions) and records flow id → target."""
+
+    def create_task(self) -> Any:
+        task = super().create_task()
+        task.action_targets = {}
+        return task
+
+    def connect_outgoing(self, outgoing_task: Any, sequence_flow_node: Any, is_default: bool) -> None:
+        self.task.action_targets[sequence_flow_node.get("id")] = outgoing_task.name
+        if is_default or self.parse_condition(sequence_flow_node) is not None:
+            super().connect_outgoing(outgoing_task, sequence_flow_node, is_default)
+        else:
+            self.task.connect_outgoing_if(None, outgoing_task)
+
+
+class ConnectorTask(ServiceTask):
+    """A service or send task: it leaves itself STARTED; the store writes an outbox job and a
+    worker completes the task later (DESIGN.md, the outbox)."""
+
+    def _run_hook(self, my_task: Any) -> None:
+        return None
+
+
+class ConnectorSendTask(SendTask):
+    def _run_hook(self, my_task: Any) -> None:
+        return None
+
+
+class ConnectorTaskParser(TaskParser):
+    def create_task(self) -> Any:
+        task = super().create_task()
+        connector = self.node.find(f"{_q('extensionElements')}/{{{CAMUNDA_NS}}}connector")
+        task.connector_id = None
+        task.connector_inputs = {}
+        if connector is not None:
+            cid = connector.find(f"{{{CAMUNDA_NS}}}connectorId")
+            task.connector_id = (cid.text or "").strip() if cid is not None else None
+            for parameter in connector.iterfind(f"{{{CAMUNDA_NS}}}inputOutput/{{{CAMUNDA_NS}}}inputParameter"):
+                task.connector_inputs[parameter.get("name")] = (parameter.text or "").strip()
+        task.connector_id = task.connector_id or self.node.get(f"{{{CAMUNDA_NS}}}type") or None
+        return task
+
+
+class CharkhParser(CamundaParser):
+    OVERRIDE_PARSER_CLASSES = {
+        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("exclusiveGateway"): (ActionGatewayParser, ActionGateway),
+        full_tag("serviceTask"): (ConnectorTaskParser, ConnectorTask),
+        full_tag("sendTask"): (ConnectorTaskParser, ConnectorSendTask),
+    }
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    name: str
+    conditional: bool = False
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "name": self.name}
+
+
+@dataclass(frozen=True)
+class Cartable:
+    """Who may act on a user task and what they may choose."""
+
+    element: str
+    name: str
+    assignee: str | None
+    users: tuple[str, ...]
+    groups: tuple[str, ...]
+    roles: tuple[str, ...]
+    actions: tuple[Action, ...]
+    due: str | None = None
+
+    @property
+    def principals(self) -> set[str]:
+        """Parties as stored in the cartable index: u:<user>, g:<group or role>."""
+        found = {f"u:{u}" for u in self.users}
+        if self.assignee:
+            found.add(f"u:{self.assignee}")
+        found |= {f"g:{g}" for g in self.groups + self.roles}
+        return found
+
+
+@dataclass
+class CompiledProcess:
+    process_id: str
+    spec: Any
+    subprocess_specs: dict[str, Any]
+
+
+@dataclass
+class CompiledDefinition:
+    processes: dict[str, CompiledProcess]
+    default_process: str
+    cartables: dict[str, Cartable]
+    element_names: dict[str, str]
+    element_kinds: dict[str, str]
+    # SpiffWorkflow spec name → the element id the analyst wrote.
+    original_ids: dict[str, str] = field(default_factory=dict)
+
+    def original(self, spec_name: str) -> str:
+        return self.original_ids.get(spec_name, spec_name)
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _lanes(root: etree._Element) -> dict[str, tuple[str, ...]]:
+    """Element id → the groups its lanes name (charkh:group/charkh:role on the lane, else its name)."""
+    found: dict[str, list[str]] = {}
+    for lane in root.iter(_q("lane")):
+        parties = list(_split(lane.get(f"{{{CHARKH_NS}}}groups")) + _split(lane.get(f"{{{CHARKH_NS}}}roles")))
+        if not parties and lane.get("name"):
+            parties = [lane.get("name").strip()]
+        for ref in lane.iterfind(_q("flowNodeRef")):
+            found.setdefault((ref.text or "").strip(), []).extend(parties)
+    return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
+
+
+def _potential_owners(task: etree._Element) -> tuple[list[str], list[str]]:
+    """Users and groups named by BPMN's potentialOwner/humanPerformer: user(x), group(x) or x."""
+    users: list[str] = []
+    groups: list[str] = []
+    for tag in ("potentialOwner", "humanPerformer", "performer"):
+        for expr in task.iterfind(f"{_q(tag)}/{_q('resourceAssignmentExpression')}/{_q('formalExpression')}"):
+            for part in _split(expr.text):
+                if part.startswith("user(") and part.endswith(")"):
+                    users.append(part[5:-1].strip())
+                elif part.startswith("group(") and part.endswith(")"):
+                    groups.append(part[6:-1].strip())
+                else:
+                    groups.append(part)
+    return users, groups
+
+
+def _flows_by_source(root: etree._Element) -> dict[str, list[etree._Element]]:
+    flows: dict[str, list[etree._Element]] = {}
+    for flow in root.iter(_q("sequenceFlow")):
+        flows.setdefault(flow.get("sourceRef"), []).append(flow)
+    return flows
+
+
+def _condition(flow: etree._Element) -> str | None:
+    expression = flow.find(_q("conditionExpression"))
+    if expression is None or not (expression.text or "").strip():
+        return None
+    return expression.text.strip()
+
+
+def read_cartables(root: etree._Element) -> dict[str, Cartable]:
+    by_id = {e.get("id"): e for e in root.iter(etree.Element) if e.get("id")}
+    flows = _flows_by_source(root)
+    lanes = _lanes(root)
+
+    def target_name(flow: etree._Element) -> str:
+        target = by_id.get(flow.get("targetRef"))
+        name = target.get("name") if target is not None else None
+        return (name or flow.get("targetRef") or flow.get("id")).strip()
+
+    def actions_of(task: etree._Element) -> tuple[Action, ...]:
+        outgoing = flows.get(task.get("id"), [])
+        default = task.get("default")
+        if len(outgoing) == 1:
+            target = by_id.get(outgoing[0].get("targetRef"))
+            if target is not None and target.tag == _q("exclusiveGateway") \
+                    and len(flows.get(target.get("id"), [])) > 1:
+                outgoing = flows[target.get("id")]
+                default = target.get("default")
+        return tuple(
+            Action(f.get("id"), (f.get("name") or "").strip() or target_name(f),
+                   conditional=_condition(f) is not None or f.get("id") == default)
+            for f in outgoing
+        )
+
+    cartables = {}
+    for task in root.iter(_q("userTask"), _q("manualTask")):
+        tid = task.get("id")
+        users, groups = _potential_owners(task)
+        users += _split(task.get(f"{{{CAMUNDA_NS}}}candidateUsers")) + _split(task.get(f"{{{CHARKH_NS}}}users"))
+        groups += _split(task.get(f"{{{CAMUNDA_NS}}}candidateGroups")) + _split(task.get(f"{{{CHARKH_NS}}}groups"))
+        if not users and not groups and not task.get(f"{{{CAMUNDA_NS}}}assignee"):
+            groups += lanes.get(tid, ())
+        cartables[tid] = Cartable(
+            element=tid,
+            name=(task.get("name") or tid).strip(),
+            assignee=task.get(f"{{{CAMUNDA_NS}}}assignee") or task.get(f"{{{CHARKH_NS}}}assignee") or None,
+            users=tuple(dict.fromkeys(users)),
+            groups=tuple(dict.fromkeys(groups)),
+            roles=_split(task.get(f"{{{CHARKH_NS}}}roles")),
+            actions=actions_of(task),
+            due=task.get(f"{{{CAMUNDA_NS}}}dueDate") or None,
+        )
+    return cartables
+
+
+def _rename_reserved_ids(root: etree._Element) -> dict[str, str]:
+    renames = {old: old + RENAMED_SUFFIX for old in RESERVED_IDS if root.xpath(f"//*[@id='{old}']")}
+    if not renames:
+        return {}
+    for element in root.iter(etree.Element):
+        if element.get("id") in renames:
+            element.set("id", renames[element.get("id")])
+        for attribute in _REF_ATTRIBUTES:
+            if element.get(attribute) in renames:
+                element.set(attribute, renames[element.get(attribute)])
+        if element.tag in (_q("incoming"), _q("outgoing"), _q("flowNodeRef")) \
+                and (element.text or "").strip() in renames:
+            element.text = renames[element.text.strip()]
+    return {new: old for old, new in renames.items()}
+
+
+def _split_multiple_outgoing(root: etree._Element) -> None:
+    """Give each activity with several outgoing flows a gateway that SpiffWorkflow accepts."""
+    flows = _flows_by_source(root)
+    for element in list(root.iter(etree.Element)):
+        if not isinstance(element.tag, str) or etree.QName(element).namespace != BPMN_NS:
+            continue
+        kind = etree.QName(element).localname
+        outgoing = flows.get(element.get("id"), [])
+        if kind not in _ACTIVITIES or len(outgoing) < 2:
+            continue
+        tid = element.get("id")
+        if kind in ("userTask", "manualTask"):
+            gateway_kind = "exclusiveGateway"
+        elif any(_condition(f) for f in outgoing):
+            gateway_kind = "inclusiveGateway"
+        else:
+            gateway_kind = "parallelGateway"
+        gateway = etree.Element(_q(gateway_kind), id=f"{tid}__split")
+        if element.get("default"):
+            gateway.set("default", element.attrib.pop("default"))
+        link = etree.Element(_q("sequenceFlow"), id=f"{tid}__out", sourceRef=tid, targetRef=gateway.get("id"))
+        parent = element.getparent()
+        parent.append(gateway)
+        parent.append(link)
+        for flow in outgoing:
+            flow.set("sourceRef", gateway.get("id"))
+        for out in element.iterfind(_q("outgoing")):
+            element.remove(out)
+
+
+def runnable_copy(root: etree._Element) -> tuple[etree._Element, dict[str, str]]:
+    """The copy of the file SpiffWorkflow parses, and spec name → original id."""
+    work = copy.deepcopy(root)
+    renames = _rename_reserved_ids(work)
+    _split_multiple_outgoing(work)
+    return work, renames
+
+
+def _script_problems(root: etree._Element) -> list[Problem]:
+    problems = []
+    for task in root.iter(_q("scriptTask")):
+        script = task.find(_q("script"))
+        if script is not None and (script.text or "").strip():
+            try:
+                compile_script(script.text)
+            except ScriptError as exc:
+                problems.append(Problem(task.get("id"), f"script refused: {exc.message}"))
+    for flow in root.iter(_q("sequenceFlow")):
+        text = _condition(flow)
+        if text:
+            try:
+                compile_expression(strip_expression(text))
+            except ScriptError as exc:
+                problems.append(Problem(flow.get("id"), f"condition refused: {exc.message}"))
+    return problems
+
+
+def compile_definition(data: bytes, max_bytes: int) -> CompiledDefinition:
+    """Parse and validate a file for running; raises Invalid naming every problem found."""
+    bpmn = read_bpmn(data, max_bytes)
+    problems = list(bpmn.problems)
+    executable = bpmn.executable_processes
+    if not executable:
+        problems.append(Problem(None, "no process is executable (isExecutable=\"true\")"))
+    problems += _script_problems(bpmn.root)
+    if problems:
+        raise Invalid("the model cannot be deployed", {"problems": [p.as_dict() for p in problems]})
+    work, renames = runnable_copy(bpmn.root)
+    parser = CharkhParser()
+    compiled: dict[str, CompiledProcess] = {}
+    try:
+        parser.add_bpmn_xml(etree.ElementTree(work), filename=f"{bpmn.key}.bpmn")
+        for pid in executable:
+            spec = parser.get_spec(pid)
+            compiled[pid] = CompiledProcess(pid, spec, parser.get_subprocess_specs(pid))
+    except ValidationException as exc:
+        element = renames.get(exc.id, exc.id) or None
+        raise Invalid("the model cannot be deployed",
+                      {"problems": [{"element": element, "message": str(exc).splitlines()[0]}]}) from None
+    except SpiffWorkflowException as exc:
+        raise Invalid("the model cannot be deployed",
+                      {"problems": [{"element": None, "message": str(exc).splitlines()[0]}]}) from None
+    names = {}
+    kinds = {}
+    for element in bpmn.root.iter(etree.Element):
+        if element.get("id") and etree.QName(element).namespace == BPMN_NS:
+            names[element.get("id")] = (element.get("name") or "").strip() or None
+            kinds[element.get("id")] = etree.QName(element).localname
+    default = bpmn.key if bpmn.key in compiled else executable[0]
+    return CompiledDefinition(
+        processes=compiled,
+        default_process=default,
+        cartables=read_cartables(bpmn.root),
+        element_names=names,
+        element_kinds=kinds,
+        original_ids=renames,
+    )

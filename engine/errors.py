@@ -1,0 +1,57 @@
+"""The one hierarchy of errors the engine raises; the API maps each to a status and a code."""
+from __future__ import annotations
+
+from typing import Any
+
+
+class CharkhError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class BadInput(CharkhError):
+    """The request or file is malformed: not XML, not BPMN, a DTD, too large."""
+
+    code = "bad_input"
+
+
+class NotFound(CharkhError):
+    """No such definition, instance, work item or user."""
+
+    code = "not_found"
+
+
+class Unauthorized(CharkhError):
+    """No valid credentials were given."""
+
+    code = "unauthorized"
+
+
+class Forbidden(CharkhError):
+    """The caller may not act on this item."""
+
+    code = "forbidden"
+
+
+class Conflict(CharkhError):
+    """The item is taken, done, or changed meanwhile."""
+
+    code = "conflict"
+
+
+class Invalid(CharkhError):
+    """Well-formed but not acceptable: unknown action, non-executable model, dangling reference."""
+
+    code = "invalid"
+
+
+class ScriptError(CharkhError):
+    """An analyst's script or expression failed, was refused by the sandbox, or ran too long."""
+
+    code = "script_error"

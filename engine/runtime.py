@@ -1,0 +1,256 @@
+"""Running SpiffWorkflow steps: the pure part of the engine (no session, no I/O).
+
+A command loads an instance's state against the cached spec, applies one change (start,
+complete a user task, finish a connector job), runs engine steps until the process waits,
+and reports what happened. History and work items are derived here and stored as rows by
+engine/store; they are never kept in the serialized state, which is compacted before it is
+saved so that a step costs the same at the 1,000th loop turn as at the 10th.
+"""
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+from uuid import UUID
+
+import orjson
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from .compiler import ACTION_KEY, CompiledDefinition, ConnectorSendTask, ConnectorTask
+from .errors import Invalid, ScriptError
+from .sandbox import Sandbox, strip_expression
+
+_loading_spec: contextvars.ContextVar[tuple[Any, dict[str, Any]]] = contextvars.ContextVar("charkh_spec")
+
+
+class SandboxEnvironment(BasePythonScriptEngineEnvironment):
+    """SpiffWorkflow's script environment, backed by the Charkh sandbox."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        super().__init__({})
+        self.sandbox = sandbox
+
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
+        variables = dict(external_context or {})
+        variables.update(context)
+        return self.sandbox.evaluate(strip_expression(expression), variables)
+
+    def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
+        self.sandbox.execute(script, context)
+        return True
+
+
+class StatelessSpecConverter(BpmnWorkflowConverter):
+    """Serializes a workflow without its spec: specs are parsed once per version and cached,
+    so the state holds only the tasks and data."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
+        spec, subprocess_specs = _loading_spec.get()
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+_CONFIG = dict(CAMUNDA_CONFIG)
+_CONFIG[BpmnWorkflow] = StatelessSpecConverter
+_REGISTRY = BpmnWorkflowSerializer.configure(_CONFIG)
+
+
+@dataclass
+class Event:
+    """One history fact produced by a step, before the store adds who and when."""
+
+    type: str
+    element: str | None
+    name: str | None
+    task_id: str | None = None
+    data: dict[str, Any] | None = None
+
+
+@dataclass
+class WaitingTask:
+    task_id: str
+    element: str
+    data: dict[str, Any]
+
+
+@dataclass
+class StepResult:
+    events: list[Event] = field(default_factory=list)
+    user_tasks: list[WaitingTask] = field(default_factory=list)
+    connector_tasks: list[WaitingTask] = field(default_factory=list)
+    status: str = "running"
+
+
+def _workflows(workflow: BpmnWorkflow) -> Iterator[Any]:
+    yield workflow
+    yield from workflow.subprocesses.values()
+
+
+def _all_tasks(workflow: BpmnWorkflow) -> Iterator[Any]:
+    for wf in _workflows(workflow):
+        yield from wf.tasks.values()
+
+
+class Runtime:
+    """Runs steps of instances of compiled definitions."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.script_engine = PythonScriptEngine(environment=SandboxEnvironment(sandbox))
+
+    # --- state ---------------------------------------------------------------------------
+
+    def load(self, definition: CompiledDefinition, process_id: str, state: bytes) -> BpmnWorkflow:
+        process = definition.processes[process_id]
+        token = _loading_spec.set((process.spec, process.subprocess_specs))
+        try:
+            workflow = _REGISTRY.restore(orjson.loads(state))
+        finally:
+            _loading_spec.reset(token)
+        workflow.script_engine = self.script_engine
+        return workflow
+
+    def dump(self, workflow: BpmnWorkflow) -> bytes:
+        compact(workflow)
+        _REGISTRY._encoder_mode = True
+        try:
+            return orjson.dumps(_REGISTRY.convert(workflow))
+        finally:
+            _REGISTRY._encoder_mode = False
+
+    # --- commands ------------------------------------------------------------------------
+
+    def start(self, definition: CompiledDefinition, process_id: str,
+              variables: dict[str, Any]) -> tuple[BpmnWorkflow, StepResult]:
+        process = definition.processes[process_id]
+        workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=self.script_engine)
+        workflow.task_tree.data.update(variables)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(variables)
+        return workflow, self._advance(definition, workflow, set())
+
+    def complete_user_task(self, definition: CompiledDefinition, workflow: BpmnWorkflow, task_id: str,
+                           action: str | None, data: dict[str, Any]) -> StepResult:
+        task = self._task(workflow, task_id)
+        if task is None or task.state != TaskState.READY:
+            raise Invalid("the task is no longer waiting")
+        done = self._completed_ids(workflow)
+        task.data.update(data)
+        if action:
+            task.internal_data[ACTION_KEY] = action
+        self._guard(task.run)
+        return self._advance(definition, workflow, done)
+
+    def complete_connector_task(self, definition: CompiledDefinition, workflow: BpmnWorkflow, task_id: str,
+                                data: dict[str, Any]) -> StepResult:
+        task = self._task(workflow, task_id)
+        if task is None or task.state != TaskState.STARTED:
+            raise Invalid("the task is no longer waiting")
+        done = self._completed_ids(workflow)
+        task.data.update(data)
+        self._guard(task.complete)
+        return self._advance(definition, workflow, done)
+
+    # --- internals -----------------------------------------------------------------------
+
+    @staticmethod
+    def _task(workflow: BpmnWorkflow, task_id: str) -> Any:
+        try:
+            return workflow.get_task_from_id(UUID(task_id))
+        except (SpiffWorkflowException, ValueError):
+            return None
+
+    @staticmethod
+    def _completed_ids(workflow: BpmnWorkflow) -> set[UUID]:
+        return {t.id for t in _all_tasks(workflow) if t.state == TaskState.COMPLETED}
+
+    @staticmethod
+    def _guard(step: Any) -> None:
+        """Model errors (a failing script, no condition true) become a 422 for the caller; the
+        transaction rolls back, so the instance stays where it was."""
+        try:
+            step()
+        except ScriptError:
+            raise
+        except SpiffWorkflowException as exc:
+            cause = exc.__cause__ or getattr(exc, "exception", None)
+            message = cause.message if isinstance(cause, ScriptError) else str(exc).splitlines()[0]
+            element = getattr(getattr(exc, "task_spec", None), "bpmn_id", None)
+            raise ScriptError(message, {"element": element}) from None
+
+    def _advance(self, definition: CompiledDefinition, workflow: BpmnWorkflow, done: set[UUID]) -> StepResult:
+        self._guard(workflow.do_engine_steps)
+        result = StepResult()
+        finished = [t for t in _all_tasks(workflow) if t.state == TaskState.COMPLETED and t.id not in done]
+        finished.sort(key=lambda t: t.last_state_change)
+        for task in finished:
+            element = definition.original(task.task_spec.name)
+            kind = definition.element_kinds.get(element)
+            if kind is None:  # SpiffWorkflow's own bookkeeping specs and Charkh's split gateways
+                continue
+            result.events.append(Event(f"{kind}_completed", element, definition.element_names.get(element),
+                                       str(task.id)))
+        for task in _all_tasks(workflow):
+            if task.state == TaskState.READY and task.task_spec.manual:
+                element = definition.original(task.task_spec.name)
+                result.user_tasks.append(WaitingTask(str(task.id), element, task.data))
+            elif task.state == TaskState.STARTED and isinstance(task.task_spec, (ConnectorTask, ConnectorSendTask)):
+                element = definition.original(task.task_spec.name)
+                result.connector_tasks.append(WaitingTask(str(task.id), element, task.data))
+        if workflow.is_completed():
+            result.status = "completed"
+        return result
+
+
+def variables_of(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The instance's variables: the data of its most recent task, else the workflow data."""
+    if workflow.is_completed():
+        return dict(workflow.data)
+    latest = None
+    for task in workflow.tasks.values():
+        if task.state in (TaskState.READY, TaskState.STARTED, TaskState.COMPLETED, TaskState.WAITING):
+            if latest is None or task.last_state_change > latest.last_state_change:
+                latest = task
+    return dict(latest.data) if latest is not None else dict(workflow.data)
+
+
+def compact(workflow: BpmnWorkflow) -> None:
+    """Splice finished single-child tasks out of the tree, keeping what SpiffWorkflow still reads
+    (joins and their inputs, subprocess owners, the last task), so depth and size stay flat."""
+    for wf in _workflows(workflow):
+        keep = {wf.task_tree.id}
+        if wf.last_task is not None:
+            keep.add(wf.last_task.id)
+        for task in list(wf.tasks.values()):
+            if task.id in keep or task.state != TaskState.COMPLETED or task._parent is None:
+                continue
+            if len(task._children) != 1 or isinstance(task.task_spec, (SubWorkflowTask, UnstructuredJoin)):
+                continue
+            child = wf.tasks.get(task._children[0])
+            parent = wf.tasks.get(task._parent)
+            if child is None or parent is None or isinstance(child.task_spec, UnstructuredJoin):
+                continue
+            if parent.task_spec.name.endswith(".BoundaryEventSplit") or "Boundary" in type(task.task_spec).__name__:
+                continue
+            parent._children = [child.id if c == task.id else c for c in parent._children]
+            child._parent = parent.id
+            del wf.tasks[task.id]

@@ -1,0 +1,89 @@
+"""Connections, transactions and migrations for SQLite (embedded) and PostgreSQL.
+
+Writes on SQLite take the database lock at BEGIN (``BEGIN IMMEDIATE``), so two commands never
+interleave; on PostgreSQL a command locks its instance row (``SELECT ... FOR UPDATE``). Reads
+use a separate engine with ordinary transactions, which WAL lets run beside a writer.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.pool import NullPool
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+# A fixed key for the PostgreSQL advisory lock that serializes concurrent first-time setup.
+_MIGRATION_LOCK = 7_202_611
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            path = url.split("///", 1)[1] if "///" in url else ""
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.writer = self._sqlite_engine(url, immediate=True)
+            self.reader = self._sqlite_engine(url, immediate=False)
+        else:
+            self.writer = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+            self.reader = self.writer
+        self.upgrade()
+
+    @staticmethod
+    def _sqlite_engine(url: str, immediate: bool) -> Engine:
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                               poolclass=NullPool if ":memory:" in url else None)
+
+        @event.listens_for(engine, "connect")
+        def _configure(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection):  # type: ignore[no-untyped-def]
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One command: everything inside commits together or not at all."""
+        with self.writer.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.reader.begin() as connection:
+            yield connection
+
+    def upgrade(self) -> None:
+        """Create or upgrade the schema to the newest migration; a no-op when current."""
+        script = ScriptDirectory(str(MIGRATIONS))
+        with self.writer.connect() as connection:
+            if MigrationContext.configure(connection).get_current_revision() == script.get_current_head():
+                return
+        with self.writer.begin() as connection:
+            if not self.is_sqlite:
+                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def dispose(self) -> None:
+        self.writer.dispose()
+        if self.reader is not self.writer:
+            self.reader.dispose()

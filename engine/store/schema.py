@@ -1,0 +1,161 @@
+"""The tables. Work items and history are rows of their own, never parsed out of the state."""
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(150), nullable=False, unique=True),
+    Column("password_hash", String(255)),
+    Column("is_admin", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Groups and roles (positions) share one namespace: candidateGroups may name either.
+groups = Table(
+    "groups", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(150), nullable=False, unique=True),
+    Column("kind", String(10), nullable=False),  # group | role
+    Column("superior_id", Integer, ForeignKey("groups.id")),
+)
+
+memberships = Table(
+    "memberships", metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", Integer, ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+)
+
+tokens = Table(
+    "tokens", metadata,
+    Column("hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+definitions = Table(
+    "definitions", metadata,
+    Column("key", String(255), primary_key=True),
+    Column("name", String(255)),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("visibility", String(20), nullable=False, default="public"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+definition_versions = Table(
+    "definition_versions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(255), ForeignKey("definitions.key"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("bpmn", LargeBinary, nullable=False),  # exactly as uploaded
+    Column("processes", JSON, nullable=False),
+    Column("problems", JSON, nullable=False),
+    Column("executable", Boolean, nullable=False),
+    Column("deployed", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(150)),
+    UniqueConstraint("key", "version"),
+)
+
+instances = Table(
+    "instances", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version_id", Integer, ForeignKey("definition_versions.id"), nullable=False),
+    Column("definition_key", String(255), nullable=False),
+    Column("process_id", String(255), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("state", LargeBinary, nullable=False),
+    Column("variables", JSON, nullable=False),
+    Column("record_entity", String(100)),
+    Column("record_id", String(255)),
+    Column("started_by", String(150)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_instances_record", "record_entity", "record_id"),
+)
+
+work_items = Table(
+    "work_items", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instance_id", Integer, ForeignKey("instances.id"), nullable=False, index=True),
+    Column("task_id", String(36), nullable=False),
+    Column("element", String(255), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("status", String(20), nullable=False),  # open | claimed | completed | cancelled
+    Column("assignee", String(150)),
+    Column("claimed_by", String(150)),
+    Column("users", JSON, nullable=False),
+    Column("groups", JSON, nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("actions", JSON, nullable=False),
+    Column("due_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("completed_at", DateTime(timezone=True)),
+    Column("completed_by", String(150)),
+    Column("action_id", String(255)),
+    Index("ix_work_items_status_claimed", "status", "claimed_by"),
+)
+
+# The cartable index: one row per party that may act on an item (u:<user>, g:<group or role>).
+work_item_parties = Table(
+    "work_item_parties", metadata,
+    Column("work_item_id", Integer, ForeignKey("work_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("principal", String(160), primary_key=True),
+    Index("ix_work_item_parties_principal", "principal", "work_item_id"),
+)
+
+history = Table(
+    "history", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instance_id", Integer, ForeignKey("instances.id"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("type", String(50), nullable=False),
+    Column("kind", String(50)),
+    Column("element", String(255)),
+    Column("name", String(255)),
+    Column("user", String(150)),
+    Column("work_item", Integer),
+    Column("action_id", String(255)),
+    Column("action_name", String(255)),
+    Column("data", JSON),
+    Index("ix_history_instance", "instance_id", "id"),
+)
+
+outbox_jobs = Table(
+    "outbox_jobs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instance_id", Integer, ForeignKey("instances.id"), nullable=False, index=True),
+    Column("task_id", String(36), nullable=False),
+    Column("element", String(255), nullable=False),
+    Column("connector", String(100)),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(20), nullable=False),  # pending | sent | done | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Index("ix_outbox_jobs_status_next", "status", "next_attempt_at"),
+)
+
+timers = Table(
+    "timers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instance_id", Integer, ForeignKey("instances.id"), nullable=False),
+    Column("task_id", String(36), nullable=False),
+    Column("element", String(255), nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(20), nullable=False),  # waiting | fired | cancelled
+    Index("ix_timers_status_due", "status", "due_at"),
+)
