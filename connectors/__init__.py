@@ -1,0 +1,1 @@
+"""Dramatiq actors and their providers (SMS, email, fax, PDF, webhook): a later issue."""

@@ -1,0 +1,189 @@
+"""The v1 REST API (../shared/API.md). Views translate HTTP to engine calls; no SQL here."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from apiflask import APIBlueprint, HTTPTokenAuth, Schema
+from apiflask.fields import Boolean, Dict, Integer, Nested, Raw, String
+from apiflask.validators import Length, OneOf, Range
+from flask import Response, current_app, request
+from marshmallow import EXCLUDE
+
+from engine.charkh import Charkh
+from engine.errors import BadInput, CharkhError
+from engine.store.people import Caller
+
+api = APIBlueprint("api", __name__, url_prefix="/api/v1")
+auth = HTTPTokenAuth(scheme="Bearer", description="A token from `charkh token NAME`")
+
+MAX_PAGE = 1000
+
+
+def charkh() -> Charkh:
+    return current_app.extensions["charkh"]
+
+
+def caller() -> Caller:
+    return auth.current_user
+
+
+@auth.verify_token
+def verify_token(token: str) -> Caller | None:
+    if not token:
+        return None
+    try:
+        return charkh().caller_for_token(token)
+    except CharkhError:
+        return None
+
+
+class Lenient(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class PageQuery(Lenient):
+    limit = Integer(load_default=100, validate=Range(1, MAX_PAGE))
+    after = String(load_default=None, validate=Length(max=100))
+
+
+class WorkItemQuery(PageQuery):
+    mine = Boolean(load_default=True)
+    status = String(load_default="open", validate=OneOf(["open", "claimed", "completed", "cancelled", "all"]))
+
+
+class InstanceQuery(PageQuery):
+    status = String(load_default=None, validate=OneOf(["running", "completed", "error", "cancelled"]))
+    definition = String(load_default=None, validate=Length(max=255))
+
+
+class DeployQuery(Lenient):
+    deploy = Boolean(load_default=False)
+
+
+class VersionQuery(Lenient):
+    version = Integer(load_default=None, validate=Range(1, 2**31))
+
+
+class RecordIn(Lenient):
+    entity = String(required=True, validate=Length(1, 100))
+    id = Raw(required=True)
+
+
+class InstanceIn(Lenient):
+    definition = String(required=True, validate=Length(1, 255))
+    process = String(load_default=None, allow_none=True, validate=Length(1, 255))
+    variables = Dict(keys=String(), load_default=dict)
+    record = Nested(RecordIn, load_default=None, allow_none=True)
+
+
+class CompleteIn(Lenient):
+    action = String(load_default=None, allow_none=True, validate=Length(max=255))
+    data = Dict(keys=String(), load_default=dict)
+
+
+def paged(rows: list[dict[str, Any]], limit: int, cursor_of: str, query: dict[str, Any]) -> Response:
+    """A JSON array and, while more remain, a Link header to the next page."""
+    response = current_app.json.response(rows[:limit])
+    if len(rows) > limit:
+        params = {k: v for k, v in query.items() if v is not None and k != "after"}
+        params["after"] = rows[limit - 1][cursor_of]
+        response.headers["Link"] = f'<{request.base_url}?{urlencode(params)}>; rel="next"'
+    return response
+
+
+# --- definitions ----------------------------------------------------------------------------------
+
+@api.post("/definitions")
+@api.auth_required(auth)
+@api.input(DeployQuery, location="query", arg_name="query")
+@api.doc(summary="Import a BPMN file (raw XML or multipart field `file`)",
+         responses={201: "Stored", 400: "Not BPMN, a DTD, or too large", 422: "Not deployable"})
+def import_definition(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise BadInput("multipart upload needs a field named 'file'")
+        data = upload.read(charkh().settings.max_bpmn_bytes + 1)
+    else:
+        data = request.get_data(cache=False)
+    summary = charkh().import_bpmn(data, deploy=query["deploy"], user=caller().name)
+    return summary, 201
+
+
+@api.get("/definitions")
+@api.auth_required(auth)
+@api.input(PageQuery, location="query", arg_name="query")
+@api.doc(summary="List process definitions")
+def list_definitions(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    rows = charkh().list_definitions(query["limit"] + 1, query["after"])
+    return paged(rows, query["limit"], "key", query)
+
+
+@api.get("/definitions/<key>/bpmn")
+@api.auth_required(auth)
+@api.input(VersionQuery, location="query", arg_name="query")
+@api.doc(summary="The stored BPMN XML, as uploaded")
+def definition_bpmn(key: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return Response(charkh().bpmn(key, query["version"]), mimetype="application/xml")
+
+
+# --- instances ------------------------------------------------------------------------------------
+
+@api.post("/instances")
+@api.auth_required(auth)
+@api.input(InstanceIn, arg_name="body")
+@api.doc(summary="Start an instance of a deployed definition", responses={201: "Started", 404: "No such definition",
+                                                                         422: "Not deployed or invalid"})
+def start_instance(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    engine = charkh()
+    instance_id = engine.start(body["definition"], caller(), body["variables"], body["process"], body["record"])
+    return engine.instance_brief(instance_id), 201
+
+
+@api.get("/instances")
+@api.auth_required(auth)
+@api.input(InstanceQuery, location="query", arg_name="query")
+@api.doc(summary="List instances")
+def list_instances(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    rows = charkh().instances(caller(), query["status"], query["definition"], query["limit"] + 1, query["after"])
+    return paged(rows, query["limit"], "id", query)
+
+
+@api.get("/instances/<instance_id>")
+@api.auth_required(auth)
+@api.doc(summary="One instance with its work items, history and variables")
+def get_instance(instance_id: str):  # type: ignore[no-untyped-def]
+    return charkh().instance(instance_id, caller())
+
+
+# --- work items -----------------------------------------------------------------------------------
+
+@api.get("/work-items")
+@api.auth_required(auth)
+@api.input(WorkItemQuery, location="query", arg_name="query")
+@api.doc(summary="The caller's cartable (mine=true) or, for admins, every item")
+def list_work_items(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    rows = charkh().work_items(caller(), query["mine"], query["status"], query["limit"] + 1, query["after"])
+    return paged(rows, query["limit"], "id", query)
+
+
+@api.post("/work-items/<item_id>/claim")
+@api.auth_required(auth)
+@api.doc(summary="Claim a work item", responses={200: "Claimed", 403: "Not yours", 404: "No such item",
+                                                 409: "Held by someone else or done"})
+def claim_work_item(item_id: str):  # type: ignore[no-untyped-def]
+    return charkh().claim(item_id, caller())
+
+
+@api.post("/work-items/<item_id>/complete")
+@api.auth_required(auth)
+@api.input(CompleteIn, arg_name="body")
+@api.doc(summary="Complete a work item with an action",
+         responses={200: "Completed", 403: "Not yours", 404: "No such item", 409: "Done or held by someone else",
+                    422: "Unknown action or invalid data"})
+def complete_work_item(item_id: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    engine = charkh()
+    instance_id = engine.complete(item_id, caller(), body["action"], body["data"])
+    return {"work_item": engine.work_item(item_id), "instance": engine.instance_brief(instance_id)}

@@ -1,0 +1,85 @@
+"""The application factory."""
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from apiflask import APIFlask
+from apiflask.exceptions import HTTPError
+from flask.json.provider import JSONProvider
+
+from engine.charkh import Charkh
+from engine.errors import BadInput, CharkhError, Conflict, Forbidden, Invalid, NotFound, ScriptError, Unauthorized
+from engine.settings import Settings
+
+STATUS_OF = {
+    BadInput: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Invalid: 422,
+    ScriptError: 422,
+}
+_CODE_OF_STATUS = {400: "bad_input", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                   405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+                   422: "invalid"}
+
+
+class OrjsonProvider(JSONProvider):
+    """Fast JSON for every response (DESIGN.md: fast JSON on the hot path)."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return orjson.loads(s)
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -> APIFlask:
+    settings = settings or Settings.from_env()
+    app = APIFlask("charkh", title="Charkh API", version="1", spec_path="/openapi.json", docs_path=None)
+    app.json = OrjsonProvider(app)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_bpmn_bytes + 64 * 1024
+    app.config["SPEC_FORMAT"] = "json"
+    app.config["VALIDATION_ERROR_DESCRIPTION"] = "The request is not valid"
+    app.extensions["charkh"] = charkh or Charkh(settings)
+
+    @app.errorhandler(CharkhError)
+    def charkh_error(error: CharkhError):  # type: ignore[no-untyped-def]
+        status = next((s for cls, s in STATUS_OF.items() if isinstance(error, cls)), 400)
+        headers = {"WWW-Authenticate": 'Bearer realm="charkh"'} if status == 401 else {}
+        return error_body(error.code, error.message, error.details), status, headers
+
+    @app.error_processor
+    def http_error(error: HTTPError):  # type: ignore[no-untyped-def]
+        code = _CODE_OF_STATUS.get(error.status_code, "error")
+        message = error.message or "error"
+        details = error.detail or None
+        if error.status_code == 401 and not details:
+            message = "a valid bearer token is required (Authorization: Bearer <token>)"
+        return error_body(code, message, details), error.status_code, error.headers
+
+    @app.errorhandler(500)
+    def internal_error(error: Exception):  # type: ignore[no-untyped-def]
+        return error_body("internal", "internal error; this is a bug"), 500
+
+    from .api import api
+
+    app.register_blueprint(api)
+
+    @app.get("/api/v1/openapi.json")
+    @app.doc(hide=True)
+    def openapi_under_api():  # type: ignore[no-untyped-def]
+        return app.spec
+
+    @app.get("/")
+    @app.doc(hide=True)
+    def index():  # type: ignore[no-untyped-def]
+        return {"name": "Charkh", "api": "/api/v1", "openapi": "/openapi.json"}
+
+    return app

@@ -1,0 +1,171 @@
+"""The ``charkh`` command (../shared/API.md, Command line)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from engine.errors import CharkhError
+from engine.settings import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(args.data)
+
+
+def _charkh(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from engine.charkh import Charkh
+
+    return Charkh(_settings(args))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Embedded mode: one process, SQLite, a multi-threaded production WSGI server."""
+    from waitress import serve
+
+    from .app import create_app
+
+    settings = _settings(args)
+    app = create_app(settings)
+    where = settings.database_url if "sqlite" not in settings.database_url else settings.data_dir
+    print(f"Charkh on http://{args.host}:{args.port}/ (data: {where})", flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="charkh", connection_limit=1000)
+    return 0
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    """Distributed mode's web process: gunicorn with threads."""
+    from gunicorn.app.base import BaseApplication
+
+    from .app import create_app
+
+    settings = _settings(args)
+
+    class Web(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("threads", args.threads)
+            self.cfg.set("worker_class", "gthread")
+
+        def load(self):  # type: ignore[no-untyped-def]
+            return create_app(settings)
+
+    Web().run()
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    charkh = _charkh(args)
+    created = charkh.add_user(args.name, args.password, args.group, args.role, args.admin)
+    print(f"{'created' if created else 'updated'} user {args.name}", file=sys.stderr)
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    print(_charkh(args).issue_token(args.name))
+    return 0
+
+
+def _bpmn_files(paths: list[str]) -> list[Path]:
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.suffix.lower() in (".bpmn", ".xml") and p.is_file())
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise CharkhError(f"no such file or folder: {raw}")
+    return found
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    charkh = _charkh(args)
+    failed = 0
+    for path in _bpmn_files(args.paths):
+        try:
+            summary = charkh.import_bpmn(path.read_bytes(), deploy=args.deploy)
+        except CharkhError as exc:
+            failed += 1
+            detail = f" {exc.details}" if exc.details else ""
+            print(f"{path}: refused: {exc.message}{detail}", file=sys.stderr)
+            continue
+        state = "deployed" if summary["deployed"] else "stored"
+        print(f"{path}: {summary['key']} version {summary['version']} {state}"
+              + (f" ({len(summary['problems'])} schema problems)" if summary["problems"] else ""))
+    return 1 if failed else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    folder = Path(args.dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, data in _charkh(args).latest_files():
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
+        (folder / f"{safe}.bpmn").write_bytes(data)
+        print(folder / f"{safe}.bpmn")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(add_help=False)
+    top.add_argument("--data", default=None, help="data folder (default ./charkh-data, or CHARKH_DATA)")
+    # On subcommands the option must not reset a --data given before the subcommand.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", default=argparse.SUPPRESS, help="data folder (default ./charkh-data, or CHARKH_DATA)")
+    parser = argparse.ArgumentParser(prog="charkh", description="Charkh BPMN process engine", parents=[top])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", parents=[common], help="embedded mode: web, API, worker, scheduler")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("CHARKH_PORT", "8000")))
+    serve.add_argument("--threads", type=int, default=8)
+    serve.set_defaults(run=cmd_serve)
+
+    web = sub.add_parser("web", parents=[common], help="distributed mode's web process (gunicorn)")
+    web.add_argument("--host", default="0.0.0.0")
+    web.add_argument("--port", type=int, default=8000)
+    web.add_argument("--workers", type=int, default=2)
+    web.add_argument("--threads", type=int, default=8)
+    web.set_defaults(run=cmd_web)
+
+    user = sub.add_parser("user", parents=[common], help="manage users")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    add = user_sub.add_parser("add", parents=[common], help="create a user or add groups and roles to one")
+    add.add_argument("name")
+    add.add_argument("--password")
+    add.add_argument("--group", action="append", default=[])
+    add.add_argument("--role", action="append", default=[])
+    add.add_argument("--admin", action="store_true")
+    add.set_defaults(run=cmd_user_add)
+
+    token = sub.add_parser("token", parents=[common], help="print a new API token for a user")
+    token.add_argument("name")
+    token.set_defaults(run=cmd_token)
+
+    imp = sub.add_parser("import", parents=[common], help="import BPMN files or folders")
+    imp.add_argument("paths", nargs="+")
+    imp.add_argument("--deploy", action="store_true", help="also make each file runnable")
+    imp.set_defaults(run=cmd_import)
+
+    exp = sub.add_parser("export", parents=[common], help="write every definition's latest version as .bpmn")
+    exp.add_argument("dir")
+    exp.set_defaults(run=cmd_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except CharkhError as exc:
+        print(f"charkh: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""The engine's public API: every command and query the web app, the CLI and workers use.
+
+Each command is one write transaction. Compiled definitions are cached per version, so a step
+never parses BPMN.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
+from .compiler import CompiledDefinition, compile_definition
+from .errors import Invalid
+from .runtime import Runtime
+from .sandbox import Sandbox
+from .settings import Settings
+from .store import definitions as definition_store
+from .store import instances as instance_store
+from .store import people
+from .store.database import Database
+from .store.people import Caller
+
+
+class Charkh:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.db = Database(settings.database_url)
+        self.runtime = Runtime(Sandbox(settings.script_cpu_seconds))
+        self._compiled: dict[int, CompiledDefinition] = {}
+        self._compiled_lock = threading.Lock()
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    # --- people -----------------------------------------------------------------------------
+
+    def add_user(self, name: str, password: str | None = None, groups: list[str] = (),
+                 roles: list[str] = (), admin: bool = False) -> bool:
+        with self.db.write() as conn:
+            return people.add_user(conn, name, password, list(groups), list(roles), admin)
+
+    def issue_token(self, name: str) -> str:
+        with self.db.write() as conn:
+            return people.issue_token(conn, name)
+
+    def caller_for_token(self, token: str) -> Caller:
+        with self.db.read() as conn:
+            return people.caller_for_token(conn, token)
+
+    def caller_for_password(self, name: str, password: str) -> Caller:
+        with self.db.read() as conn:
+            return people.caller_for_password(conn, name, password)
+
+    def caller_named(self, name: str) -> Caller:
+        with self.db.read() as conn:
+            return people.caller_named(conn, name)
+
+    # --- definitions ------------------------------------------------------------------------
+
+    def import_bpmn(self, data: bytes, deploy: bool = False, user: str | None = None) -> dict[str, Any]:
+        """Store a file as the next version of its key; with deploy, make it runnable."""
+        for attempt in range(3):
+            try:
+                with self.db.write() as conn:
+                    summary, compiled = definition_store.import_bpmn(
+                        conn, data, self.settings.max_bpmn_bytes, deploy=deploy, user=user)
+            except IntegrityError:  # another upload of the same key took the version number
+                if attempt == 2:
+                    raise
+                continue
+            if compiled is not None:
+                with self._compiled_lock:
+                    self._compiled[int(summary["version_id"])] = compiled
+            return summary
+        raise AssertionError("unreachable")
+
+    def bpmn(self, key: str, version: int | None = None) -> bytes:
+        with self.db.read() as conn:
+            return definition_store.bpmn_of(conn, key, version)
+
+    def list_definitions(self, limit: int = 100, after: str | None = None) -> list[dict[str, Any]]:
+        with self.db.read() as conn:
+            return definition_store.list_definitions(conn, limit, after)
+
+    def latest_files(self) -> list[tuple[str, bytes]]:
+        with self.db.read() as conn:
+            return definition_store.all_latest(conn)
+
+    def _definition(self, conn: Connection, version_id: int) -> CompiledDefinition:
+        compiled = self._compiled.get(version_id)
+        if compiled is None:
+            data = definition_store.bpmn_of_version_id(conn, version_id)
+            compiled = compile_definition(data, max(self.settings.max_bpmn_bytes, len(data)))
+            with self._compiled_lock:
+                self._compiled[version_id] = compiled
+        return compiled
+
+    # --- instances and work items -----------------------------------------------------------
+
+    def start(self, key: str, caller: Caller, variables: dict[str, Any] | None = None,
+              process: str | None = None, record: dict[str, Any] | None = None) -> str:
+        variables = variables or {}
+        if not isinstance(variables, dict):
+            raise Invalid("variables must be a JSON object")
+        with self.db.write() as conn:
+            version = definition_store.latest_deployed(conn, key)
+            definition = self._definition(conn, version.id)
+            instance_id = instance_store.start_instance(conn, self.runtime, definition, version.id, key,
+                                                        process, variables, record, caller)
+        return str(instance_id)
+
+    def claim(self, item_id: str, caller: Caller) -> dict[str, Any]:
+        with self.db.write() as conn:
+            instance_store.claim_work_item(conn, item_id, caller)
+        return self.work_item(item_id)
+
+    def complete(self, item_id: str, caller: Caller, action: str | None = None,
+                 data: dict[str, Any] | None = None) -> str:
+        data = data or {}
+        if not isinstance(data, dict):
+            raise Invalid("data must be a JSON object")
+        with self.db.write() as conn:
+            instance_id = instance_store.complete_work_item(conn, self.runtime, self._definition, item_id,
+                                                            caller, action, data)
+        return str(instance_id)
+
+    def work_item(self, item_id: str) -> dict[str, Any]:
+        with self.db.read() as conn:
+            row = instance_store.work_item_row(conn, instance_store.parse_id(item_id, "work item"))
+            return instance_store.work_item_json(row)
+
+    def work_items(self, caller: Caller, mine: bool = True, status: str | None = "open", limit: int = 100,
+                   after: str | None = None) -> list[dict[str, Any]]:
+        with self.db.read() as conn:
+            return instance_store.list_work_items(conn, caller, mine, status, limit, after)
+
+    def instance(self, instance_id: str, caller: Caller) -> dict[str, Any]:
+        with self.db.read() as conn:
+            return instance_store.instance_json(conn, instance_id, caller)
+
+    def instance_brief(self, instance_id: str) -> dict[str, Any]:
+        """What a command's caller needs next: status, variables and the open work items."""
+        with self.db.read() as conn:
+            return instance_store.instance_brief(conn, instance_id)
+
+    def instances(self, caller: Caller, status: str | None = None, definition: str | None = None,
+                  limit: int = 100, after: str | None = None) -> list[dict[str, Any]]:
+        with self.db.read() as conn:
+            return instance_store.list_instances(conn, caller, status, definition, limit, after)

@@ -1,0 +1,122 @@
+"""Process definitions and their versions: stored exactly as uploaded."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from ..bpmn_xml import read_bpmn
+from ..compiler import CompiledDefinition, compile_definition
+from ..errors import Invalid, NotFound
+from .people import now
+from .schema import definition_versions, definitions
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    id: int
+    key: str
+    version: int
+    deployed: bool
+
+
+def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = False,
+                user: str | None = None) -> tuple[dict[str, Any], CompiledDefinition | None]:
+    """Store a file as a new version of its key; with deploy, only if it can run."""
+    bpmn = read_bpmn(data, max_bytes)
+    compiled = compile_definition(data, max_bytes) if deploy else None
+    existing = conn.execute(select(definitions.c.key).where(definitions.c.key == bpmn.key)).first()
+    if existing is None:
+        conn.execute(insert(definitions).values(key=bpmn.key, name=bpmn.name, active=True,
+                                                visibility="public", created_at=now()))
+    elif bpmn.name:
+        conn.execute(update(definitions).where(definitions.c.key == bpmn.key).values(name=bpmn.name))
+    latest = conn.execute(select(func.max(definition_versions.c.version))
+                          .where(definition_versions.c.key == bpmn.key)).scalar() or 0
+    problems = [p.as_dict() for p in bpmn.problems]
+    version_id = conn.execute(insert(definition_versions).values(
+        key=bpmn.key, version=latest + 1, bpmn=data, processes=bpmn.processes, problems=problems,
+        executable=bool(bpmn.executable_processes), deployed=deploy, created_at=now(), created_by=user,
+    )).inserted_primary_key[0]
+    summary = {
+        "key": bpmn.key,
+        "version": latest + 1,
+        "version_id": str(version_id),
+        "name": bpmn.name,
+        "processes": bpmn.processes,
+        "executable": bool(bpmn.executable_processes),
+        "deployed": deploy,
+        "problems": problems,
+    }
+    return summary, compiled
+
+
+def deploy_version(conn: Connection, key: str, version: int, max_bytes: int) -> tuple[int, CompiledDefinition]:
+    row = conn.execute(select(definition_versions.c.id, definition_versions.c.bpmn)
+                       .where(definition_versions.c.key == key, definition_versions.c.version == version)).first()
+    if row is None:
+        raise NotFound(f"definition {key!r} has no version {version}")
+    compiled = compile_definition(row.bpmn, max_bytes)
+    conn.execute(update(definition_versions).where(definition_versions.c.id == row.id).values(deployed=True))
+    return row.id, compiled
+
+
+def latest_deployed(conn: Connection, key: str) -> StoredVersion:
+    exists = conn.execute(select(definitions.c.key).where(definitions.c.key == key)).first()
+    if exists is None:
+        raise NotFound(f"no definition with key {key!r}")
+    row = conn.execute(
+        select(definition_versions.c.id, definition_versions.c.version)
+        .where(definition_versions.c.key == key, definition_versions.c.deployed.is_(True))
+        .order_by(definition_versions.c.version.desc()).limit(1)
+    ).first()
+    if row is None:
+        raise Invalid(f"definition {key!r} has no deployed version; upload it with ?deploy=true")
+    return StoredVersion(row.id, key, row.version, True)
+
+
+def bpmn_of(conn: Connection, key: str, version: int | None = None) -> bytes:
+    query = select(definition_versions.c.bpmn).where(definition_versions.c.key == key)
+    if version is not None:
+        query = query.where(definition_versions.c.version == version)
+    row = conn.execute(query.order_by(definition_versions.c.version.desc()).limit(1)).first()
+    if row is None:
+        raise NotFound(f"no definition with key {key!r}" + (f" and version {version}" if version else ""))
+    return row.bpmn
+
+
+def bpmn_of_version_id(conn: Connection, version_id: int) -> bytes:
+    return conn.execute(select(definition_versions.c.bpmn).where(definition_versions.c.id == version_id)).scalar_one()
+
+
+def list_definitions(conn: Connection, limit: int, after: str | None) -> list[dict[str, Any]]:
+    latest = (select(definition_versions.c.key, func.max(definition_versions.c.version).label("latest"))
+              .group_by(definition_versions.c.key).subquery())
+    deployed = (select(definition_versions.c.key, func.max(definition_versions.c.version).label("deployed"))
+                .where(definition_versions.c.deployed.is_(True)).group_by(definition_versions.c.key).subquery())
+    query = (select(definitions, latest.c.latest, deployed.c.deployed)
+             .join(latest, latest.c.key == definitions.c.key)
+             .outerjoin(deployed, deployed.c.key == definitions.c.key)
+             .order_by(definitions.c.key).limit(limit))
+    if after:
+        query = query.where(definitions.c.key > after)
+    return [{
+        "key": row.key,
+        "name": row.name,
+        "latest_version": row.latest,
+        "deployed_version": row.deployed,
+        "deployed": row.deployed is not None,
+        "active": bool(row.active),
+        "visibility": row.visibility,
+    } for row in conn.execute(query)]
+
+
+def all_latest(conn: Connection) -> list[tuple[str, bytes]]:
+    latest = (select(definition_versions.c.key, func.max(definition_versions.c.version).label("v"))
+              .group_by(definition_versions.c.key).subquery())
+    rows = conn.execute(select(definition_versions.c.key, definition_versions.c.bpmn)
+                        .join(latest, (latest.c.key == definition_versions.c.key)
+                              & (latest.c.v == definition_versions.c.version))
+                        .order_by(definition_versions.c.key))
+    return [(row.key, row.bpmn) for row in rows]

@@ -1,0 +1,371 @@
+"""Instance commands and queries. Each command runs inside one write transaction (the caller's
+``Database.write()``): it locks the instance, runs the step, and writes the new state, work
+items, history and outbox jobs together."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
+
+from sqlalchemy import Connection, and_, exists, insert, or_, select, update
+
+from ..compiler import CompiledDefinition
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..runtime import Runtime, StepResult, variables_of
+from .people import Caller, now
+from .schema import history, instances, outbox_jobs, work_item_parties, work_items
+
+OPEN_STATUSES = ("open", "claimed")
+DefinitionLoader = Callable[[Connection, int], CompiledDefinition]
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+
+
+def parse_id(value: str | int, what: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise NotFound(f"no {what} with id {value!r}") from None
+    if number <= 0 or number > 2**62:
+        raise NotFound(f"no {what} with id {value!r}")
+    return number
+
+
+def _due_at(text: str | None, start: datetime) -> datetime | None:
+    if not text:
+        return None
+    match = _DURATION.match(text.strip())
+    if match and any(match.groups()):
+        days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+        return start + timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None  # an expression; due dates from expressions come with the timers issue
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+def start_instance(conn: Connection, runtime: Runtime, definition: CompiledDefinition, version_id: int,
+                   key: str, process_id: str | None, variables: dict[str, Any],
+                   record: dict[str, Any] | None, caller: Caller) -> int:
+    process = process_id or definition.default_process
+    if process not in definition.processes:
+        raise Invalid(f"definition {key!r} has no executable process {process!r}",
+                      {"processes": sorted(definition.processes)})
+    workflow, result = runtime.start(definition, process, variables)
+    at = now()
+    instance_id = conn.execute(insert(instances).values(
+        version_id=version_id, definition_key=key, process_id=process, status=result.status, revision=1,
+        state=runtime.dump(workflow), variables=variables_of(workflow),
+        record_entity=(record or {}).get("entity"), record_id=_record_id(record),
+        started_by=caller.name, created_at=at, updated_at=at,
+    )).inserted_primary_key[0]
+    entries = [_entry(instance_id, at, "instance_started", user=caller.name, data=variables or None)]
+    _apply(conn, definition, instance_id, result, entries, at, completed_task=None)
+    return instance_id
+
+
+def _record_id(record: dict[str, Any] | None) -> str | None:
+    if not record or record.get("id") is None:
+        return None
+    return str(record["id"])
+
+
+def claim_work_item(conn: Connection, item_id: str, caller: Caller) -> None:
+    item = _item_for_caller(conn, item_id, caller)
+    _lock_instance(conn, item.instance_id)
+    item = work_item_row(conn, item.id)
+    if item.status not in OPEN_STATUSES:
+        raise Conflict(f"work item {item.id} is {item.status}")
+    if item.claimed_by == caller.name:
+        return
+    if item.claimed_by is not None:
+        raise Conflict(f"work item {item.id} is claimed by {item.claimed_by}")
+    conn.execute(update(work_items).where(work_items.c.id == item.id).values(status="claimed",
+                                                                             claimed_by=caller.name))
+    conn.execute(insert(history).values(_entry(item.instance_id, now(), "work_item_claimed", element=item.element,
+                                               name=item.name, user=caller.name, work_item=item.id)))
+
+
+def complete_work_item(conn: Connection, runtime: Runtime, load: DefinitionLoader, item_id: str,
+                       caller: Caller, action: str | None, data: dict[str, Any]) -> int:
+    item = _item_for_caller(conn, item_id, caller)
+    instance = _lock_instance(conn, item.instance_id)
+    item = work_item_row(conn, item.id)
+    if item.status not in OPEN_STATUSES:
+        raise Conflict(f"work item {item.id} is already {item.status}")
+    if item.claimed_by is not None and item.claimed_by != caller.name:
+        raise Conflict(f"work item {item.id} is claimed by {item.claimed_by}")
+    chosen = resolve_action(item.actions, action)
+    definition = load(conn, instance.version_id)
+    workflow = runtime.load(definition, instance.process_id, instance.state)
+    result = runtime.complete_user_task(definition, workflow, item.task_id, chosen["id"] if chosen else None, data)
+    at = now()
+    changed = conn.execute(
+        update(instances).where(instances.c.id == instance.id, instances.c.revision == instance.revision)
+        .values(state=runtime.dump(workflow), revision=instance.revision + 1, status=result.status,
+                variables=variables_of(workflow), updated_at=at)
+    ).rowcount
+    if changed != 1:
+        raise Conflict(f"instance {instance.id} changed meanwhile; try again")
+    conn.execute(update(work_items).where(work_items.c.id == item.id).values(
+        status="completed", claimed_by=caller.name, completed_at=at, completed_by=caller.name,
+        action_id=chosen["id"] if chosen else None))
+    entries = [_entry(instance.id, at, "work_item_completed", element=item.element, name=item.name,
+                      user=caller.name, work_item=item.id, action=chosen, data=data or None)]
+    _apply(conn, definition, instance.id, result, entries, at, completed_task=item.task_id)
+    return instance.id
+
+
+def resolve_action(actions: list[dict[str, Any]], action: str | None) -> dict[str, Any] | None:
+    """An action is named by flow id or by a name unique among the item's actions."""
+    if action is None or action == "":
+        if len(actions) <= 1 or all(a.get("conditional") for a in actions):
+            return actions[0] if len(actions) == 1 else None
+        raise Invalid("this item has several actions; choose one",
+                      {"actions": [{"id": a["id"], "name": a["name"]} for a in actions]})
+    if not isinstance(action, str):
+        raise Invalid("action must be a flow id or an action name")
+    for candidate in actions:
+        if candidate["id"] == action:
+            return candidate
+    named = [a for a in actions if a["name"] == action]
+    if len(named) == 1:
+        return named[0]
+    problem = "is the name of several actions; use its id" if named else "is not an action of this item"
+    raise Invalid(f"{action!r} {problem}",
+                  {"actions": [{"id": a["id"], "name": a["name"]} for a in actions]})
+
+
+# --- the shared tail of every command ----------------------------------------------------------
+
+def _apply(conn: Connection, definition: CompiledDefinition, instance_id: int, result: StepResult,
+           entries: list[dict[str, Any]], at: datetime, completed_task: str | None) -> None:
+    for event in result.events:
+        if event.type in ("userTask_completed", "manualTask_completed"):
+            continue  # the work_item_completed entry says it, with who and which action
+        entries.append(_entry(instance_id, at, "element_completed", kind=event.type.rsplit("_", 1)[0],
+                              element=event.element, name=event.name))
+    waiting = {t.task_id: t for t in result.user_tasks}
+    open_rows = conn.execute(select(work_items.c.id, work_items.c.task_id, work_items.c.element,
+                                    work_items.c.name)
+                             .where(work_items.c.instance_id == instance_id,
+                                    work_items.c.status.in_(OPEN_STATUSES))).all()
+    known = set()
+    for row in open_rows:
+        known.add(row.task_id)
+        if row.task_id not in waiting and row.task_id != completed_task:
+            conn.execute(update(work_items).where(work_items.c.id == row.id).values(status="cancelled",
+                                                                                    completed_at=at))
+            entries.append(_entry(instance_id, at, "work_item_cancelled", element=row.element, name=row.name,
+                                  work_item=row.id))
+    for task in result.user_tasks:
+        if task.task_id in known:
+            continue
+        cartable = definition.cartables.get(task.element)
+        if cartable is None:
+            continue
+        item_id = conn.execute(insert(work_items).values(
+            instance_id=instance_id, task_id=task.task_id, element=task.element, name=cartable.name,
+            status="open", assignee=cartable.assignee, claimed_by=None, users=list(cartable.users),
+            groups=list(cartable.groups), roles=list(cartable.roles),
+            actions=[{"id": a.id, "name": a.name, "conditional": a.conditional} for a in cartable.actions],
+            due_at=_due_at(cartable.due, at), created_at=at,
+        )).inserted_primary_key[0]
+        principals = cartable.principals
+        if principals:
+            conn.execute(insert(work_item_parties), [{"work_item_id": item_id, "principal": p}
+                                                     for p in sorted(principals)])
+        entries.append(_entry(instance_id, at, "work_item_created", element=task.element, name=cartable.name,
+                              work_item=item_id))
+    if result.connector_tasks:
+        queued = set(conn.execute(select(outbox_jobs.c.task_id)
+                                  .where(outbox_jobs.c.instance_id == instance_id)).scalars())
+        for task in result.connector_tasks:
+            if task.task_id in queued:
+                continue
+            conn.execute(insert(outbox_jobs).values(
+                instance_id=instance_id, task_id=task.task_id, element=task.element, connector=None,
+                payload={"variables": _jsonable(task.data)}, status="pending", attempts=0,
+                created_at=at, next_attempt_at=at))
+    if result.status == "completed":
+        entries.append(_entry(instance_id, at, "instance_completed"))
+    conn.execute(insert(history), entries)
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if isinstance(v, (str, int, float, bool, list, dict, type(None)))}
+
+
+def _entry(instance_id: int, at: datetime, type_: str, *, kind: str | None = None, element: str | None = None,
+           name: str | None = None, user: str | None = None, work_item: int | None = None,
+           action: dict[str, Any] | None = None, data: Any = None) -> dict[str, Any]:
+    return {
+        "instance_id": instance_id, "at": at, "type": type_, "kind": kind, "element": element, "name": name,
+        "user": user, "work_item": work_item, "action_id": action["id"] if action else None,
+        "action_name": action["name"] if action else None, "data": data,
+    }
+
+
+# --- locking and permission ---------------------------------------------------------------------
+
+def _lock_instance(conn: Connection, instance_id: int) -> Any:
+    query = select(instances).where(instances.c.id == instance_id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFound(f"no instance with id {instance_id}")
+    return row
+
+
+def work_item_row(conn: Connection, item_id: int) -> Any:
+    return conn.execute(select(work_items).where(work_items.c.id == item_id)).first()
+
+
+def _item_for_caller(conn: Connection, item_id: str, caller: Caller) -> Any:
+    number = parse_id(item_id, "work item")
+    item = work_item_row(conn, number)
+    if item is None:
+        raise NotFound(f"no work item with id {item_id}")
+    parties = set(conn.execute(select(work_item_parties.c.principal)
+                               .where(work_item_parties.c.work_item_id == number)).scalars())
+    allowed = bool(parties & set(caller.principals)) or item.claimed_by == caller.name \
+        or (not parties and caller.is_admin)
+    if not allowed:
+        raise Forbidden(f"work item {item_id} is not assigned to {caller.name}, their groups or their roles")
+    return item
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+def iso(moment: datetime | None) -> str | None:
+    """UTC timestamps; SQLite hands them back without a zone."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def work_item_json(row: Any) -> dict[str, Any]:
+    return {
+        "id": str(row.id),
+        "instance_id": str(row.instance_id),
+        "name": row.name,
+        "element": row.element,
+        "actions": [{"id": a["id"], "name": a["name"]} for a in row.actions],
+        "assignee": row.claimed_by or row.assignee,
+        "users": row.users,
+        "groups": row.groups,
+        "roles": row.roles,
+        "due_at": iso(row.due_at),
+        "status": row.status,
+        "claimed_by": row.claimed_by,
+        "created_at": iso(row.created_at),
+        "completed_at": iso(row.completed_at),
+        "completed_by": row.completed_by,
+        "action": row.action_id,
+    }
+
+
+def list_work_items(conn: Connection, caller: Caller, mine: bool, status: str | None, limit: int,
+                    after: str | None) -> list[dict[str, Any]]:
+    query = select(work_items).order_by(work_items.c.id).limit(limit)
+    if status in (None, "", "all"):
+        pass
+    elif status == "open":
+        query = query.where(work_items.c.status.in_(OPEN_STATUSES))
+    elif status in ("claimed", "completed", "cancelled"):
+        query = query.where(work_items.c.status == status)
+    else:
+        raise Invalid(f"status must be one of open, claimed, completed, cancelled, all; not {status!r}")
+    if after:
+        query = query.where(work_items.c.id > _cursor(after))
+    if mine or not caller.is_admin:
+        parties = exists().where(work_item_parties.c.work_item_id == work_items.c.id,
+                                 work_item_parties.c.principal.in_(caller.principals))
+        unassigned = ~exists().where(work_item_parties.c.work_item_id == work_items.c.id)
+        mine_clause = or_(work_items.c.claimed_by == caller.name,
+                          and_(work_items.c.claimed_by.is_(None), parties))
+        if caller.is_admin:
+            mine_clause = or_(mine_clause, and_(work_items.c.claimed_by.is_(None), unassigned))
+        query = query.where(mine_clause)
+    return [work_item_json(row) for row in conn.execute(query)]
+
+
+def _cursor(after: str) -> int:
+    try:
+        return int(after)
+    except ValueError:
+        raise Invalid(f"after must be a cursor from a Link header, not {after!r}") from None
+
+
+_SUMMARY_COLUMNS = (instances.c.id, instances.c.status, instances.c.definition_key, instances.c.process_id,
+                    instances.c.version_id, instances.c.variables, instances.c.record_entity,
+                    instances.c.record_id, instances.c.started_by, instances.c.created_at,
+                    instances.c.updated_at)
+
+
+def instance_json(conn: Connection, instance_id: str, caller: Caller) -> dict[str, Any]:
+    number = parse_id(instance_id, "instance")
+    row = conn.execute(select(*_SUMMARY_COLUMNS).where(instances.c.id == number)).first()
+    if row is None:
+        raise NotFound(f"no instance with id {instance_id}")
+    items = [work_item_json(r) for r in conn.execute(select(work_items).where(work_items.c.instance_id == number)
+                                                     .order_by(work_items.c.id))]
+    entries = [history_json(r) for r in conn.execute(select(history).where(history.c.instance_id == number)
+                                                     .order_by(history.c.id))]
+    return {**_instance_summary(row), "work_items": items, "history": entries}
+
+
+def instance_brief(conn: Connection, instance_id: str) -> dict[str, Any]:
+    number = parse_id(instance_id, "instance")
+    row = conn.execute(select(*_SUMMARY_COLUMNS).where(instances.c.id == number)).first()
+    if row is None:
+        raise NotFound(f"no instance with id {instance_id}")
+    items = conn.execute(select(work_items).where(work_items.c.instance_id == number,
+                                                  work_items.c.status.in_(OPEN_STATUSES))
+                         .order_by(work_items.c.id))
+    return {**_instance_summary(row), "work_items": [work_item_json(r) for r in items]}
+
+
+def _instance_summary(row: Any) -> dict[str, Any]:
+    return {
+        "id": str(row.id),
+        "status": row.status,
+        "definition": row.definition_key,
+        "process": row.process_id,
+        "version_id": str(row.version_id),
+        "variables": row.variables,
+        "record": {"entity": row.record_entity, "id": row.record_id} if row.record_entity else None,
+        "started_by": row.started_by,
+        "created_at": iso(row.created_at),
+        "updated_at": iso(row.updated_at),
+    }
+
+
+def list_instances(conn: Connection, caller: Caller, status: str | None, definition: str | None, limit: int,
+                   after: str | None) -> list[dict[str, Any]]:
+    query = select(*_SUMMARY_COLUMNS).order_by(instances.c.id).limit(limit)
+    if status:
+        query = query.where(instances.c.status == status)
+    if definition:
+        query = query.where(instances.c.definition_key == definition)
+    if after:
+        query = query.where(instances.c.id > _cursor(after))
+    return [_instance_summary(row) for row in conn.execute(query)]
+
+
+def history_json(row: Any) -> dict[str, Any]:
+    return {
+        "at": iso(row.at),
+        "type": row.type,
+        "kind": row.kind,
+        "element": row.element,
+        "name": row.name,
+        "user": row.user,
+        "work_item": str(row.work_item) if row.work_item is not None else None,
+        "action": {"id": row.action_id, "name": row.action_name} if row.action_id else None,
+        "data": row.data,
+    }

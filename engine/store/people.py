@@ -1,0 +1,121 @@
+"""Users, groups, roles and API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlalchemy import Connection, insert, select
+
+from ..errors import Invalid, NotFound, Unauthorized
+from .schema import groups, memberships, tokens, users
+
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is acting, and the parties whose items they may act on."""
+
+    name: str
+    is_admin: bool
+    groups: frozenset[str]
+
+    @property
+    def principals(self) -> list[str]:
+        return [f"u:{self.name}"] + [f"g:{g}" for g in sorted(self.groups)]
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_user(conn: Connection, name: str, password: str | None = None, group_names: list[str] = (),
+             role_names: list[str] = (), admin: bool = False) -> bool:
+    """Create the user, or add groups and roles to an existing one. Returns True if created."""
+    name = name.strip()
+    if not name or len(name) > 150:
+        raise Invalid("a user name must be 1 to 150 characters")
+    row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
+    created = row is None
+    if created:
+        user_id = conn.execute(insert(users).values(
+            name=name, is_admin=admin, created_at=now(),
+            password_hash=_hasher.hash(password) if password else None)).inserted_primary_key[0]
+    else:
+        user_id = row.id
+        changes = {}
+        if admin:
+            changes["is_admin"] = True
+        if password:
+            changes["password_hash"] = _hasher.hash(password)
+        if changes:
+            conn.execute(users.update().where(users.c.id == user_id).values(**changes))
+    for kind, names in (("group", group_names), ("role", role_names)):
+        for group_name in names:
+            group_id = _group_id(conn, group_name, kind)
+            if conn.execute(select(memberships).where(memberships.c.user_id == user_id,
+                                                      memberships.c.group_id == group_id)).first() is None:
+                conn.execute(insert(memberships).values(user_id=user_id, group_id=group_id))
+    return created
+
+
+def _group_id(conn: Connection, name: str, kind: str) -> int:
+    name = name.strip()
+    if not name:
+        raise Invalid("a group or role name must not be empty")
+    row = conn.execute(select(groups.c.id).where(groups.c.name == name)).first()
+    if row is not None:
+        return row.id
+    return conn.execute(insert(groups).values(name=name, kind=kind)).inserted_primary_key[0]
+
+
+def issue_token(conn: Connection, name: str) -> str:
+    row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
+    if row is None:
+        raise NotFound(f"no user named {name!r}")
+    token = "ck_" + secrets.token_urlsafe(32)
+    conn.execute(insert(tokens).values(hash=_token_hash(token), user_id=row.id, created_at=now()))
+    return token
+
+
+def caller_for_token(conn: Connection, token: str) -> Caller:
+    row = conn.execute(
+        select(users.c.id, users.c.name, users.c.is_admin)
+        .join(tokens, tokens.c.user_id == users.c.id)
+        .where(tokens.c.hash == _token_hash(token))
+    ).first()
+    if row is None:
+        raise Unauthorized("the bearer token is not valid")
+    return _caller(conn, row)
+
+
+def caller_for_password(conn: Connection, name: str, password: str) -> Caller:
+    row = conn.execute(select(users.c.id, users.c.name, users.c.is_admin, users.c.password_hash)
+                       .where(users.c.name == name)).first()
+    try:
+        if row is None or not row.password_hash or not _hasher.verify(row.password_hash, password):
+            raise Unauthorized("wrong user name or password")
+    except VerificationError:
+        raise Unauthorized("wrong user name or password") from None
+    return _caller(conn, row)
+
+
+def caller_named(conn: Connection, name: str) -> Caller:
+    row = conn.execute(select(users.c.id, users.c.name, users.c.is_admin).where(users.c.name == name)).first()
+    if row is None:
+        raise NotFound(f"no user named {name!r}")
+    return _caller(conn, row)
+
+
+def _caller(conn: Connection, row) -> Caller:  # type: ignore[no-untyped-def]
+    names = conn.execute(select(groups.c.name).join(memberships, memberships.c.group_id == groups.c.id)
+                         .where(memberships.c.user_id == row.id)).scalars().all()
+    return Caller(name=row.name, is_admin=bool(row.is_admin), groups=frozenset(names))
