@@ -1,0 +1,117 @@
+"""The ``charkh`` command as an operator types it, each run in its own process."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import LIBRARY
+
+
+def charkh(*args: str, data: Path, env: dict[str, str] | None = None,
+           check: bool = True) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CHARKH_")}
+    environment.update(env or {})
+    result = subprocess.run([sys.executable, "-m", "designer.cli", *args, "--data", str(data)],
+                            capture_output=True, text=True, env=environment, timeout=120)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_token_prints_only_a_token(tmp_path):
+    charkh("user", "add", "mona", "--group", "sales-managers", "--role", "head-of-sales", data=tmp_path)
+
+    result = charkh("token", "mona", data=tmp_path)
+
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 and len(lines[0]) > 30 and " " not in lines[0]
+
+
+def test_token_for_an_unknown_user_fails_clearly(tmp_path):
+    result = charkh("token", "nobody", data=tmp_path, check=False)
+
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert "nobody" in result.stderr
+
+
+def test_data_option_may_come_before_the_subcommand(tmp_path):
+    subprocess.run([sys.executable, "-m", "designer.cli", "--data", str(tmp_path), "user", "add", "ali"],
+                   check=True, capture_output=True, env={k: v for k, v in os.environ.items()
+                                                         if not k.startswith("CHARKH_")})
+
+    assert (tmp_path / "charkh.sqlite3").exists()
+    assert charkh("token", "ali", data=tmp_path).stdout.strip()
+
+
+def test_serve_runs_the_invoice_cycle_and_user_add_works_while_it_runs(tmp_path, free_port):
+    charkh("user", "add", "sara", "--group", "sales", data=tmp_path)
+    charkh("import", str(LIBRARY / "invoice.bpmn"), "--deploy", data=tmp_path)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CHARKH_")}
+    server = subprocess.Popen([sys.executable, "-m", "designer.cli", "serve", "--port", str(free_port),
+                               "--data", str(tmp_path)], env=environment,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{free_port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/openapi.json", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        # While the server runs, on the same folder:
+        charkh("user", "add", "mona", "--group", "sales-managers", data=tmp_path)
+        sara = {"Authorization": f"Bearer {charkh('token', 'sara', data=tmp_path).stdout.strip()}"}
+        mona = {"Authorization": f"Bearer {charkh('token', 'mona', data=tmp_path).stdout.strip()}"}
+
+        started = httpx.post(f"{base}/api/v1/instances", json={"definition": "invoice"}, headers=sara)
+        assert started.status_code == 201
+        [item] = httpx.get(f"{base}/api/v1/work-items?mine=true&status=open", headers=mona).json()
+        done = httpx.post(f"{base}/api/v1/work-items/{item['id']}/complete", json={"action": "Approve"},
+                          headers=mona)
+        assert done.status_code == 200
+        assert [i["element"] for i in done.json()["instance"]["work_items"]] == ["collect_payment"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_import_reports_refused_files_and_keeps_going(tmp_path):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    (folder / "a_bad.bpmn").write_text("<not-bpmn/>")
+    (folder / "b_invoice.bpmn").write_bytes((LIBRARY / "invoice.bpmn").read_bytes())
+
+    result = charkh("import", str(folder), data=tmp_path / "data", check=False)
+
+    assert result.returncode == 1
+    assert "a_bad.bpmn: refused" in result.stderr
+    assert "invoice version 1 stored" in result.stdout
+
+
+def test_cli_uses_postgres_from_the_environment(tmp_path, postgres_url):
+    from tests.conftest import _fresh_postgres_schema, _schema_url  # noqa: F401
+
+    schemas = _fresh_postgres_schema(postgres_url)
+    url = next(schemas)
+    try:
+        env = {"CHARKH_DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://")}
+        charkh("user", "add", "pg_user", data=tmp_path, env=env)
+        assert charkh("token", "pg_user", data=tmp_path, env=env).stdout.strip()
+        assert not (tmp_path / "charkh.sqlite3").exists()
+    finally:
+        next(schemas, None)
