@@ -26,8 +26,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .app import create_app
 
+    from connectors.broker import Dispatch, Scheduler
+
     settings = _settings(args)
     app = create_app(settings)
+    charkh = app.extensions["charkh"]
+    dispatch = Dispatch(charkh, settings.redis_url)
+    worker = dispatch.worker(threads=2)
+    worker.start()
+    Scheduler(charkh, dispatch).start_thread()
     where = settings.database_url if "sqlite" not in settings.database_url else settings.data_dir
     print(f"Charkh on http://{args.host}:{args.port}/ (data: {where})", flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="charkh", connection_limit=1000)
@@ -53,6 +60,42 @@ def cmd_web(args: argparse.Namespace) -> int:
             return create_app(settings)
 
     Web().run()
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Distributed mode's worker: runs outbox jobs from Redis."""
+    import signal
+    import threading
+
+    from connectors.broker import Dispatch
+
+    settings = _settings(args)
+    if not settings.redis_url:
+        raise CharkhError("charkh worker needs CHARKH_REDIS_URL (charkh serve runs an in-process worker)")
+    dispatch = Dispatch(_charkh(args), settings.redis_url)
+    worker = dispatch.worker(threads=args.threads)
+    worker.start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    worker.stop()
+    return 0
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    """Distributed mode's scheduler: fires timers, hands outbox jobs to Redis. Several may run;
+    row locks (SKIP LOCKED) keep them from taking the same timer or job."""
+    from connectors.broker import Dispatch, Scheduler
+
+    settings = _settings(args)
+    if not settings.redis_url:
+        raise CharkhError("charkh scheduler needs CHARKH_REDIS_URL (charkh serve runs an in-process scheduler)")
+    charkh = _charkh(args)
+    Scheduler(charkh, Dispatch(charkh, settings.redis_url), interval=args.interval).run()
     return 0
 
 
@@ -129,6 +172,14 @@ def build_parser() -> argparse.ArgumentParser:
     web.add_argument("--workers", type=int, default=2)
     web.add_argument("--threads", type=int, default=8)
     web.set_defaults(run=cmd_web)
+
+    worker = sub.add_parser("worker", parents=[common], help="distributed mode's worker (Dramatiq on Redis)")
+    worker.add_argument("--threads", type=int, default=4)
+    worker.set_defaults(run=cmd_worker)
+
+    scheduler = sub.add_parser("scheduler", parents=[common], help="distributed mode's timer and outbox sweeper")
+    scheduler.add_argument("--interval", type=float, default=0.5)
+    scheduler.set_defaults(run=cmd_scheduler)
 
     user = sub.add_parser("user", parents=[common], help="manage users")
     user_sub = user.add_subparsers(dest="user_command", required=True)

@@ -16,11 +16,12 @@ from .errors import Invalid
 from .runtime import Runtime
 from .sandbox import Sandbox
 from .settings import Settings
+from .store import background
 from .store import definitions as definition_store
 from .store import instances as instance_store
 from .store import people
 from .store.database import Database
-from .store.people import Caller
+from .store.people import Caller, now
 
 
 class Charkh:
@@ -139,6 +140,35 @@ class Charkh:
     def instance(self, instance_id: str, caller: Caller) -> dict[str, Any]:
         with self.db.read() as conn:
             return instance_store.instance_json(conn, instance_id, caller)
+
+    # --- the scheduler's and workers' commands ----------------------------------------------
+
+    def fire_due_timers(self, limit: int = 100) -> int:
+        """Fire every timer that is due, each in its own transaction; returns how many fired."""
+        fired = 0
+        with self.db.read() as conn:
+            due = background.due_timers(conn, now(), limit)
+        for timer_id in due:
+            with self.db.write() as conn:
+                fired += background.fire_timer(conn, self.runtime, self._definition, timer_id)
+        return fired
+
+    def claim_jobs(self, limit: int = 100) -> list[int]:
+        """Lease the outbox jobs that are due to be handed to the broker."""
+        with self.db.write() as conn:
+            return background.claim_jobs(conn, now(), limit)
+
+    def job(self, job_id: int) -> dict[str, Any]:
+        with self.db.read() as conn:
+            return background.job_json(conn, job_id)
+
+    def finish_job(self, job_id: int, output: dict[str, Any] | None = None) -> bool:
+        with self.db.write() as conn:
+            return background.finish_job(conn, self.runtime, self._definition, job_id, output or {})
+
+    def fail_job(self, job_id: int, error: str) -> str:
+        with self.db.write() as conn:
+            return background.fail_job(conn, job_id, error)
 
     def instance_brief(self, instance_id: str) -> dict[str, Any]:
         """What a command's caller needs next: status, variables and the open work items."""

@@ -9,6 +9,7 @@ read from the original XML, so they carry the analyst's ids and names.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -306,11 +307,24 @@ def _split_multiple_outgoing(root: etree._Element) -> None:
             element.remove(out)
 
 
+_ISO_TIME = re.compile(r"^(R\d*/)?(P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}T[0-9:.+\-Z]+)(/P[0-9YMWDTHS.,]+)?$")
+
+
+def _quote_literal_timers(root: etree._Element) -> None:
+    """Camunda writes timers as bare ISO text (PT1H); SpiffWorkflow evaluates them as expressions."""
+    for tag in ("timeDuration", "timeDate", "timeCycle"):
+        for element in root.iter(_q(tag)):
+            text = strip_expression((element.text or "").strip())
+            if _ISO_TIME.match(text):
+                element.text = repr(text)
+
+
 def runnable_copy(root: etree._Element) -> tuple[etree._Element, dict[str, str]]:
     """The copy of the file SpiffWorkflow parses, and spec name → original id."""
     work = copy.deepcopy(root)
     renames = _rename_reserved_ids(work)
     _split_multiple_outgoing(work)
+    _quote_literal_timers(work)
     return work, renames
 
 

@@ -9,6 +9,7 @@ saved so that a step costs the same at the 1,000th loop turn as at the 10th.
 from __future__ import annotations
 
 import contextvars
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 from uuid import UUID
@@ -18,6 +19,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -91,6 +93,9 @@ class WaitingTask:
     task_id: str
     element: str
     data: dict[str, Any]
+    connector: str | None = None
+    inputs: dict[str, str] | None = None
+    due_at: datetime | None = None
 
 
 @dataclass
@@ -98,6 +103,7 @@ class StepResult:
     events: list[Event] = field(default_factory=list)
     user_tasks: list[WaitingTask] = field(default_factory=list)
     connector_tasks: list[WaitingTask] = field(default_factory=list)
+    timers: list[WaitingTask] = field(default_factory=list)
     status: str = "running"
 
 
@@ -170,6 +176,12 @@ class Runtime:
         self._guard(task.complete)
         return self._advance(definition, workflow, done)
 
+    def fire_timers(self, definition: CompiledDefinition, workflow: BpmnWorkflow) -> StepResult:
+        """Let every timer whose moment has come fire, then run on to the next wait state."""
+        done = self._completed_ids(workflow)
+        self._guard(workflow.refresh_timers)
+        return self._advance(definition, workflow, done)
+
     # --- internals -----------------------------------------------------------------------
 
     @staticmethod
@@ -215,10 +227,36 @@ class Runtime:
                 result.user_tasks.append(WaitingTask(str(task.id), element, task.data))
             elif task.state == TaskState.STARTED and isinstance(task.task_spec, (ConnectorTask, ConnectorSendTask)):
                 element = definition.original(task.task_spec.name)
-                result.connector_tasks.append(WaitingTask(str(task.id), element, task.data))
+                result.connector_tasks.append(WaitingTask(str(task.id), element, task.data,
+                                                          connector=task.task_spec.connector_id,
+                                                          inputs=task.task_spec.connector_inputs))
+            elif task.state == TaskState.WAITING and _is_timer(task.task_spec):
+                due = _timer_due(task)
+                if due is not None:
+                    element = definition.original(task.task_spec.name)
+                    result.timers.append(WaitingTask(str(task.id), element, {}, due_at=due))
         if workflow.is_completed():
             result.status = "completed"
         return result
+
+
+def _is_timer(spec: Any) -> bool:
+    definition = getattr(spec, "event_definition", None)
+    return isinstance(definition, TimerEventDefinition)
+
+
+def _timer_due(task: Any) -> datetime | None:
+    """SpiffWorkflow keeps a timer's moment as an ISO string in the task's internal data."""
+    value = task.internal_data.get("event_value")
+    if isinstance(value, str):
+        try:
+            due = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        return due if due.tzinfo else due.replace(tzinfo=timezone.utc)
+    if isinstance(value, dict) and isinstance(value.get("next"), str):
+        return datetime.fromisoformat(value["next"])
+    return None
 
 
 def variables_of(workflow: BpmnWorkflow) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from ..compiler import CompiledDefinition
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..runtime import Runtime, StepResult, variables_of
 from .people import Caller, now
-from .schema import history, instances, outbox_jobs, work_item_parties, work_items
+from .schema import history, instances, outbox_jobs, timers, work_item_parties, work_items
 
 OPEN_STATUSES = ("open", "claimed")
 DefinitionLoader = Callable[[Connection, int], CompiledDefinition]
@@ -60,8 +60,8 @@ def start_instance(conn: Connection, runtime: Runtime, definition: CompiledDefin
         record_entity=(record or {}).get("entity"), record_id=_record_id(record),
         started_by=caller.name, created_at=at, updated_at=at,
     )).inserted_primary_key[0]
-    entries = [_entry(instance_id, at, "instance_started", user=caller.name, data=variables or None)]
-    _apply(conn, definition, instance_id, result, entries, at, completed_task=None)
+    entries = [entry(instance_id, at, "instance_started", user=caller.name, data=variables or None)]
+    apply_step(conn, definition, instance_id, result, entries, at, completed_task=None)
     return instance_id
 
 
@@ -73,7 +73,7 @@ def _record_id(record: dict[str, Any] | None) -> str | None:
 
 def claim_work_item(conn: Connection, item_id: str, caller: Caller) -> None:
     item = _item_for_caller(conn, item_id, caller)
-    _lock_instance(conn, item.instance_id)
+    lock_instance(conn, item.instance_id)
     item = work_item_row(conn, item.id)
     if item.status not in OPEN_STATUSES:
         raise Conflict(f"work item {item.id} is {item.status}")
@@ -83,14 +83,14 @@ def claim_work_item(conn: Connection, item_id: str, caller: Caller) -> None:
         raise Conflict(f"work item {item.id} is claimed by {item.claimed_by}")
     conn.execute(update(work_items).where(work_items.c.id == item.id).values(status="claimed",
                                                                              claimed_by=caller.name))
-    conn.execute(insert(history).values(_entry(item.instance_id, now(), "work_item_claimed", element=item.element,
+    conn.execute(insert(history).values(entry(item.instance_id, now(), "work_item_claimed", element=item.element,
                                                name=item.name, user=caller.name, work_item=item.id)))
 
 
 def complete_work_item(conn: Connection, runtime: Runtime, load: DefinitionLoader, item_id: str,
                        caller: Caller, action: str | None, data: dict[str, Any]) -> int:
     item = _item_for_caller(conn, item_id, caller)
-    instance = _lock_instance(conn, item.instance_id)
+    instance = lock_instance(conn, item.instance_id)
     item = work_item_row(conn, item.id)
     if item.status not in OPEN_STATUSES:
         raise Conflict(f"work item {item.id} is already {item.status}")
@@ -101,19 +101,13 @@ def complete_work_item(conn: Connection, runtime: Runtime, load: DefinitionLoade
     workflow = runtime.load(definition, instance.process_id, instance.state)
     result = runtime.complete_user_task(definition, workflow, item.task_id, chosen["id"] if chosen else None, data)
     at = now()
-    changed = conn.execute(
-        update(instances).where(instances.c.id == instance.id, instances.c.revision == instance.revision)
-        .values(state=runtime.dump(workflow), revision=instance.revision + 1, status=result.status,
-                variables=variables_of(workflow), updated_at=at)
-    ).rowcount
-    if changed != 1:
-        raise Conflict(f"instance {instance.id} changed meanwhile; try again")
+    save_state(conn, runtime, instance, workflow, result, at)
     conn.execute(update(work_items).where(work_items.c.id == item.id).values(
         status="completed", claimed_by=caller.name, completed_at=at, completed_by=caller.name,
         action_id=chosen["id"] if chosen else None))
-    entries = [_entry(instance.id, at, "work_item_completed", element=item.element, name=item.name,
+    entries = [entry(instance.id, at, "work_item_completed", element=item.element, name=item.name,
                       user=caller.name, work_item=item.id, action=chosen, data=data or None)]
-    _apply(conn, definition, instance.id, result, entries, at, completed_task=item.task_id)
+    apply_step(conn, definition, instance.id, result, entries, at, completed_task=item.task_id)
     return instance.id
 
 
@@ -137,14 +131,26 @@ def resolve_action(actions: list[dict[str, Any]], action: str | None) -> dict[st
                   {"actions": [{"id": a["id"], "name": a["name"]} for a in actions]})
 
 
+def save_state(conn: Connection, runtime: Runtime, instance: Any, workflow: Any, result: StepResult,
+               at: datetime, status: str | None = None) -> None:
+    """Write the new state, version-checked: a concurrent writer that slipped past the lock loses."""
+    changed = conn.execute(
+        update(instances).where(instances.c.id == instance.id, instances.c.revision == instance.revision)
+        .values(state=runtime.dump(workflow), revision=instance.revision + 1, status=status or result.status,
+                variables=variables_of(workflow), updated_at=at)
+    ).rowcount
+    if changed != 1:
+        raise Conflict(f"instance {instance.id} changed meanwhile; try again")
+
+
 # --- the shared tail of every command ----------------------------------------------------------
 
-def _apply(conn: Connection, definition: CompiledDefinition, instance_id: int, result: StepResult,
+def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: int, result: StepResult,
            entries: list[dict[str, Any]], at: datetime, completed_task: str | None) -> None:
     for event in result.events:
         if event.type in ("userTask_completed", "manualTask_completed"):
             continue  # the work_item_completed entry says it, with who and which action
-        entries.append(_entry(instance_id, at, "element_completed", kind=event.type.rsplit("_", 1)[0],
+        entries.append(entry(instance_id, at, "element_completed", kind=event.type.rsplit("_", 1)[0],
                               element=event.element, name=event.name))
     waiting = {t.task_id: t for t in result.user_tasks}
     open_rows = conn.execute(select(work_items.c.id, work_items.c.task_id, work_items.c.element,
@@ -157,7 +163,7 @@ def _apply(conn: Connection, definition: CompiledDefinition, instance_id: int, r
         if row.task_id not in waiting and row.task_id != completed_task:
             conn.execute(update(work_items).where(work_items.c.id == row.id).values(status="cancelled",
                                                                                     completed_at=at))
-            entries.append(_entry(instance_id, at, "work_item_cancelled", element=row.element, name=row.name,
+            entries.append(entry(instance_id, at, "work_item_cancelled", element=row.element, name=row.name,
                                   work_item=row.id))
     for task in result.user_tasks:
         if task.task_id in known:
@@ -176,7 +182,7 @@ def _apply(conn: Connection, definition: CompiledDefinition, instance_id: int, r
         if principals:
             conn.execute(insert(work_item_parties), [{"work_item_id": item_id, "principal": p}
                                                      for p in sorted(principals)])
-        entries.append(_entry(instance_id, at, "work_item_created", element=task.element, name=cartable.name,
+        entries.append(entry(instance_id, at, "work_item_created", element=task.element, name=cartable.name,
                               work_item=item_id))
     if result.connector_tasks:
         queued = set(conn.execute(select(outbox_jobs.c.task_id)
@@ -185,19 +191,37 @@ def _apply(conn: Connection, definition: CompiledDefinition, instance_id: int, r
             if task.task_id in queued:
                 continue
             conn.execute(insert(outbox_jobs).values(
-                instance_id=instance_id, task_id=task.task_id, element=task.element, connector=None,
-                payload={"variables": _jsonable(task.data)}, status="pending", attempts=0,
-                created_at=at, next_attempt_at=at))
+                instance_id=instance_id, task_id=task.task_id, element=task.element, connector=task.connector,
+                payload={"inputs": task.inputs or {}, "variables": _jsonable(task.data)}, status="pending",
+                attempts=0, created_at=at, next_attempt_at=at))
+        entries += [entry(instance_id, at, "job_queued", element=t.element,
+                           name=definition.element_names.get(t.element)) for t in result.connector_tasks
+                    if t.task_id not in queued]
+    _sync_timers(conn, instance_id, result, at)
     if result.status == "completed":
-        entries.append(_entry(instance_id, at, "instance_completed"))
+        entries.append(entry(instance_id, at, "instance_completed"))
     conn.execute(insert(history), entries)
+
+
+def _sync_timers(conn: Connection, instance_id: int, result: StepResult, at: datetime) -> None:
+    """Timer rows mirror the waiting timer events: new ones armed, vanished ones closed."""
+    waiting = {t.task_id: t for t in result.timers}
+    armed = dict(conn.execute(select(timers.c.task_id, timers.c.id)
+                              .where(timers.c.instance_id == instance_id, timers.c.status == "waiting")).all())
+    gone = [timer_id for task_id, timer_id in armed.items() if task_id not in waiting]
+    if gone:
+        conn.execute(update(timers).where(timers.c.id.in_(gone)).values(status="done"))
+    new = [t for t in result.timers if t.task_id not in armed]
+    if new:
+        conn.execute(insert(timers), [{"instance_id": instance_id, "task_id": t.task_id, "element": t.element,
+                                       "due_at": t.due_at, "status": "waiting"} for t in new])
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if isinstance(v, (str, int, float, bool, list, dict, type(None)))}
 
 
-def _entry(instance_id: int, at: datetime, type_: str, *, kind: str | None = None, element: str | None = None,
+def entry(instance_id: int, at: datetime, type_: str, *, kind: str | None = None, element: str | None = None,
            name: str | None = None, user: str | None = None, work_item: int | None = None,
            action: dict[str, Any] | None = None, data: Any = None) -> dict[str, Any]:
     return {
@@ -209,7 +233,7 @@ def _entry(instance_id: int, at: datetime, type_: str, *, kind: str | None = Non
 
 # --- locking and permission ---------------------------------------------------------------------
 
-def _lock_instance(conn: Connection, instance_id: int) -> Any:
+def lock_instance(conn: Connection, instance_id: int) -> Any:
     query = select(instances).where(instances.c.id == instance_id)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()

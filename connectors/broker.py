@@ -1,0 +1,74 @@
+"""Dramatiq wiring: Redis in production (CHARKH_REDIS_URL), the in-process stub broker embedded.
+
+Retries are the outbox's (attempts, backoff, incidents in the database), so actors never retry.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import dramatiq
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+
+from engine.charkh import Charkh
+
+from .jobs import run_job
+
+QUEUE = "charkh-jobs"
+logger = logging.getLogger("charkh.scheduler")
+
+
+class Dispatch:
+    """A broker with the job actor declared on it, bound to one engine."""
+
+    def __init__(self, charkh: Charkh, redis_url: str | None) -> None:
+        self.charkh = charkh
+        self.broker: Any = RedisBroker(url=redis_url) if redis_url else StubBroker()
+        dramatiq.set_broker(self.broker)
+
+        def perform_job(job_id: int) -> None:
+            run_job(self.charkh, job_id)
+
+        self.actor = dramatiq.actor(perform_job, actor_name="charkh_perform_job", queue_name=QUEUE,
+                                    broker=self.broker, max_retries=0)
+
+    def send(self, job_id: int) -> None:
+        self.actor.send(job_id)
+
+    def worker(self, threads: int = 4) -> dramatiq.Worker:
+        return dramatiq.Worker(self.broker, worker_threads=threads, worker_timeout=200)
+
+
+class Scheduler:
+    """Fires due timers and hands due outbox jobs to the broker, every ``interval`` seconds."""
+
+    def __init__(self, charkh: Charkh, dispatch: Dispatch, interval: float = 0.5) -> None:
+        self.charkh = charkh
+        self.dispatch = dispatch
+        self.interval = interval
+        self.stopped = threading.Event()
+
+    def tick(self) -> tuple[int, int]:
+        fired = self.charkh.fire_due_timers()
+        jobs = self.charkh.claim_jobs()
+        for job_id in jobs:
+            self.dispatch.send(job_id)
+        return fired, len(jobs)
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                self.tick()
+            except Exception:  # a bad tick must not stop the scheduler; the next one retries
+                logger.exception("scheduler tick failed")
+            self.stopped.wait(self.interval)
+
+    def start_thread(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run, name="charkh-scheduler", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self.stopped.set()
