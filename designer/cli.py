@@ -106,6 +106,12 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_role_add(args: argparse.Namespace) -> int:
+    _charkh(args).add_role(args.name, args.superior)
+    print(f"role {args.name}" + (f" reports to {args.superior}" if args.superior else ""), file=sys.stderr)
+    return 0
+
+
 def cmd_token(args: argparse.Namespace) -> int:
     print(_charkh(args).issue_token(args.name))
     return 0
@@ -190,6 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", action="append", default=[])
     add.add_argument("--admin", action="store_true")
     add.set_defaults(run=cmd_user_add)
+
+    role = sub.add_parser("role", parents=[common], help="manage roles (positions)")
+    role_sub = role.add_subparsers(dest="role_command", required=True)
+    role_add = role_sub.add_parser("add", parents=[common], help="create a role or set its superior")
+    role_add.add_argument("name")
+    role_add.add_argument("--superior", help="the role this one reports to")
+    role_add.set_defaults(run=cmd_role_add)
 
     token = sub.add_parser("token", parents=[common], help="print a new API token for a user")
     token.add_argument("name")

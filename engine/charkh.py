@@ -42,6 +42,14 @@ class Charkh:
         with self.db.write() as conn:
             return people.add_user(conn, name, password, list(groups), list(roles), admin)
 
+    def add_role(self, name: str, superior: str | None = None) -> None:
+        with self.db.write() as conn:
+            people.add_role(conn, name, superior)
+
+    def superior_of(self, role: str) -> str | None:
+        with self.db.read() as conn:
+            return people.superior_of(conn, role)
+
     def issue_token(self, name: str) -> str:
         with self.db.write() as conn:
             return people.issue_token(conn, name)

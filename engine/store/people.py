@@ -77,6 +77,29 @@ def _group_id(conn: Connection, name: str, kind: str) -> int:
     return conn.execute(insert(groups).values(name=name, kind=kind)).inserted_primary_key[0]
 
 
+def add_role(conn: Connection, name: str, superior: str | None = None) -> None:
+    """Create a role (position), or change whom it reports to. Superiors are what escalation
+    and "assign to the superior role" follow; a cycle of superiors is refused."""
+    role_id = _group_id(conn, name, "role")
+    superior_id = None
+    if superior:
+        superior_id = _group_id(conn, superior, "role")
+        seen = {role_id}
+        current: int | None = superior_id
+        while current is not None:
+            if current in seen:
+                raise Invalid(f"{superior!r} reports (directly or not) to {name!r}; superiors cannot form a cycle")
+            seen.add(current)
+            current = conn.execute(select(groups.c.superior_id).where(groups.c.id == current)).scalar()
+    conn.execute(groups.update().where(groups.c.id == role_id).values(kind="role", superior_id=superior_id))
+
+
+def superior_of(conn: Connection, role: str) -> str | None:
+    superior = groups.alias("superior")
+    return conn.execute(select(superior.c.name).select_from(groups.join(superior, groups.c.superior_id == superior.c.id))
+                         .where(groups.c.name == role)).scalar()
+
+
 def issue_token(conn: Connection, name: str) -> str:
     row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
     if row is None:

@@ -115,3 +115,21 @@ def test_cli_uses_postgres_from_the_environment(tmp_path, postgres_url):
         assert not (tmp_path / "charkh.sqlite3").exists()
     finally:
         next(schemas, None)
+
+
+def test_roles_report_to_a_superior_and_cycles_are_refused(tmp_path):
+    charkh("user", "add", "reza", "--role", "sales-expert", data=tmp_path)
+    charkh("role", "add", "sales-expert", "--superior", "sales-manager", data=tmp_path)
+    charkh("role", "add", "sales-manager", "--superior", "ceo", data=tmp_path)
+
+    cycle = charkh("role", "add", "ceo", "--superior", "sales-expert", data=tmp_path, check=False)
+
+    assert cycle.returncode != 0
+    assert "cycle" in cycle.stderr
+    from engine.charkh import Charkh
+    from engine.settings import Settings
+
+    engine = Charkh(Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'charkh.sqlite3'}"))
+    assert engine.superior_of("sales-expert") == "sales-manager"
+    assert engine.superior_of("sales-manager") == "ceo"
+    assert engine.caller_named("reza").groups == {"sales-expert"}
