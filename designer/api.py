@@ -129,6 +129,15 @@ def definition_bpmn(key: str, query: dict[str, Any]):  # type: ignore[no-untyped
     return Response(charkh().bpmn(key, query["version"]), mimetype="application/xml")
 
 
+@api.post("/definitions/<key>/deploy")
+@api.auth_required(auth)
+@api.input(VersionQuery, location="query", arg_name="query")
+@api.doc(summary="Make a stored version runnable (the latest unless ?version=N)",
+         responses={200: "Deployed", 404: "No such definition or version", 422: "Not executable"})
+def deploy_definition(key: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return charkh().deploy(key, query["version"], caller())
+
+
 # --- instances ------------------------------------------------------------------------------------
 
 @api.post("/instances")
@@ -167,6 +176,21 @@ def get_instance(instance_id: str):  # type: ignore[no-untyped-def]
 def list_work_items(query: dict[str, Any]):  # type: ignore[no-untyped-def]
     rows = charkh().work_items(caller(), query["mine"], query["status"], query["limit"] + 1, query["after"])
     return paged(rows, query["limit"], "id", query)
+
+
+@api.get("/work-items/<item_id>")
+@api.auth_required(auth)
+@api.doc(summary="One work item", responses={404: "No such item"})
+def get_work_item(item_id: str):  # type: ignore[no-untyped-def]
+    return charkh().work_item(item_id)
+
+
+@api.post("/jobs/<job_id>/retry")
+@api.auth_required(auth)
+@api.doc(summary="Retry a failed outbox job (an incident); administrators only",
+         responses={403: "Not an administrator", 404: "No such job", 409: "The job has not failed"})
+def retry_job(job_id: str):  # type: ignore[no-untyped-def]
+    return charkh().retry_job(job_id, caller())
 
 
 @api.post("/work-items/<item_id>/claim")

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from .compiler import CompiledDefinition, compile_definition
-from .errors import Invalid
+from .errors import Forbidden, Invalid, NotFound
 from .runtime import Runtime
 from .sandbox import Sandbox
 from .settings import Settings
@@ -138,6 +138,8 @@ class Charkh:
     def work_item(self, item_id: str) -> dict[str, Any]:
         with self.db.read() as conn:
             row = instance_store.work_item_row(conn, instance_store.parse_id(item_id, "work item"))
+            if row is None:
+                raise NotFound(f"no work item with id {item_id}")
             return instance_store.work_item_json(row)
 
     def work_items(self, caller: Caller, mine: bool = True, status: str | None = "open", limit: int = 100,
@@ -177,6 +179,23 @@ class Charkh:
     def fail_job(self, job_id: int, error: str) -> str:
         with self.db.write() as conn:
             return background.fail_job(conn, job_id, error)
+
+    def retry_job(self, job_id: str, caller: Caller) -> dict[str, Any]:
+        if not caller.is_admin:
+            raise Forbidden("only an administrator may retry a failed job")
+        number = instance_store.parse_id(job_id, "job")
+        with self.db.write() as conn:
+            background.retry_job(conn, number, caller.name)
+        return self.job(number)
+
+    def deploy(self, key: str, version: int | None, caller: Caller) -> dict[str, Any]:
+        """Make a stored version runnable (the latest when no version is given)."""
+        with self.db.write() as conn:
+            version_id, number, compiled = definition_store.deploy_version(
+                conn, key, version, self.settings.max_bpmn_bytes)
+        with self._compiled_lock:
+            self._compiled[version_id] = compiled
+        return {"key": key, "version": number, "deployed": True}
 
     def instance_brief(self, instance_id: str) -> dict[str, Any]:
         """What a command's caller needs next: status, variables and the open work items."""

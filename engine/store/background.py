@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select, update
 
-from ..errors import NotFound
+from ..errors import Conflict, NotFound
 from ..runtime import Runtime
 from .instances import DefinitionLoader, apply_step, entry, lock_instance, save_state
 from .people import now
@@ -120,3 +120,24 @@ def fail_job(conn: Connection, job_id: int, error: str) -> str:
         status="pending", attempts=attempts, last_error=error[:2000],
         next_attempt_at=at + timedelta(seconds=2 ** attempts)))
     return "pending"
+
+
+def retry_job(conn: Connection, job_id: int, user: str) -> None:
+    """Someone fixed the cause of an incident: send the job again, with fresh attempts."""
+    job = conn.execute(select(outbox_jobs).where(outbox_jobs.c.id == job_id)).first()
+    if job is None:
+        raise NotFound(f"no job with id {job_id}")
+    if job.status != "failed":
+        raise Conflict(f"job {job_id} is {job.status}; only a failed job can be retried")
+    lock_instance(conn, job.instance_id)
+    at = now()
+    conn.execute(update(outbox_jobs).where(outbox_jobs.c.id == job_id)
+                 .values(status="pending", attempts=0, next_attempt_at=at))
+    others = conn.execute(select(outbox_jobs.c.id).where(outbox_jobs.c.instance_id == job.instance_id,
+                                                         outbox_jobs.c.status == "failed",
+                                                         outbox_jobs.c.id != job_id)).first()
+    if others is None:
+        conn.execute(update(instances).where(instances.c.id == job.instance_id, instances.c.status == "error")
+                     .values(status="running", updated_at=at))
+    conn.execute(history.insert().values(entry(job.instance_id, at, "incident_retried", element=job.element,
+                                               user=user)))

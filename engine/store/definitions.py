@@ -52,14 +52,18 @@ def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = Fa
     return summary, compiled
 
 
-def deploy_version(conn: Connection, key: str, version: int, max_bytes: int) -> tuple[int, CompiledDefinition]:
-    row = conn.execute(select(definition_versions.c.id, definition_versions.c.bpmn)
-                       .where(definition_versions.c.key == key, definition_versions.c.version == version)).first()
+def deploy_version(conn: Connection, key: str, version: int | None,
+                   max_bytes: int) -> tuple[int, int, CompiledDefinition]:
+    query = select(definition_versions.c.id, definition_versions.c.version, definition_versions.c.bpmn) \
+        .where(definition_versions.c.key == key)
+    if version is not None:
+        query = query.where(definition_versions.c.version == version)
+    row = conn.execute(query.order_by(definition_versions.c.version.desc()).limit(1)).first()
     if row is None:
-        raise NotFound(f"definition {key!r} has no version {version}")
-    compiled = compile_definition(row.bpmn, max_bytes)
+        raise NotFound(f"no definition with key {key!r}" + (f" and version {version}" if version else ""))
+    compiled = compile_definition(row.bpmn, max(max_bytes, len(row.bpmn)))
     conn.execute(update(definition_versions).where(definition_versions.c.id == row.id).values(deployed=True))
-    return row.id, compiled
+    return row.id, row.version, compiled
 
 
 def latest_deployed(conn: Connection, key: str) -> StoredVersion:

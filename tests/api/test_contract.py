@@ -247,3 +247,23 @@ def test_unknown_instance_is_404(admin):
         response = admin.get(f"/instances/{instance_id}")
         assert response.status_code == 404, instance_id
         assert response.json["error"]["code"] == "not_found"
+
+
+def test_a_stored_version_is_deployed_later(admin, model):
+    admin.upload(model("invoice.bpmn"), deploy=False)
+    assert admin.start("invoice").status_code == 422
+
+    deployed = admin.post("/definitions/invoice/deploy")
+
+    assert deployed.status_code == 200
+    assert deployed.json == {"key": "invoice", "version": 1, "deployed": True}
+    assert admin.start("invoice").status_code == 201
+    assert admin.post("/definitions/nope/deploy").status_code == 404
+
+
+def test_one_work_item_is_readable_by_id(people):
+    people["sara"].start("invoice")
+    [item] = people["mona"].cartable()
+
+    assert people["mona"].get(f"/work-items/{item['id']}").json["element"] == "approve_invoice"
+    assert people["mona"].get("/work-items/424242").status_code == 404

@@ -132,3 +132,32 @@ def test_finishing_a_job_twice_completes_the_task_once(charkh, make_user, model)
     assert charkh.finish_job(job_id, {"sms_status": "sent"}) is False
     history = sara.get(f"/instances/{instance_id}").json["history"]
     assert [e["type"] for e in history].count("job_done") == 1
+
+
+def test_an_administrator_retries_an_incident_over_the_api(charkh, make_user, admin, model, sms_provider):
+    from connectors.jobs import run_job
+
+    sara = make_user("sara", groups=["sales"])
+    sara.upload(model("notify_customer.bpmn"))
+    instance_id = sara.start("notify_customer", {"phone": "1"}).json["id"]
+    [job_id] = charkh.claim_jobs()
+
+    def unreachable(inputs, variables, key):  # type: ignore[no-untyped-def]
+        raise TimeoutError("no answer")
+
+    PROVIDERS["test-sms"] = unreachable
+    for _ in range(5):
+        run_job(charkh, job_id)
+    assert sara.get(f"/instances/{instance_id}").json["status"] == "error"
+
+    assert sara.post(f"/jobs/{job_id}/retry").status_code == 403
+    retried = admin.post(f"/jobs/{job_id}/retry")
+    assert retried.status_code == 200
+    assert admin.post(f"/jobs/{job_id}/retry").status_code == 409
+
+    PROVIDERS["test-sms"] = lambda inputs, variables, key: {"sms_status": "sent"}
+    [again] = charkh.claim_jobs()
+    assert run_job(charkh, again) == "done"
+    instance = sara.get(f"/instances/{instance_id}").json
+    assert instance["status"] == "running"
+    assert [e["type"] for e in instance["history"]].count("incident_retried") == 1
