@@ -208,6 +208,4 @@ def claim_work_item(item_id: str):  # type: ignore[no-untyped-def]
          responses={200: "Completed", 403: "Not yours", 404: "No such item", 409: "Done or held by someone else",
                     422: "Unknown action or invalid data"})
 def complete_work_item(item_id: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
-    engine = charkh()
-    instance_id = engine.complete(item_id, caller(), body["action"], body["data"])
-    return {"work_item": engine.work_item(item_id), "instance": engine.instance_brief(instance_id)}
+    return charkh().complete(item_id, caller(), body["action"], body["data"])

@@ -6,6 +6,7 @@ never parses BPMN.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from sqlalchemy import Connection
@@ -24,6 +25,10 @@ from .store.database import Database
 from .store.people import Caller, now
 
 
+# How long a token's caller (name, groups, roles) is remembered by one process.
+CALLER_CACHE_SECONDS = 5.0
+
+
 class Charkh:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -31,6 +36,7 @@ class Charkh:
         self.runtime = Runtime(Sandbox(settings.script_cpu_seconds))
         self._compiled: dict[int, CompiledDefinition] = {}
         self._compiled_lock = threading.Lock()
+        self._callers: dict[str, tuple[Caller, float]] = {}
 
     def close(self) -> None:
         self.db.dispose()
@@ -40,7 +46,9 @@ class Charkh:
     def add_user(self, name: str, password: str | None = None, groups: list[str] = (),
                  roles: list[str] = (), admin: bool = False) -> bool:
         with self.db.write() as conn:
-            return people.add_user(conn, name, password, list(groups), list(roles), admin)
+            created = people.add_user(conn, name, password, list(groups), list(roles), admin)
+        self._callers.clear()
+        return created
 
     def add_role(self, name: str, superior: str | None = None) -> None:
         with self.db.write() as conn:
@@ -55,8 +63,17 @@ class Charkh:
             return people.issue_token(conn, name)
 
     def caller_for_token(self, token: str) -> Caller:
+        """Who a bearer token belongs to. Answers are kept for a few seconds: every API call asks,
+        and a new group membership may take that long to reach a running server."""
+        cached = self._callers.get(token)
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
         with self.db.read() as conn:
-            return people.caller_for_token(conn, token)
+            caller = people.caller_for_token(conn, token)
+        if len(self._callers) > 10_000:
+            self._callers.clear()
+        self._callers[token] = (caller, time.monotonic() + CALLER_CACHE_SECONDS)
+        return caller
 
     def caller_for_password(self, name: str, password: str) -> Caller:
         with self.db.read() as conn:
@@ -126,14 +143,14 @@ class Charkh:
         return self.work_item(item_id)
 
     def complete(self, item_id: str, caller: Caller, action: str | None = None,
-                 data: dict[str, Any] | None = None) -> str:
+                 data: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Complete a work item with an action; returns {"work_item", "instance"} as they are now."""
         data = data or {}
         if not isinstance(data, dict):
             raise Invalid("data must be a JSON object")
         with self.db.write() as conn:
-            instance_id = instance_store.complete_work_item(conn, self.runtime, self._definition, item_id,
-                                                            caller, action, data)
-        return str(instance_id)
+            return instance_store.complete_work_item(conn, self.runtime, self._definition, item_id,
+                                                     caller, action, data)
 
     def work_item(self, item_id: str) -> dict[str, Any]:
         with self.db.read() as conn:

@@ -138,12 +138,17 @@ class Cartable:
 
     @property
     def principals(self) -> set[str]:
-        """Parties as stored in the cartable index: u:<user>, g:<group or role>."""
-        found = {f"u:{u}" for u in self.users}
-        if self.assignee:
-            found.add(f"u:{self.assignee}")
-        found |= {f"g:{g}" for g in self.groups + self.roles}
-        return found
+        return principals_for(self.assignee, self.users, self.groups, self.roles)
+
+
+def principals_for(assignee: str | None, users: Any, groups: Any, roles: Any) -> set[str]:
+    """The parties who may act on an item, as the cartable index stores them:
+    u:<user>, g:<group or role> (candidateGroups may name either)."""
+    found = {f"u:{u}" for u in users}
+    if assignee:
+        found.add(f"u:{assignee}")
+    found |= {f"g:{g}" for g in (*groups, *roles)}
+    return found
 
 
 @dataclass
@@ -162,6 +167,7 @@ class CompiledDefinition:
     element_kinds: dict[str, str]
     # SpiffWorkflow spec name → the element id the analyst wrote.
     original_ids: dict[str, str] = field(default_factory=dict)
+    has_timers: bool = False
 
     def original(self, spec_name: str) -> str:
         return self.original_ids.get(spec_name, spec_name)
@@ -386,4 +392,5 @@ def compile_definition(data: bytes, max_bytes: int) -> CompiledDefinition:
         element_names=names,
         element_kinds=kinds,
         original_ids=renames,
+        has_timers=next(bpmn.root.iter(_q("timerEventDefinition")), None) is not None,
     )

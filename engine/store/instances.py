@@ -7,9 +7,9 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from sqlalchemy import Connection, and_, exists, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, exists, insert, or_, select, update
 
-from ..compiler import CompiledDefinition
+from ..compiler import CompiledDefinition, principals_for
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..runtime import Runtime, StepResult, variables_of
 from .people import Caller, now
@@ -74,7 +74,7 @@ def _record_id(record: dict[str, Any] | None) -> str | None:
 def claim_work_item(conn: Connection, item_id: str, caller: Caller) -> None:
     item = _item_for_caller(conn, item_id, caller)
     lock_instance(conn, item.instance_id)
-    item = work_item_row(conn, item.id)
+    item = _reread_after_lock(conn, item)
     if item.status not in OPEN_STATUSES:
         raise Conflict(f"work item {item.id} is {item.status}")
     if item.claimed_by == caller.name:
@@ -88,10 +88,11 @@ def claim_work_item(conn: Connection, item_id: str, caller: Caller) -> None:
 
 
 def complete_work_item(conn: Connection, runtime: Runtime, load: DefinitionLoader, item_id: str,
-                       caller: Caller, action: str | None, data: dict[str, Any]) -> int:
+                       caller: Caller, action: str | None, data: dict[str, Any]) -> dict[str, Any]:
+    """Returns what the caller reads next: the completed item and the instance with its open items."""
     item = _item_for_caller(conn, item_id, caller)
     instance = lock_instance(conn, item.instance_id)
-    item = work_item_row(conn, item.id)
+    item = _reread_after_lock(conn, item)
     if item.status not in OPEN_STATUSES:
         raise Conflict(f"work item {item.id} is already {item.status}")
     if item.claimed_by is not None and item.claimed_by != caller.name:
@@ -108,7 +109,8 @@ def complete_work_item(conn: Connection, runtime: Runtime, load: DefinitionLoade
     entries = [entry(instance.id, at, "work_item_completed", element=item.element, name=item.name,
                       user=caller.name, work_item=item.id, action=chosen, data=data or None)]
     apply_step(conn, definition, instance.id, result, entries, at, completed_task=item.task_id)
-    return instance.id
+    return {"work_item": work_item_json(work_item_row(conn, item.id)),
+            "instance": _brief_after_step(conn, instance, result.status, variables_of(workflow), at)}
 
 
 def resolve_action(actions: list[dict[str, Any]], action: str | None) -> dict[str, Any] | None:
@@ -197,7 +199,8 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
         entries += [entry(instance_id, at, "job_queued", element=t.element,
                            name=definition.element_names.get(t.element)) for t in result.connector_tasks
                     if t.task_id not in queued]
-    _sync_timers(conn, instance_id, result, at)
+    if definition.has_timers:
+        _sync_timers(conn, instance_id, result, at)
     if result.status == "completed":
         entries.append(entry(instance_id, at, "instance_completed"))
     conn.execute(insert(history), entries)
@@ -234,17 +237,30 @@ def entry(instance_id: int, at: datetime, type_: str, *, kind: str | None = None
 # --- locking and permission ---------------------------------------------------------------------
 
 def lock_instance(conn: Connection, instance_id: int) -> Any:
-    query = select(instances).where(instances.c.id == instance_id)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    row = conn.execute(query).first()
+    query = _LOCK_INSTANCE_FOR_UPDATE if conn.dialect.name == "postgresql" else _LOCK_INSTANCE
+    row = conn.execute(query, {"instance_id": instance_id}).first()
     if row is None:
         raise NotFound(f"no instance with id {instance_id}")
     return row
 
 
+_ITEM_BY_ID = select(work_items).where(work_items.c.id == bindparam("item_id"))
+_LOCK_INSTANCE = select(instances).where(instances.c.id == bindparam("instance_id"))
+_LOCK_INSTANCE_FOR_UPDATE = _LOCK_INSTANCE.with_for_update()
+_OPEN_ITEMS = (select(work_items).where(work_items.c.instance_id == bindparam("instance_id"),
+                                        work_items.c.status.in_(OPEN_STATUSES)).order_by(work_items.c.id))
+
+
 def work_item_row(conn: Connection, item_id: int) -> Any:
-    return conn.execute(select(work_items).where(work_items.c.id == item_id)).first()
+    return conn.execute(_ITEM_BY_ID, {"item_id": item_id}).first()
+
+
+def _reread_after_lock(conn: Connection, item: Any) -> Any:
+    """On PostgreSQL another command may have changed the item while we waited for the lock;
+    on SQLite the whole command already runs under the database's write lock."""
+    if conn.dialect.name != "postgresql":
+        return item
+    return work_item_row(conn, item.id)
 
 
 def _item_for_caller(conn: Connection, item_id: str, caller: Caller) -> Any:
@@ -252,8 +268,7 @@ def _item_for_caller(conn: Connection, item_id: str, caller: Caller) -> Any:
     item = work_item_row(conn, number)
     if item is None:
         raise NotFound(f"no work item with id {item_id}")
-    parties = set(conn.execute(select(work_item_parties.c.principal)
-                               .where(work_item_parties.c.work_item_id == number)).scalars())
+    parties = principals_for(item.assignee, item.users, item.groups, item.roles)
     allowed = bool(parties & set(caller.principals)) or item.claimed_by == caller.name \
         or (not parties and caller.is_admin)
     if not allowed:
@@ -343,15 +358,22 @@ def instance_json(conn: Connection, instance_id: str, caller: Caller) -> dict[st
     return {**_instance_summary(row), "work_items": items, "history": entries}
 
 
-def instance_brief(conn: Connection, instance_id: str) -> dict[str, Any]:
+def instance_brief(conn: Connection, instance_id: str | int) -> dict[str, Any]:
     number = parse_id(instance_id, "instance")
     row = conn.execute(select(*_SUMMARY_COLUMNS).where(instances.c.id == number)).first()
     if row is None:
         raise NotFound(f"no instance with id {instance_id}")
-    items = conn.execute(select(work_items).where(work_items.c.instance_id == number,
-                                                  work_items.c.status.in_(OPEN_STATUSES))
-                         .order_by(work_items.c.id))
+    items = conn.execute(_OPEN_ITEMS, {"instance_id": number})
     return {**_instance_summary(row), "work_items": [work_item_json(r) for r in items]}
+
+
+def _brief_after_step(conn: Connection, instance: Any, status: str, variables: dict[str, Any],
+                      at: datetime) -> dict[str, Any]:
+    """instance_brief, from the row the command already holds (saves a query per command)."""
+    summary = _instance_summary(instance)
+    summary.update(status=status, variables=variables, updated_at=iso(at))
+    items = conn.execute(_OPEN_ITEMS, {"instance_id": instance.id})
+    return {**summary, "work_items": [work_item_json(r) for r in items]}
 
 
 def _instance_summary(row: Any) -> dict[str, Any]:
