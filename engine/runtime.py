@@ -19,7 +19,9 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import EventBasedGateway
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -27,7 +29,7 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from .compiler import ACTION_KEY, CompiledDefinition, ConnectorSendTask, ConnectorTask
+from .compiler import ACTION_KEY, RESERVED_IDS, CompiledDefinition, ConnectorSendTask, ConnectorTask
 from .errors import Invalid, ScriptError
 from .sandbox import Sandbox, strip_expression
 
@@ -215,6 +217,8 @@ class Runtime:
         finished = [t for t in _all_tasks(workflow) if t.state == TaskState.COMPLETED and t.id not in done]
         finished.sort(key=lambda t: t.last_state_change)
         for task in finished:
+            if task.task_spec.name in RESERVED_IDS:  # SpiffWorkflow's own Start/End/Root specs
+                continue  # (an analyst's element so named was renamed in the parsed copy)
             element = definition.original(task.task_spec.name)
             kind = definition.element_kinds.get(element)
             if kind is None:  # SpiffWorkflow's own bookkeeping specs and Charkh's split gateways
@@ -230,19 +234,30 @@ class Runtime:
                 result.connector_tasks.append(WaitingTask(str(task.id), element, task.data,
                                                           connector=task.task_spec.connector_id,
                                                           inputs=task.task_spec.connector_inputs))
-            elif task.state == TaskState.WAITING and _is_timer(task.task_spec):
+            elif task.state == TaskState.WAITING and _timer_spec_name(task.task_spec):
                 due = _timer_due(task)
                 if due is not None:
-                    element = definition.original(task.task_spec.name)
+                    element = definition.original(_timer_spec_name(task.task_spec))
                     result.timers.append(WaitingTask(str(task.id), element, {}, due_at=due))
         if workflow.is_completed():
             result.status = "completed"
         return result
 
 
-def _is_timer(spec: Any) -> bool:
+def _timer_spec_name(spec: Any) -> str | None:
+    """The spec whose timer a waiting task holds: the task's own, or, for an event-based gateway
+    (SpiffWorkflow moves the events after the gateway into the gateway itself), the timer catch
+    event after it. None when the task waits for no timer."""
     definition = getattr(spec, "event_definition", None)
-    return isinstance(definition, TimerEventDefinition)
+    if isinstance(definition, TimerEventDefinition):
+        return spec.name
+    if isinstance(definition, MultipleEventDefinition):
+        for index, inner in enumerate(definition.event_definitions):
+            if isinstance(inner, TimerEventDefinition):
+                if isinstance(spec, EventBasedGateway) and index < len(spec.outputs):
+                    return spec.outputs[index].name
+                return spec.name
+    return None
 
 
 def _timer_due(task: Any) -> datetime | None:

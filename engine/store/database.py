@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -17,6 +18,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.pool import NullPool
 
+# JSON columns through orjson: it is several times faster than the standard library.
+_JSON = {"json_serializer": lambda value: orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode(),
+         "json_deserializer": orjson.loads}
 MIGRATIONS = Path(__file__).parent / "migrations"
 # A fixed key for the PostgreSQL advisory lock that serializes concurrent first-time setup.
 _MIGRATION_LOCK = 7_202_611
@@ -33,14 +37,14 @@ class Database:
             self.writer = self._sqlite_engine(url, immediate=True)
             self.reader = self._sqlite_engine(url, immediate=False)
         else:
-            self.writer = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+            self.writer = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True, **_JSON)
             self.reader = self.writer
         self.upgrade()
 
     @staticmethod
     def _sqlite_engine(url: str, immediate: bool) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
-                               poolclass=NullPool if ":memory:" in url else None)
+                               poolclass=NullPool if ":memory:" in url else None, **_JSON)
 
         @event.listens_for(engine, "connect")
         def _configure(dbapi_connection, _record):  # type: ignore[no-untyped-def]

@@ -16,6 +16,18 @@ from .people import Caller, now
 from .schema import history, instances, outbox_jobs, timers, work_item_parties, work_items
 
 OPEN_STATUSES = ("open", "claimed")
+# The hot path's statements, built once: constructing SQLAlchemy expressions per call costs
+# more than running them on SQLite.
+_SAVE_STATE = (update(instances)
+               .where(instances.c.id == bindparam("b_id"), instances.c.revision == bindparam("b_revision"))
+               .values(state=bindparam("state"), revision=bindparam("revision"), status=bindparam("status"),
+                       variables=bindparam("variables"), updated_at=bindparam("updated_at")))
+_COMPLETE_ITEM = (update(work_items).where(work_items.c.id == bindparam("b_id"))
+                  .values(status="completed", claimed_by=bindparam("user"), completed_at=bindparam("at"),
+                          completed_by=bindparam("user"), action_id=bindparam("action_id")))
+_INSERT_ITEM = insert(work_items)
+_INSERT_HISTORY = insert(history)
+_INSERT_PARTIES = insert(work_item_parties)
 DefinitionLoader = Callable[[Connection, int], CompiledDefinition]
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 
@@ -103,9 +115,8 @@ def complete_work_item(conn: Connection, runtime: Runtime, load: DefinitionLoade
     result = runtime.complete_user_task(definition, workflow, item.task_id, chosen["id"] if chosen else None, data)
     at = now()
     save_state(conn, runtime, instance, workflow, result, at)
-    conn.execute(update(work_items).where(work_items.c.id == item.id).values(
-        status="completed", claimed_by=caller.name, completed_at=at, completed_by=caller.name,
-        action_id=chosen["id"] if chosen else None))
+    conn.execute(_COMPLETE_ITEM, {"b_id": item.id, "user": caller.name, "at": at,
+                                  "action_id": chosen["id"] if chosen else None})
     entries = [entry(instance.id, at, "work_item_completed", element=item.element, name=item.name,
                       user=caller.name, work_item=item.id, action=chosen, data=data or None)]
     apply_step(conn, definition, instance.id, result, entries, at, completed_task=item.task_id)
@@ -136,11 +147,11 @@ def resolve_action(actions: list[dict[str, Any]], action: str | None) -> dict[st
 def save_state(conn: Connection, runtime: Runtime, instance: Any, workflow: Any, result: StepResult,
                at: datetime, status: str | None = None) -> None:
     """Write the new state, version-checked: a concurrent writer that slipped past the lock loses."""
-    changed = conn.execute(
-        update(instances).where(instances.c.id == instance.id, instances.c.revision == instance.revision)
-        .values(state=runtime.dump(workflow), revision=instance.revision + 1, status=status or result.status,
-                variables=variables_of(workflow), updated_at=at)
-    ).rowcount
+    changed = conn.execute(_SAVE_STATE, {
+        "b_id": instance.id, "b_revision": instance.revision, "state": runtime.dump(workflow),
+        "revision": instance.revision + 1, "status": status or result.status,
+        "variables": variables_of(workflow), "updated_at": at,
+    }).rowcount
     if changed != 1:
         raise Conflict(f"instance {instance.id} changed meanwhile; try again")
 
@@ -155,10 +166,7 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
         entries.append(entry(instance_id, at, "element_completed", kind=event.type.rsplit("_", 1)[0],
                               element=event.element, name=event.name))
     waiting = {t.task_id: t for t in result.user_tasks}
-    open_rows = conn.execute(select(work_items.c.id, work_items.c.task_id, work_items.c.element,
-                                    work_items.c.name)
-                             .where(work_items.c.instance_id == instance_id,
-                                    work_items.c.status.in_(OPEN_STATUSES))).all()
+    open_rows = conn.execute(_OPEN_ITEM_TASKS, {"instance_id": instance_id}).all()
     known = set()
     for row in open_rows:
         known.add(row.task_id)
@@ -173,16 +181,16 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
         cartable = definition.cartables.get(task.element)
         if cartable is None:
             continue
-        item_id = conn.execute(insert(work_items).values(
-            instance_id=instance_id, task_id=task.task_id, element=task.element, name=cartable.name,
-            status="open", assignee=cartable.assignee, claimed_by=None, users=list(cartable.users),
-            groups=list(cartable.groups), roles=list(cartable.roles),
-            actions=[{"id": a.id, "name": a.name, "conditional": a.conditional} for a in cartable.actions],
-            due_at=_due_at(cartable.due, at), created_at=at,
-        )).inserted_primary_key[0]
+        item_id = conn.execute(_INSERT_ITEM, {
+            "instance_id": instance_id, "task_id": task.task_id, "element": task.element, "name": cartable.name,
+            "status": "open", "assignee": cartable.assignee, "claimed_by": None, "users": list(cartable.users),
+            "groups": list(cartable.groups), "roles": list(cartable.roles),
+            "actions": [{"id": a.id, "name": a.name, "conditional": a.conditional} for a in cartable.actions],
+            "due_at": _due_at(cartable.due, at), "created_at": at,
+        }).inserted_primary_key[0]
         principals = cartable.principals
         if principals:
-            conn.execute(insert(work_item_parties), [{"work_item_id": item_id, "principal": p}
+            conn.execute(_INSERT_PARTIES, [{"work_item_id": item_id, "principal": p}
                                                      for p in sorted(principals)])
         entries.append(entry(instance_id, at, "work_item_created", element=task.element, name=cartable.name,
                               work_item=item_id))
@@ -203,7 +211,7 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
         _sync_timers(conn, instance_id, result, at)
     if result.status == "completed":
         entries.append(entry(instance_id, at, "instance_completed"))
-    conn.execute(insert(history), entries)
+    conn.execute(_INSERT_HISTORY, entries)
 
 
 def _sync_timers(conn: Connection, instance_id: int, result: StepResult, at: datetime) -> None:
@@ -247,6 +255,8 @@ def lock_instance(conn: Connection, instance_id: int) -> Any:
 _ITEM_BY_ID = select(work_items).where(work_items.c.id == bindparam("item_id"))
 _LOCK_INSTANCE = select(instances).where(instances.c.id == bindparam("instance_id"))
 _LOCK_INSTANCE_FOR_UPDATE = _LOCK_INSTANCE.with_for_update()
+_OPEN_ITEM_TASKS = select(work_items.c.id, work_items.c.task_id, work_items.c.element, work_items.c.name).where(
+    work_items.c.instance_id == bindparam("instance_id"), work_items.c.status.in_(OPEN_STATUSES))
 _OPEN_ITEMS = (select(work_items).where(work_items.c.instance_id == bindparam("instance_id"),
                                         work_items.c.status.in_(OPEN_STATUSES)).order_by(work_items.c.id))
 
