@@ -267,8 +267,22 @@ def read_cartables(root: etree._Element) -> dict[str, Cartable]:
     return cartables
 
 
+# Elements that become SpiffWorkflow task specs; only these can collide with its internal ones.
+_FLOW_NODES = _ACTIVITIES | frozenset({
+    "adHocSubProcess", "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
+    "boundaryEvent", "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
+    "complexGateway",
+})
+
+
 def _rename_reserved_ids(root: etree._Element) -> dict[str, str]:
-    renames = {old: old + RENAMED_SUFFIX for old in RESERVED_IDS if root.xpath(f"//*[@id='{old}']")}
+    """Rename flow nodes called Start/End/Root. A process, a sequence flow (an action's id) or a
+    message so called keeps its id: they are not task specs, and renaming them would break
+    get_spec(process id), action routing and messageRef."""
+    flow_node_ids = {e.get("id") for e in root.iter(etree.Element)
+                     if e.get("id") in RESERVED_IDS and etree.QName(e).namespace == BPMN_NS
+                     and etree.QName(e).localname in _FLOW_NODES}
+    renames = {old: old + RENAMED_SUFFIX for old in flow_node_ids}
     if not renames:
         return {}
     for element in root.iter(etree.Element):

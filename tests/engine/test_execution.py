@@ -250,6 +250,8 @@ def test_event_based_gateway_waits_and_its_timer_branch_fires(charkh, deploy, pe
     charkh.complete(item["id"], clerk)
     done = charkh.instance(instance_id, clerk)
     assert done["status"] == "completed"
+    fired = [e for e in done["history"] if e["type"] == "timer_fired"]
+    assert [(e["element"], e["name"]) for e in fired] == [("deadline_passed", "Deadline passed")]
     assert "deadline_passed" in completed_elements(done)
     assert "payment_received" not in completed_elements(done)
     assert completed_elements(done)[-1] == "reminded"
@@ -375,6 +377,21 @@ def test_elements_named_start_end_and_root_run_and_keep_their_ids(charkh, deploy
     assert completed_elements(view) == ["Start", "End"]
     assert worked_elements(view) == ["Root"]
     assert not [e for e in view["history"] if e["element"] and "__" in e["element"]]
+
+
+def test_a_process_and_an_action_flow_named_root_and_end_keep_working(charkh, deploy, person):
+    assert deploy("reserved_ids_elsewhere.bpmn")["key"] == "Root"
+    seller = person("sara", groups=["sales"])
+    instance_id = charkh.start("Root", seller)
+
+    item = the_item(charkh, seller, instance_id)
+    assert item["actions"] == [{"id": "End", "name": "Stop"}, {"id": "again", "name": "Again"}]
+    charkh.complete(item["id"], seller, action="again")
+    charkh.complete(the_item(charkh, seller, instance_id)["id"], seller, action="End")
+
+    view = charkh.instance(instance_id, seller)
+    assert view["status"] == "completed"
+    assert completed_elements(view) == ["Start", "next_step", "next_step", "stopped"]
 
 
 # --- 10. a long loop -----------------------------------------------------------------------------
