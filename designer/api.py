@@ -167,6 +167,20 @@ def get_instance(instance_id: str):  # type: ignore[no-untyped-def]
     return charkh().instance(instance_id, caller())
 
 
+class MessageIn(Lenient):
+    name = String(required=True, validate=Length(1, 255))
+    data = Dict(keys=String(), load_default=dict)
+
+
+@api.post("/instances/<instance_id>/messages")
+@api.auth_required(auth)
+@api.input(MessageIn, arg_name="body")
+@api.doc(summary="Deliver a message to an instance (a message catch event waiting for it fires)",
+         responses={200: "Delivered", 404: "No such instance", 409: "Nothing waits for that message"})
+def send_message(instance_id: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return charkh().send_message(instance_id, body["name"], caller(), body["data"])
+
+
 # --- work items -----------------------------------------------------------------------------------
 
 @api.get("/work-items")

@@ -152,6 +152,14 @@ class Charkh:
             return instance_store.complete_work_item(conn, self.runtime, self._definition, item_id,
                                                      caller, action, data)
 
+    def send_message(self, instance_id: str, name: str, caller: Caller,
+                     data: dict[str, Any] | None = None) -> dict[str, Any]:
+        if not isinstance(data or {}, dict):
+            raise Invalid("data must be a JSON object")
+        with self.db.write() as conn:
+            return instance_store.deliver_message(conn, self.runtime, self._definition, instance_id, name,
+                                                  data or {}, caller)
+
     def work_item(self, item_id: str) -> dict[str, Any]:
         with self.db.read() as conn:
             row = instance_store.work_item_row(conn, instance_store.parse_id(item_id, "work item"))

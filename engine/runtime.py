@@ -26,13 +26,17 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from .compiler import ACTION_KEY, RESERVED_IDS, CompiledDefinition, ConnectorSendTask, ConnectorTask
-from .errors import Invalid, ScriptError
+from .errors import Conflict, Invalid, ScriptError
 from .sandbox import Sandbox, strip_expression
 
+# Where SpiffWorkflow puts a caught message's payload before Charkh merges it into the variables.
+MESSAGE_VARIABLE = "_charkh_message"
 _loading_spec: contextvars.ContextVar[tuple[Any, dict[str, Any]]] = contextvars.ContextVar("charkh_spec")
 
 
@@ -177,6 +181,23 @@ class Runtime:
         task.data.update(data)
         self._guard(task.complete)
         return self._advance(definition, workflow, done)
+
+    def deliver_message(self, definition: CompiledDefinition, workflow: BpmnWorkflow, name: str,
+                        data: dict[str, Any]) -> StepResult:
+        """A message from outside (a payment arrived, a customer answered): the catch event
+        waiting for it fires, and the message's data becomes process variables."""
+        done = self._completed_ids(workflow)
+        event = BpmnEvent(MessageEventDefinition(name), payload={"payload": data, "result_var": MESSAGE_VARIABLE})
+        try:
+            workflow.send_event(event)
+        except WorkflowException:
+            raise Conflict(f"the instance is not waiting for a message named {name!r}") from None
+        result = self._advance(definition, workflow, done)
+        for data in [workflow.data, *(task.data for task in _all_tasks(workflow))]:
+            payload = data.pop(MESSAGE_VARIABLE, None)
+            if isinstance(payload, dict):
+                data.update(payload)
+        return result
 
     def fire_timers(self, definition: CompiledDefinition, workflow: BpmnWorkflow) -> StepResult:
         """Let every timer whose moment has come fire, then run on to the next wait state."""

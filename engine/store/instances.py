@@ -124,6 +124,23 @@ def complete_work_item(conn: Connection, runtime: Runtime, load: DefinitionLoade
             "instance": _brief_after_step(conn, instance, result.status, variables_of(workflow), at)}
 
 
+def deliver_message(conn: Connection, runtime: Runtime, load: DefinitionLoader, instance_id: str, name: str,
+                    data: dict[str, Any], caller: Caller) -> dict[str, Any]:
+    """A message for one instance: the catch event waiting for it fires (409 if none waits)."""
+    instance = lock_instance(conn, parse_id(instance_id, "instance"))
+    if instance.status != "running":
+        raise Conflict(f"instance {instance.id} is {instance.status}")
+    definition = load(conn, instance.version_id)
+    workflow = runtime.load(definition, instance.process_id, instance.state)
+    result = runtime.deliver_message(definition, workflow, name, data)
+    at = now()
+    save_state(conn, runtime, instance, workflow, result, at)
+    apply_step(conn, definition, instance.id, result,
+               [entry(instance.id, at, "message_received", name=name, user=caller.name, data=data or None)],
+               at, completed_task=None)
+    return _brief_after_step(conn, instance, result.status, variables_of(workflow), at)
+
+
 def resolve_action(actions: list[dict[str, Any]], action: str | None) -> dict[str, Any] | None:
     """An action is named by flow id or by a name unique among the item's actions."""
     if action is None or action == "":

@@ -267,3 +267,21 @@ def test_one_work_item_is_readable_by_id(people):
 
     assert people["mona"].get(f"/work-items/{item['id']}").json["element"] == "approve_invoice"
     assert people["mona"].get("/work-items/424242").status_code == 404
+
+
+def test_a_message_decides_an_event_based_gateway(admin, model):
+    admin.upload(model("event_gateway.bpmn"))
+    instance_id = admin.start("event_gateway").json["id"]
+
+    wrong = admin.post(f"/instances/{instance_id}/messages", json={"name": "no_such_message"})
+    assert wrong.status_code == 409
+    delivered = admin.post(f"/instances/{instance_id}/messages",
+                           json={"name": "payment_received", "data": {"paid_amount": 1200}})
+
+    assert delivered.status_code == 200
+    assert delivered.json["status"] == "completed"
+    assert delivered.json["variables"]["paid_amount"] == 1200
+    history = admin.get(f"/instances/{instance_id}").json["history"]
+    assert [e["element"] for e in history if e["type"] == "element_completed"][-2:] == ["payment_received", "paid"]
+    assert admin.post(f"/instances/{instance_id}/messages", json={"name": "payment_received"}).status_code == 409
+    assert admin.post("/instances/999/messages", json={"name": "payment_received"}).status_code == 404

@@ -231,8 +231,7 @@ def test_inclusive_gateway_with_a_single_true_branch_does_not_wait_for_the_other
 def test_event_based_gateway_waits_and_its_timer_branch_fires(charkh, deploy, person):
     """Supported: the instance waits at an event-based gateway, a timer after it is armed as a
     timer row and fires through fire_due_timers (the scheduler), which cancels the other events.
-    Not yet supported: delivering a message; no engine command correlates messages, so a message
-    catch event after the gateway only ever loses the race to a timer."""
+    The message branch is taken by delivering the message (tests/api/test_contract.py)."""
     deploy("event_gateway.bpmn")
     clerk = person("farhad", groups=["finance"])
     instance_id = charkh.start("event_gateway", clerk)
