@@ -146,9 +146,8 @@ def deploy_definition(key: str, query: dict[str, Any]):  # type: ignore[no-untyp
 @api.doc(summary="Start an instance of a deployed definition", responses={201: "Started", 404: "No such definition",
                                                                          422: "Not deployed or invalid"})
 def start_instance(body: dict[str, Any]):  # type: ignore[no-untyped-def]
-    engine = charkh()
-    instance_id = engine.start(body["definition"], caller(), body["variables"], body["process"], body["record"])
-    return engine.instance_brief(instance_id), 201
+    return charkh().start_and_read(body["definition"], caller(), body["variables"], body["process"],
+                                   body["record"]), 201
 
 
 @api.get("/instances")

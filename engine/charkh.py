@@ -127,15 +127,20 @@ class Charkh:
 
     def start(self, key: str, caller: Caller, variables: dict[str, Any] | None = None,
               process: str | None = None, record: dict[str, Any] | None = None) -> str:
+        """Start an instance of the latest deployed version; returns its id."""
+        return self.start_and_read(key, caller, variables, process, record)["id"]
+
+    def start_and_read(self, key: str, caller: Caller, variables: dict[str, Any] | None = None,
+                       process: str | None = None, record: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Start an instance; returns it with its open work items, as of its first wait state."""
         variables = variables or {}
         if not isinstance(variables, dict):
             raise Invalid("variables must be a JSON object")
         with self.db.write() as conn:
             version = definition_store.latest_deployed(conn, key)
             definition = self._definition(conn, version.id)
-            instance_id = instance_store.start_instance(conn, self.runtime, definition, version.id, key,
-                                                        process, variables, record, caller)
-        return str(instance_id)
+            return instance_store.start_instance(conn, self.runtime, definition, version.id, key,
+                                                 process, variables, record, caller)
 
     def claim(self, item_id: str, caller: Caller) -> dict[str, Any]:
         with self.db.write() as conn:
@@ -165,7 +170,7 @@ class Charkh:
             row = instance_store.work_item_row(conn, instance_store.parse_id(item_id, "work item"))
             if row is None:
                 raise NotFound(f"no work item with id {item_id}")
-            return instance_store.work_item_json(row)
+            return instance_store.work_item_json(row._mapping)
 
     def work_items(self, caller: Caller, mine: bool = True, status: str | None = "open", limit: int = 100,
                    after: str | None = None) -> list[dict[str, Any]]:

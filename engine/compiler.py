@@ -170,6 +170,8 @@ class CompiledDefinition:
     has_timers: bool = False
 
     def original(self, spec_name: str) -> str:
+        # SpiffWorkflow names the inner task of a multi-instance activity "<id> [child]".
+        spec_name = spec_name.removesuffix(" [child]")
         return self.original_ids.get(spec_name, spec_name)
 
 

@@ -26,6 +26,7 @@ _COMPLETE_ITEM = (update(work_items).where(work_items.c.id == bindparam("b_id"))
                   .values(status="completed", claimed_by=bindparam("user"), completed_at=bindparam("at"),
                           completed_by=bindparam("user"), action_id=bindparam("action_id")))
 _INSERT_ITEM = insert(work_items)
+_INSERT_INSTANCE = insert(instances)
 _INSERT_HISTORY = insert(history)
 _INSERT_PARTIES = insert(work_item_parties)
 DefinitionLoader = Callable[[Connection, int], CompiledDefinition]
@@ -59,22 +60,25 @@ def _due_at(text: str | None, start: datetime) -> datetime | None:
 
 def start_instance(conn: Connection, runtime: Runtime, definition: CompiledDefinition, version_id: int,
                    key: str, process_id: str | None, variables: dict[str, Any],
-                   record: dict[str, Any] | None, caller: Caller) -> int:
+                   record: dict[str, Any] | None, caller: Caller) -> dict[str, Any]:
+    """Start an instance and run it to its first wait state; returns it as instance_brief does."""
     process = process_id or definition.default_process
     if process not in definition.processes:
         raise Invalid(f"definition {key!r} has no executable process {process!r}",
                       {"processes": sorted(definition.processes)})
     workflow, result = runtime.start(definition, process, variables)
     at = now()
-    instance_id = conn.execute(insert(instances).values(
-        version_id=version_id, definition_key=key, process_id=process, status=result.status, revision=1,
-        state=runtime.dump(workflow), variables=variables_of(workflow),
-        record_entity=(record or {}).get("entity"), record_id=_record_id(record),
-        started_by=caller.name, created_at=at, updated_at=at,
-    )).inserted_primary_key[0]
+    values = {
+        "version_id": version_id, "definition_key": key, "process_id": process, "status": result.status,
+        "revision": 1, "state": runtime.dump(workflow), "variables": variables_of(workflow),
+        "record_entity": (record or {}).get("entity"), "record_id": _record_id(record),
+        "started_by": caller.name, "created_at": at, "updated_at": at,
+    }
+    instance_id = conn.execute(_INSERT_INSTANCE, values).inserted_primary_key[0]
     entries = [entry(instance_id, at, "instance_started", user=caller.name, data=variables or None)]
-    apply_step(conn, definition, instance_id, result, entries, at, completed_task=None)
-    return instance_id
+    open_items = apply_step(conn, definition, instance_id, result, entries, at, completed_task=None,
+                            new_instance=True)
+    return {**_instance_summary({**values, "id": instance_id}), "work_items": open_items}
 
 
 def _record_id(record: dict[str, Any] | None) -> str | None:
@@ -85,14 +89,13 @@ def _record_id(record: dict[str, Any] | None) -> str | None:
 
 def claim_work_item(conn: Connection, item_id: str, caller: Caller) -> None:
     item = _item_for_caller(conn, item_id, caller)
-    lock_instance(conn, item.instance_id)
-    item = _reread_after_lock(conn, item)
-    if item.status not in OPEN_STATUSES:
-        raise Conflict(f"work item {item.id} is {item.status}")
-    if item.claimed_by == caller.name:
+    _, status, claimed_by = _lock_for_item(conn, item)
+    if status not in OPEN_STATUSES:
+        raise Conflict(f"work item {item.id} is {status}")
+    if claimed_by == caller.name:
         return
-    if item.claimed_by is not None:
-        raise Conflict(f"work item {item.id} is claimed by {item.claimed_by}")
+    if claimed_by is not None:
+        raise Conflict(f"work item {item.id} is claimed by {claimed_by}")
     conn.execute(update(work_items).where(work_items.c.id == item.id).values(status="claimed",
                                                                              claimed_by=caller.name))
     conn.execute(insert(history).values(entry(item.instance_id, now(), "work_item_claimed", element=item.element,
@@ -103,12 +106,11 @@ def complete_work_item(conn: Connection, runtime: Runtime, load: DefinitionLoade
                        caller: Caller, action: str | None, data: dict[str, Any]) -> dict[str, Any]:
     """Returns what the caller reads next: the completed item and the instance with its open items."""
     item = _item_for_caller(conn, item_id, caller)
-    instance = lock_instance(conn, item.instance_id)
-    item = _reread_after_lock(conn, item)
-    if item.status not in OPEN_STATUSES:
-        raise Conflict(f"work item {item.id} is already {item.status}")
-    if item.claimed_by is not None and item.claimed_by != caller.name:
-        raise Conflict(f"work item {item.id} is claimed by {item.claimed_by}")
+    instance, status, claimed_by = _lock_for_item(conn, item)
+    if status not in OPEN_STATUSES:
+        raise Conflict(f"work item {item.id} is already {status}")
+    if claimed_by is not None and claimed_by != caller.name:
+        raise Conflict(f"work item {item.id} is claimed by {claimed_by}")
     chosen = resolve_action(item.actions, action)
     definition = load(conn, instance.version_id)
     workflow = runtime.load(definition, instance.process_id, instance.state)
@@ -119,9 +121,11 @@ def complete_work_item(conn: Connection, runtime: Runtime, load: DefinitionLoade
                                   "action_id": chosen["id"] if chosen else None})
     entries = [entry(instance.id, at, "work_item_completed", element=item.element, name=item.name,
                       user=caller.name, work_item=item.id, action=chosen, data=data or None)]
-    apply_step(conn, definition, instance.id, result, entries, at, completed_task=item.task_id)
-    return {"work_item": work_item_json(work_item_row(conn, item.id)),
-            "instance": _brief_after_step(conn, instance, result.status, variables_of(workflow), at)}
+    open_items = apply_step(conn, definition, instance.id, result, entries, at, completed_task=item.task_id)
+    done = {**item._mapping, "status": "completed", "claimed_by": caller.name, "completed_at": at,
+            "completed_by": caller.name, "action_id": chosen["id"] if chosen else None}
+    return {"work_item": work_item_json(done),
+            "instance": _brief_after_step(instance, result.status, variables_of(workflow), at, open_items)}
 
 
 def deliver_message(conn: Connection, runtime: Runtime, load: DefinitionLoader, instance_id: str, name: str,
@@ -135,10 +139,10 @@ def deliver_message(conn: Connection, runtime: Runtime, load: DefinitionLoader, 
     result = runtime.deliver_message(definition, workflow, name, data)
     at = now()
     save_state(conn, runtime, instance, workflow, result, at)
-    apply_step(conn, definition, instance.id, result,
-               [entry(instance.id, at, "message_received", name=name, user=caller.name, data=data or None)],
-               at, completed_task=None)
-    return _brief_after_step(conn, instance, result.status, variables_of(workflow), at)
+    open_items = apply_step(conn, definition, instance.id, result,
+                            [entry(instance.id, at, "message_received", name=name, user=caller.name,
+                                   data=data or None)], at, completed_task=None)
+    return _brief_after_step(instance, result.status, variables_of(workflow), at, open_items)
 
 
 def resolve_action(actions: list[dict[str, Any]], action: str | None) -> dict[str, Any] | None:
@@ -176,35 +180,46 @@ def save_state(conn: Connection, runtime: Runtime, instance: Any, workflow: Any,
 # --- the shared tail of every command ----------------------------------------------------------
 
 def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: int, result: StepResult,
-           entries: list[dict[str, Any]], at: datetime, completed_task: str | None) -> None:
+               entries: list[dict[str, Any]], at: datetime, completed_task: str | None,
+               new_instance: bool = False) -> list[dict[str, Any]]:
+    """Write what a step produced (work items, outbox jobs, timers, history); returns the
+    instance's open work items as the API shows them."""
     for event in result.events:
         if event.type in ("userTask_completed", "manualTask_completed"):
             continue  # the work_item_completed entry says it, with who and which action
         entries.append(entry(instance_id, at, "element_completed", kind=event.type.rsplit("_", 1)[0],
                               element=event.element, name=event.name))
     waiting = {t.task_id: t for t in result.user_tasks}
-    open_rows = conn.execute(_OPEN_ITEM_TASKS, {"instance_id": instance_id}).all()
+    open_rows = [] if new_instance else conn.execute(_OPEN_ITEMS, {"instance_id": instance_id}).all()
     known = set()
+    still_open = []
     for row in open_rows:
         known.add(row.task_id)
-        if row.task_id not in waiting and row.task_id != completed_task:
+        if row.task_id == completed_task:
+            continue
+        if row.task_id not in waiting:
             conn.execute(update(work_items).where(work_items.c.id == row.id).values(status="cancelled",
                                                                                     completed_at=at))
             entries.append(entry(instance_id, at, "work_item_cancelled", element=row.element, name=row.name,
                                   work_item=row.id))
+        else:
+            still_open.append(work_item_json(row._mapping))
     for task in result.user_tasks:
         if task.task_id in known:
             continue
         cartable = definition.cartables.get(task.element)
         if cartable is None:
             continue
-        item_id = conn.execute(_INSERT_ITEM, {
+        values = {
             "instance_id": instance_id, "task_id": task.task_id, "element": task.element, "name": cartable.name,
             "status": "open", "assignee": cartable.assignee, "claimed_by": None, "users": list(cartable.users),
             "groups": list(cartable.groups), "roles": list(cartable.roles),
             "actions": [{"id": a.id, "name": a.name, "conditional": a.conditional} for a in cartable.actions],
             "due_at": _due_at(cartable.due, at), "created_at": at,
-        }).inserted_primary_key[0]
+        }
+        item_id = conn.execute(_INSERT_ITEM, values).inserted_primary_key[0]
+        still_open.append(work_item_json({**values, "id": item_id, "completed_at": None, "completed_by": None,
+                                          "action_id": None}))
         principals = cartable.principals
         if principals:
             conn.execute(_INSERT_PARTIES, [{"work_item_id": item_id, "principal": p}
@@ -229,6 +244,7 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
     if result.status == "completed":
         entries.append(entry(instance_id, at, "instance_completed"))
     conn.execute(_INSERT_HISTORY, entries)
+    return still_open
 
 
 def _sync_timers(conn: Connection, instance_id: int, result: StepResult, at: datetime) -> None:
@@ -282,12 +298,17 @@ def work_item_row(conn: Connection, item_id: int) -> Any:
     return conn.execute(_ITEM_BY_ID, {"item_id": item_id}).first()
 
 
-def _reread_after_lock(conn: Connection, item: Any) -> Any:
-    """On PostgreSQL another command may have changed the item while we waited for the lock;
-    on SQLite the whole command already runs under the database's write lock."""
+def _lock_for_item(conn: Connection, item: Any) -> tuple[Any, str, str | None]:
+    """Lock the item's instance; returns it with the item's status and holder as of the lock.
+    On PostgreSQL another command may have changed the item while we waited, so the item is read
+    again after the lock (a join in the locking statement would see the item as it was before the
+    wait: PostgreSQL re-checks only the locked rows); on SQLite the command already holds the
+    database's write lock."""
+    instance = lock_instance(conn, item.instance_id)
     if conn.dialect.name != "postgresql":
-        return item
-    return work_item_row(conn, item.id)
+        return instance, item.status, item.claimed_by
+    fresh = work_item_row(conn, item.id)
+    return instance, fresh.status, fresh.claimed_by
 
 
 def _item_for_caller(conn: Connection, item_id: str, caller: Caller) -> Any:
@@ -314,24 +335,25 @@ def iso(moment: datetime | None) -> str | None:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def work_item_json(row: Any) -> dict[str, Any]:
+def work_item_json(item: Any) -> dict[str, Any]:
+    """A work item as the API shows it, from a row mapping or the values just inserted."""
     return {
-        "id": str(row.id),
-        "instance_id": str(row.instance_id),
-        "name": row.name,
-        "element": row.element,
-        "actions": [{"id": a["id"], "name": a["name"]} for a in row.actions],
-        "assignee": row.claimed_by or row.assignee,
-        "users": row.users,
-        "groups": row.groups,
-        "roles": row.roles,
-        "due_at": iso(row.due_at),
-        "status": row.status,
-        "claimed_by": row.claimed_by,
-        "created_at": iso(row.created_at),
-        "completed_at": iso(row.completed_at),
-        "completed_by": row.completed_by,
-        "action": row.action_id,
+        "id": str(item["id"]),
+        "instance_id": str(item["instance_id"]),
+        "name": item["name"],
+        "element": item["element"],
+        "actions": [{"id": a["id"], "name": a["name"]} for a in item["actions"]],
+        "assignee": item["claimed_by"] or item["assignee"],
+        "users": item["users"],
+        "groups": item["groups"],
+        "roles": item["roles"],
+        "due_at": iso(item["due_at"]),
+        "status": item["status"],
+        "claimed_by": item["claimed_by"],
+        "created_at": iso(item["created_at"]),
+        "completed_at": iso(item["completed_at"]),
+        "completed_by": item["completed_by"],
+        "action": item["action_id"],
     }
 
 
@@ -357,7 +379,7 @@ def list_work_items(conn: Connection, caller: Caller, mine: bool, status: str | 
         if caller.is_admin:
             mine_clause = or_(mine_clause, and_(work_items.c.claimed_by.is_(None), unassigned))
         query = query.where(mine_clause)
-    return [work_item_json(row) for row in conn.execute(query)]
+    return [work_item_json(row._mapping) for row in conn.execute(query)]
 
 
 def _cursor(after: str) -> int:
@@ -378,11 +400,12 @@ def instance_json(conn: Connection, instance_id: str, caller: Caller) -> dict[st
     row = conn.execute(select(*_SUMMARY_COLUMNS).where(instances.c.id == number)).first()
     if row is None:
         raise NotFound(f"no instance with id {instance_id}")
-    items = [work_item_json(r) for r in conn.execute(select(work_items).where(work_items.c.instance_id == number)
-                                                     .order_by(work_items.c.id))]
+    items = [work_item_json(r._mapping) for r in conn.execute(select(work_items)
+                                                              .where(work_items.c.instance_id == number)
+                                                              .order_by(work_items.c.id))]
     entries = [history_json(r) for r in conn.execute(select(history).where(history.c.instance_id == number)
                                                      .order_by(history.c.id))]
-    return {**_instance_summary(row), "work_items": items, "history": entries}
+    return {**_instance_summary(row._mapping), "work_items": items, "history": entries}
 
 
 def instance_brief(conn: Connection, instance_id: str | int) -> dict[str, Any]:
@@ -391,30 +414,30 @@ def instance_brief(conn: Connection, instance_id: str | int) -> dict[str, Any]:
     if row is None:
         raise NotFound(f"no instance with id {instance_id}")
     items = conn.execute(_OPEN_ITEMS, {"instance_id": number})
-    return {**_instance_summary(row), "work_items": [work_item_json(r) for r in items]}
+    return {**_instance_summary(row._mapping), "work_items": [work_item_json(r._mapping) for r in items]}
 
 
-def _brief_after_step(conn: Connection, instance: Any, status: str, variables: dict[str, Any],
-                      at: datetime) -> dict[str, Any]:
-    """instance_brief, from the row the command already holds (saves a query per command)."""
-    summary = _instance_summary(instance)
+def _brief_after_step(instance: Any, status: str, variables: dict[str, Any], at: datetime,
+                      open_items: list[dict[str, Any]]) -> dict[str, Any]:
+    """instance_brief, from what the command already holds: no query."""
+    summary = _instance_summary(instance._mapping)
     summary.update(status=status, variables=variables, updated_at=iso(at))
-    items = conn.execute(_OPEN_ITEMS, {"instance_id": instance.id})
-    return {**summary, "work_items": [work_item_json(r) for r in items]}
+    return {**summary, "work_items": open_items}
 
 
 def _instance_summary(row: Any) -> dict[str, Any]:
+    """An instance's own fields, from a row mapping or the values just written."""
     return {
-        "id": str(row.id),
-        "status": row.status,
-        "definition": row.definition_key,
-        "process": row.process_id,
-        "version_id": str(row.version_id),
-        "variables": row.variables,
-        "record": {"entity": row.record_entity, "id": row.record_id} if row.record_entity else None,
-        "started_by": row.started_by,
-        "created_at": iso(row.created_at),
-        "updated_at": iso(row.updated_at),
+        "id": str(row["id"]),
+        "status": row["status"],
+        "definition": row["definition_key"],
+        "process": row["process_id"],
+        "version_id": str(row["version_id"]),
+        "variables": row["variables"],
+        "record": {"entity": row["record_entity"], "id": row["record_id"]} if row["record_entity"] else None,
+        "started_by": row["started_by"],
+        "created_at": iso(row["created_at"]),
+        "updated_at": iso(row["updated_at"]),
     }
 
 
@@ -427,7 +450,7 @@ def list_instances(conn: Connection, caller: Caller, status: str | None, definit
         query = query.where(instances.c.definition_key == definition)
     if after:
         query = query.where(instances.c.id > _cursor(after))
-    return [_instance_summary(row) for row in conn.execute(query)]
+    return [_instance_summary(row._mapping) for row in conn.execute(query)]
 
 
 def history_json(row: Any) -> dict[str, Any]:
