@@ -63,7 +63,7 @@ class DeployQuery(Lenient):
 
 
 class VersionQuery(Lenient):
-    version = Integer(load_default=None, validate=Range(1, 2**31))
+    version = Integer(load_default=None, validate=Range(1, 2**31 - 1))
 
 
 class RecordIn(Lenient):

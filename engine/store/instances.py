@@ -16,6 +16,7 @@ from .people import Caller, now
 from .schema import history, instances, outbox_jobs, timers, work_item_parties, work_items
 
 OPEN_STATUSES = ("open", "claimed")
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 # The hot path's statements, built once: constructing SQLAlchemy expressions per call costs
 # more than running them on SQLite.
 _SAVE_STATE = (update(instances)
@@ -38,7 +39,7 @@ def parse_id(value: str | int, what: str) -> int:
         number = int(value)
     except (TypeError, ValueError):
         raise NotFound(f"no {what} with id {value!r}") from None
-    if number <= 0 or number > 2**62:
+    if number <= 0 or number > MAX_ID:
         raise NotFound(f"no {what} with id {value!r}")
     return number
 
@@ -384,9 +385,12 @@ def list_work_items(conn: Connection, caller: Caller, mine: bool, status: str | 
 
 def _cursor(after: str) -> int:
     try:
-        return int(after)
+        cursor = int(after)
     except ValueError:
-        raise Invalid(f"after must be a cursor from a Link header, not {after!r}") from None
+        cursor = -1
+    if not 0 <= cursor <= MAX_ID:
+        raise Invalid(f"after must be a cursor from a Link header, not {after!r}")
+    return cursor
 
 
 _SUMMARY_COLUMNS = (instances.c.id, instances.c.status, instances.c.definition_key, instances.c.process_id,

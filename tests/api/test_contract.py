@@ -243,7 +243,7 @@ def test_api_needs_a_valid_bearer_token(client, header):
 
 
 def test_unknown_instance_is_404(admin):
-    for instance_id in ("12345", "abc", "-1", "9" * 40):
+    for instance_id in ("12345", "abc", "-1", "2147483648", "9" * 40):
         response = admin.get(f"/instances/{instance_id}")
         assert response.status_code == 404, instance_id
         assert response.json["error"]["code"] == "not_found"
@@ -285,3 +285,11 @@ def test_a_message_decides_an_event_based_gateway(admin, model):
     assert [e["element"] for e in history if e["type"] == "element_completed"][-2:] == ["payment_received", "paid"]
     assert admin.post(f"/instances/{instance_id}/messages", json={"name": "payment_received"}).status_code == 409
     assert admin.post("/instances/999/messages", json={"name": "payment_received"}).status_code == 404
+
+
+@pytest.mark.parametrize("after", ["abc", "-5", "2147483648", "9" * 30])
+def test_a_bad_cursor_is_422(admin, after):
+    for path in ("/work-items", "/instances"):
+        response = admin.get(path, query_string={"after": after})
+        assert response.status_code == 422, (path, after)
+        assert "after" in response.json["error"]["message"]
