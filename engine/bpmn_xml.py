@@ -8,7 +8,6 @@ needs (key, processes, executable flag). The bytes are stored as uploaded.
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +20,6 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 CHARKH_NS = "https://charkh.dev/schema/bpmn"
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 
 
 @dataclass(frozen=True)
@@ -66,7 +64,7 @@ def parse_xml(data: bytes, max_bytes: int) -> etree._Element:
         raise BadInput("the file is empty")
     if len(data) > max_bytes:
         raise BadInput(f"the file is {len(data)} bytes; the limit is {max_bytes} bytes")
-    if _DOCTYPE.search(data):
+    if has_doctype(data):
         raise BadInput("the document has a DTD (<!DOCTYPE>); DTDs and entity declarations are refused")
     try:
         root = etree.fromstring(data, _parser())
@@ -77,6 +75,47 @@ def parse_xml(data: bytes, max_bytes: int) -> etree._Element:
     if root.getroottree().docinfo.doctype:
         raise BadInput("the document has a DTD (<!DOCTYPE>); DTDs and entity declarations are refused")
     return root
+
+
+_BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+         (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+         (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+         (b"\x00<", "utf-16-be"), (b"<\x00", "utf-16-le"))
+
+
+def has_doctype(data: bytes) -> bool:
+    """Whether the prolog (before the root element) holds a document type declaration.
+
+    Only the prolog counts: ``<!DOCTYPE`` inside a comment, a CDATA section or text after the
+    root start (an HTML snippet in documentation, a script) is content, not a DTD. UTF-16 and
+    UTF-32 files are read in their own encoding; every other encoding BPMN files use keeps
+    ASCII as ASCII. The parser's own doctype check after parsing stays as a second guard.
+    """
+    head = data
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            head = data.decode(codec, errors="replace").encode("utf-8", errors="replace")
+            break
+    i, n = 0, len(head)
+    if head.startswith(b"\xef\xbb\xbf"):
+        i = 3
+    while i < n:
+        c = head[i:i + 1]
+        if c in (b" ", b"\t", b"\r", b"\n"):
+            i += 1
+        elif head.startswith(b"<?", i):
+            end = head.find(b"?>", i + 2)
+            if end < 0:
+                return False
+            i = end + 2
+        elif head.startswith(b"<!--", i):
+            end = head.find(b"-->", i + 4)
+            if end < 0:
+                return False
+            i = end + 3
+        else:
+            return head[i:i + 9].upper() == b"<!DOCTYPE"
+    return False
 
 
 def read_bpmn(data: bytes, max_bytes: int) -> BpmnFile:
@@ -110,32 +149,54 @@ def read_bpmn(data: bytes, max_bytes: int) -> BpmnFile:
                     problems=schema_problems(root))
 
 
+# Attributes and child elements of BPMN elements that name another element of the model.
+_REF_ATTRIBUTES = ("sourceRef", "targetRef", "attachedToRef", "default", "processRef")
+_REF_ELEMENTS = ("incoming", "outgoing", "flowNodeRef")
+
+
 def dangling_references(root: etree._Element) -> list[Problem]:
-    ids = set(root.xpath("//@id"))
+    """References to elements the file does not contain.
+
+    Several of these references are QNames (``tns:Task_1``): the prefix is dropped when it is
+    bound to the file's own target namespace, or to nothing; a prefix bound to another
+    namespace names an element of another (imported) model, which cannot be checked here.
+    Extension elements are not BPMN: their attributes are theirs to define and are not read.
+    """
+    ids = {value.strip() for value in root.xpath("//@id")}
+    target = root.get("targetNamespace")
     problems = []
+
+    def missing(element: etree._Element, ref: str) -> str | None:
+        ref = ref.strip()
+        if not ref:
+            return None
+        if ":" in ref:
+            prefix, local = ref.split(":", 1)
+            namespace = element.nsmap.get(prefix)
+            if namespace is not None and namespace != target and local not in ids:
+                return None  # another model's element
+            ref = local
+        return None if ref in ids else ref
+
     for element in root.iter(etree.Element):
-        for attribute in ("sourceRef", "targetRef", "attachedToRef", "default", "processRef"):
-            ref = element.get(attribute)
-            if ref is not None and ref not in ids:
-                problems.append(Problem(element.get("id") or etree.QName(element).localname,
-                                        f"{attribute} '{ref}' names no element in the file"))
-        if etree.QName(element).localname in ("incoming", "outgoing", "flowNodeRef") \
-                and etree.QName(element).namespace == BPMN_NS:
-            ref = (element.text or "").strip()
-            if ref and ref not in ids:
-                owner = element.getparent()
-                problems.append(Problem(owner.get("id") if owner is not None else None,
-                                        f"{etree.QName(element).localname} '{ref}' names no element in the file"))
-        if etree.QName(element).namespace == BPMNDI_NS:
+        qname = etree.QName(element)
+        if qname.namespace == BPMN_NS:
+            for attribute in _REF_ATTRIBUTES:
+                ref = element.get(attribute)
+                if ref is not None and missing(element, ref) is not None:
+                    problems.append(Problem(element.get("id") or qname.localname,
+                                            f"{attribute} '{ref}' names no element in the file"))
+            if qname.localname in _REF_ELEMENTS:
+                ref = element.text or ""
+                if missing(element, ref) is not None:
+                    owner = element.getparent()
+                    problems.append(Problem(owner.get("id") if owner is not None else None,
+                                            f"{qname.localname} '{ref.strip()}' names no element in the file"))
+        elif qname.namespace == BPMNDI_NS:
             ref = element.get("bpmnElement")
-            if ref is not None and _local(ref) not in ids:
+            if ref is not None and missing(element, ref) is not None:
                 problems.append(Problem(element.get("id"), f"bpmnElement '{ref}' names no element in the file"))
     return problems
-
-
-def _local(ref: str) -> str:
-    """A QName reference such as ``tns:Task_1`` names the element ``Task_1``."""
-    return ref.rsplit(":", 1)[-1]
 
 
 @lru_cache(maxsize=1)
