@@ -11,7 +11,8 @@ from flask import Response, current_app, request
 from marshmallow import EXCLUDE
 
 from engine.charkh import Charkh
-from engine.errors import BadInput, CharkhError
+from engine.errors import BadInput, CharkhError, Invalid
+from engine.process_list import ProcessList
 from engine.store.people import Caller
 
 api = APIBlueprint("api", __name__, url_prefix="/api/v1")
@@ -22,6 +23,10 @@ MAX_PAGE = 1000
 
 def charkh() -> Charkh:
     return current_app.extensions["charkh"]
+
+
+def process_list() -> ProcessList:
+    return current_app.extensions["charkh_process_list"]
 
 
 def caller() -> Caller:
@@ -108,6 +113,10 @@ def import_definition(query: dict[str, Any]):  # type: ignore[no-untyped-def]
         data = upload.read(charkh().settings.max_bpmn_bytes + 1)
     else:
         data = request.get_data(cache=False)
+    if query["deploy"]:  # the same verdict as POST /definitions/{key}/deploy: lint errors refuse it too
+        lint_errors = [p for p in process_list().validate(data) if p["severity"] == "error"]
+        if lint_errors:
+            raise Invalid("the model cannot be deployed", {"problems": lint_errors})
     summary = charkh().import_bpmn(data, deploy=query["deploy"], user=caller().name)
     return summary, 201
 
@@ -117,7 +126,7 @@ def import_definition(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 @api.input(PageQuery, location="query", arg_name="query")
 @api.doc(summary="List process definitions")
 def list_definitions(query: dict[str, Any]):  # type: ignore[no-untyped-def]
-    rows = charkh().list_definitions(query["limit"] + 1, query["after"])
+    rows = process_list().list(caller(), query["limit"] + 1, query["after"])
     return paged(rows, query["limit"], "key", query)
 
 
@@ -126,7 +135,7 @@ def list_definitions(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 @api.input(VersionQuery, location="query", arg_name="query")
 @api.doc(summary="The stored BPMN XML, as uploaded")
 def definition_bpmn(key: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
-    return Response(charkh().bpmn(key, query["version"]), mimetype="application/xml")
+    return Response(process_list().bpmn(key, caller(), query["version"]), mimetype="application/xml")
 
 
 @api.post("/definitions/<key>/deploy")
@@ -135,7 +144,7 @@ def definition_bpmn(key: str, query: dict[str, Any]):  # type: ignore[no-untyped
 @api.doc(summary="Make a stored version runnable (the latest unless ?version=N)",
          responses={200: "Deployed", 404: "No such definition or version", 422: "Not executable"})
 def deploy_definition(key: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
-    return charkh().deploy(key, query["version"], caller())
+    return process_list().deploy(key, query["version"], caller())
 
 
 # --- instances ------------------------------------------------------------------------------------
@@ -163,7 +172,7 @@ def list_instances(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 @api.auth_required(auth)
 @api.doc(summary="One instance with its work items, history and variables")
 def get_instance(instance_id: str):  # type: ignore[no-untyped-def]
-    return charkh().instance(instance_id, caller())
+    return process_list().instance_view(instance_id, caller())
 
 
 class MessageIn(Lenient):

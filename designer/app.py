@@ -9,6 +9,7 @@ from apiflask.exceptions import HTTPError
 from flask.json.provider import JSONProvider
 
 from engine.charkh import Charkh
+from engine.process_list import ProcessList
 from engine.errors import BadInput, CharkhError, Conflict, Forbidden, Invalid, NotFound, ScriptError, Unauthorized
 from engine.settings import Settings
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     app.config["SPEC_FORMAT"] = "json"
     app.config["VALIDATION_ERROR_DESCRIPTION"] = "The request is not valid"
     app.extensions["charkh"] = charkh or Charkh(settings)
+    app.extensions["charkh_process_list"] = ProcessList(app.extensions["charkh"])
 
     @app.errorhandler(CharkhError)
     def charkh_error(error: CharkhError):  # type: ignore[no-untyped-def]
@@ -70,7 +72,10 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
 
     from .api import api
 
+    from .catalog_api import catalog_api
+
     app.register_blueprint(api)
+    app.register_blueprint(catalog_api)
 
     @app.get("/api/v1/openapi.json")
     @app.doc(hide=True)

@@ -137,7 +137,7 @@ class Charkh:
         if not isinstance(variables, dict):
             raise Invalid("variables must be a JSON object")
         with self.db.write() as conn:
-            version = definition_store.latest_deployed(conn, key)
+            version = definition_store.latest_deployed(conn, key, caller)
             definition = self._definition(conn, version.id)
             return instance_store.start_instance(conn, self.runtime, definition, version.id, key,
                                                  process, variables, record, caller)

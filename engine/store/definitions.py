@@ -8,9 +8,9 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from ..bpmn_xml import read_bpmn
 from ..compiler import CompiledDefinition, compile_definition
-from ..errors import Invalid, NotFound
-from .people import now
-from .schema import definition_versions, definitions
+from ..errors import Forbidden, Invalid, NotFound
+from .people import Caller, now
+from .schema import definition_access, definition_versions, definitions
 
 
 @dataclass(frozen=True)
@@ -66,10 +66,19 @@ def deploy_version(conn: Connection, key: str, version: int | None,
     return row.id, row.version, compiled
 
 
-def latest_deployed(conn: Connection, key: str) -> StoredVersion:
-    exists = conn.execute(select(definitions.c.key).where(definitions.c.key == key)).first()
+def latest_deployed(conn: Connection, key: str, caller: Caller | None = None) -> StoredVersion:
+    """The version new instances start on; refuses deactivated definitions and, for a caller off
+    a private definition's access list, private ones (MISSION F5)."""
+    exists = conn.execute(select(definitions.c.active, definitions.c.visibility)
+                          .where(definitions.c.key == key)).first()
     if exists is None:
         raise NotFound(f"no definition with key {key!r}")
+    if exists.visibility == "private" and caller is not None and not caller.is_admin and \
+            conn.execute(select(definition_access.c.user_name).where(
+                definition_access.c.key == key, definition_access.c.user_name == caller.name)).first() is None:
+        raise Forbidden(f"definition {key!r} is private and you are not on its access list")
+    if not exists.active:
+        raise Invalid(f"definition {key!r} is deactivated; activate it before starting instances")
     row = conn.execute(
         select(definition_versions.c.id, definition_versions.c.version)
         .where(definition_versions.c.key == key, definition_versions.c.deployed.is_(True))

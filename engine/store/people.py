@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime, timezone
 
 from argon2 import PasswordHasher
@@ -142,3 +143,21 @@ def _caller(conn: Connection, row) -> Caller:  # type: ignore[no-untyped-def]
     names = conn.execute(select(groups.c.name).join(memberships, memberships.c.group_id == groups.c.id)
                          .where(memberships.c.user_id == row.id)).scalars().all()
     return Caller(name=row.name, is_admin=bool(row.is_admin), groups=frozenset(names))
+
+
+def principals(conn: Connection) -> dict[str, list[dict[str, Any]]]:
+    """Everyone a step can be assigned to, for the designer's pickers."""
+    superior = groups.alias("superior")
+    rows = conn.execute(select(groups.c.name, groups.c.kind, superior.c.name.label("superior"))
+                        .select_from(groups.outerjoin(superior, groups.c.superior_id == superior.c.id))
+                        .order_by(groups.c.name)).all()
+    return {
+        "users": [{"name": name, "display": name}
+                  for name in conn.execute(select(users.c.name).order_by(users.c.name)).scalars()],
+        "groups": [{"name": r.name, "display": r.name} for r in rows if r.kind == "group"],
+        "roles": [{"name": r.name, "display": r.name, "superior": r.superior} for r in rows if r.kind == "role"],
+    }
+
+
+def existing_users(conn: Connection, names: list[str]) -> set[str]:
+    return set(conn.execute(select(users.c.name).where(users.c.name.in_(names))).scalars()) if names else set()

@@ -53,6 +53,13 @@ definitions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# A private definition's access list (MISSION F5): who may see, start and be assigned in it.
+definition_access = Table(
+    "definition_access", metadata,
+    Column("key", String(255), ForeignKey("definitions.key", ondelete="CASCADE"), primary_key=True),
+    Column("user_name", String(150), primary_key=True),
+)
+
 definition_versions = Table(
     "definition_versions", metadata,
     Column("id", Integer, primary_key=True),

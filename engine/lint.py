@@ -1,0 +1,72 @@
+"""bpmnlint's rules on the server (the bpmn-io port): the same verdicts the designer shows.
+
+Pure: XML in, problems out. Kept off the per-step path (a lint costs tens of milliseconds).
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from bpmn_io import create_moddle, is_a
+from bpmn_io.lint import Linter
+from bpmn_io.lint.resolver import NodeResolver
+from bpmn_io.moddle_xml.read import ParseError
+
+# The one lint configuration, shared with the designer's bundle (designer/frontend reads it too).
+CONFIG_PATH = Path(__file__).resolve().parent.parent / "bpmn" / "lint" / "charkh.json"
+
+
+@lru_cache(maxsize=1)
+def _config() -> dict[str, Any]:
+    return json.loads(CONFIG_PATH.read_text())
+
+
+def _linter() -> Linter:
+    # A new linter per file: bpmnlint's rules keep state in their closures (no-duplicate-sequence-flows
+    # remembers the flows it saw), and the linter caches rule instances.
+    return Linter(config=_config(), resolver=NodeResolver())
+
+
+def _link_flows(elements: dict[str, Any]) -> None:
+    """Give flow nodes their incoming/outgoing lists from the flows' source/target references.
+
+    BPMN does not require a node to list its flows, and files from other tools often do not;
+    bpmn-js fills the lists when it imports a diagram, so the server does the same before linting.
+    """
+    flows = [element for element in elements.values() if is_a(element, "bpmn:SequenceFlow")]
+    nodes = [element for element in elements.values() if is_a(element, "bpmn:FlowNode")]
+    if any(node.get("incoming") or node.get("outgoing") for node in nodes):
+        return  # the file lists them itself
+    for flow in flows:
+        for end, side in (("sourceRef", "outgoing"), ("targetRef", "incoming")):
+            node = flow.get(end)
+            if node is not None and hasattr(node, "get"):
+                node.get(side).append(flow)
+
+
+def lint(xml: bytes) -> list[dict[str, Any]]:
+    """Every finding as {"element", "message", "severity": error|warning, "rule", "source": "lint"}.
+
+    The caller has already refused DTDs and oversize input (engine.bpmn_xml.read_bpmn).
+    """
+    try:
+        parsed = create_moddle().from_xml(xml.decode("utf-8", errors="replace"))
+    except ParseError as exc:
+        return [{"element": None, "message": f"unreadable: {exc.message}", "severity": "error",
+                 "rule": "parse", "source": "lint"}]
+    _link_flows(parsed.elements_by_id)
+    reports = _linter().lint(parsed.root_element)
+    problems = []
+    for rule, findings in sorted(reports.items()):
+        for finding in findings:
+            element = finding.get("id")
+            problems.append({
+                "element": element if isinstance(element, str) and element else None,
+                "message": str(finding.get("message") or rule),
+                "severity": "error" if finding.get("category") == "error" else "warning",
+                "rule": rule,
+                "source": "lint",
+            })
+    return problems

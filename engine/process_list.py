@@ -1,0 +1,112 @@
+"""What the designer asks of the engine beyond running processes: the process list's settings
+(F5), validation before deploy (engine checks + bpmnlint), pickers, and where instances stand."""
+from __future__ import annotations
+
+from typing import Any
+
+from .bpmn_xml import read_bpmn
+from .charkh import Charkh
+from .compiler import compile_definition
+from .entities import ENTITIES
+from .errors import CharkhError, Invalid
+from .lint import lint
+from .store import catalog, people, progress
+from .store import definitions as definition_store
+from .store import instances as instance_store
+from .store.people import Caller
+
+
+class ProcessList:
+    def __init__(self, charkh: Charkh) -> None:
+        self.charkh = charkh
+        self.db = charkh.db
+        self.max_bytes = charkh.settings.max_bpmn_bytes
+
+    # --- validation -------------------------------------------------------------------------
+
+    def validate(self, data: bytes) -> list[dict[str, Any]]:
+        """Every problem that blocks or weakens a deploy, each naming its element; stores nothing.
+
+        Engine problems (the model cannot run) are errors; lint findings keep their severity.
+        """
+        bpmn = read_bpmn(data, self.max_bytes)  # refuses DTDs, oversize and non-BPMN with BadInput
+        problems = [{**p.as_dict(), "severity": "error", "source": "engine"} for p in bpmn.problems]
+        if not bpmn.problems:
+            try:
+                compile_definition(data, self.max_bytes)
+            except CharkhError as exc:
+                found = (exc.details or {}).get("problems") if isinstance(exc.details, dict) else None
+                problems += [{**p, "severity": "error", "source": "engine"}
+                             for p in (found or [{"element": None, "message": exc.message}])]
+        return problems + lint(data)
+
+    def deploy(self, key: str, version: int | None, caller: Caller) -> dict[str, Any]:
+        """Deploy after the same validation the designer shows: lint errors refuse it too."""
+        data = self.charkh.bpmn(key, version)
+        errors = [p for p in self.validate(data) if p["severity"] == "error"]
+        if errors:
+            raise Invalid("the model cannot be deployed", {"problems": errors})
+        with self.db.read() as conn:
+            row = catalog.check_visible(conn, key, caller)
+            access = catalog.access_list(conn, key) if row.visibility == "private" else None
+        if access is not None:
+            problems = catalog.assignment_problems(compile_definition(data, max(self.max_bytes, len(data))).cartables,
+                                                   access)
+            if problems:
+                raise Invalid("the model cannot be deployed", {"problems": problems})
+        return self.charkh.deploy(key, version, caller)
+
+    # --- the process list -------------------------------------------------------------------
+
+    def list(self, caller: Caller, limit: int = 100, after: str | None = None) -> list[dict[str, Any]]:
+        with self.db.read() as conn:
+            hidden = catalog.hidden_keys(conn, caller)
+            rows = definition_store.list_definitions(conn, limit + len(hidden), after)
+        return [row for row in rows if row["key"] not in hidden][:limit]
+
+    def detail(self, key: str, caller: Caller) -> dict[str, Any]:
+        with self.db.read() as conn:
+            return catalog.detail(conn, key, caller)
+
+    def bpmn(self, key: str, caller: Caller, version: int | None = None) -> bytes:
+        with self.db.read() as conn:
+            catalog.check_visible(conn, key, caller)
+        return self.charkh.bpmn(key, version)
+
+    def update(self, key: str, caller: Caller, changes: dict[str, Any]) -> dict[str, Any]:
+        cartables = None
+        if changes.get("visibility") == "private" or changes.get("access") is not None:
+            try:
+                data = self.charkh.bpmn(key)
+                cartables = compile_definition(data, max(self.max_bytes, len(data))).cartables
+            except CharkhError:
+                cartables = None  # a model that cannot run assigns nobody yet
+        with self.db.write() as conn:
+            catalog.update_settings(conn, key, caller, changes, cartables)
+        return self.detail(key, caller)
+
+    def delete(self, key: str, caller: Caller) -> None:
+        with self.db.write() as conn:
+            catalog.delete_definition(conn, key, caller)
+
+    # --- pickers ----------------------------------------------------------------------------
+
+    def principals(self) -> dict[str, list[dict[str, Any]]]:
+        with self.db.read() as conn:
+            return people.principals(conn)
+
+    @staticmethod
+    def entities() -> list[dict[str, Any]]:
+        return ENTITIES
+
+    # --- where instances stand --------------------------------------------------------------
+
+    def instance_view(self, instance_id: str, caller: Caller) -> dict[str, Any]:
+        with self.db.read() as conn:
+            found = instance_store.instance_json(conn, instance_id, caller)
+            return {**found, **progress.positions(conn, int(found["id"]))}
+
+    def heat(self, key: str, caller: Caller, version: int | None = None) -> dict[str, Any]:
+        with self.db.read() as conn:
+            catalog.check_visible(conn, key, caller)
+            return progress.heat(conn, key, version)
