@@ -5,6 +5,7 @@ COPY engine engine
 COPY designer designer
 COPY connectors connectors
 COPY bpmn bpmn
-RUN pip install --no-cache-dir .
+# Editable: the engine reads bpmn/ (lint config, schema) beside the packages.
+RUN pip install --no-cache-dir -e .
 EXPOSE 8000
 CMD ["charkh", "web", "--host", "0.0.0.0", "--port", "8000"]

@@ -1,6 +1,7 @@
 """The application factory."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -12,6 +13,8 @@ from engine.charkh import Charkh
 from engine.process_list import ProcessList
 from engine.errors import BadInput, CharkhError, Conflict, Forbidden, Invalid, NotFound, ScriptError, Unauthorized
 from engine.settings import Settings
+
+STATIC = Path(__file__).resolve().parent / "static"
 
 STATUS_OF = {
     BadInput: 400,
@@ -43,7 +46,8 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
 
 def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -> APIFlask:
     settings = settings or Settings.from_env()
-    app = APIFlask("charkh", title="Charkh API", version="1", spec_path="/openapi.json", docs_path=None)
+    app = APIFlask("charkh", title="Charkh API", version="1", spec_path="/openapi.json", docs_path=None,
+                  static_folder=str(STATIC), static_url_path="/static")
     app.json = OrjsonProvider(app)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_bpmn_bytes + 64 * 1024
     app.config["SPEC_FORMAT"] = "json"
@@ -73,9 +77,11 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     from .api import api
 
     from .catalog_api import catalog_api
+    from .pages import setup_pages
 
     app.register_blueprint(api)
     app.register_blueprint(catalog_api)
+    setup_pages(app, settings)
 
     @app.get("/api/v1/openapi.json")
     @app.doc(hide=True)

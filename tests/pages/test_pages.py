@@ -1,0 +1,77 @@
+"""The pages as a browser meets them over HTTP: sign-in, redirects, languages, the config block."""
+from __future__ import annotations
+
+import json
+import re
+
+
+def sign_in(client, name="ali", password="secret"):
+    return client.post("/login", data={"username": name, "password": password})
+
+
+def config_of(html: str) -> dict:
+    found = re.search(r'<script id="charkh-config" type="application/json">(.*?)</script>', html, re.S)
+    assert found, "no config block"
+    return json.loads(found.group(1))
+
+
+def test_pages_need_a_sign_in_and_come_back_after_it(client, make_user):
+    make_user("ali")
+    for path in ("/designer", "/designer/invoice", "/designer/new", "/instances/1"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=")
+
+    wrong = client.post("/login?next=/designer/invoice", data={"username": "ali", "password": "nope"})
+    assert wrong.status_code == 401 and "Wrong user name or password." in wrong.get_data(as_text=True)
+
+    right = client.post("/login?next=/designer/invoice", data={"username": "ali", "password": "secret"})
+    assert right.status_code == 302 and right.headers["Location"] == "/designer/invoice"
+
+
+def test_sign_in_never_redirects_off_site(client, make_user):
+    make_user("ali")
+    for target in ("https://evil.example/x", "//evil.example/x", "/\\evil.example"):
+        response = client.post(f"/login?next={target}", data={"username": "ali", "password": "secret"})
+        assert response.headers["Location"] == "/designer", target
+
+
+def test_the_config_block_carries_a_working_token(client, make_user):
+    make_user("ali")
+    sign_in(client)
+    html = client.get("/designer/invoice").get_data(as_text=True)
+    config = config_of(html)
+    assert config["key"] == "invoice" and config["api"] == "/api/v1" and config["user"] == "ali"
+    assert '<script src="/static/dist/modeler.js">' in html
+    listed = client.get("/api/v1/definitions", headers={"Authorization": f"Bearer {config['token']}"})
+    assert listed.status_code == 200
+
+
+def test_a_hostile_key_cannot_break_out_of_the_config_block(client, make_user):
+    make_user("ali")
+    sign_in(client)
+    key = "x<script>alert(1)<!--&"
+    html = client.get(f"/designer/{key}").get_data(as_text=True)
+    assert "<script>alert(1)" not in html and "<!--" not in html
+    assert config_of(html)["key"] == key
+
+
+def test_languages_persian_right_to_left_and_romanian(client, make_user):
+    make_user("ali")
+    sign_in(client)
+    persian = client.get("/designer?lang=fa").get_data(as_text=True)
+    assert '<html lang="fa" dir="rtl">' in persian and "فرایندها" in persian
+    assert config_of(persian)["dir"] == "rtl"
+    again = client.get("/designer").get_data(as_text=True)  # the choice sticks for the session
+    assert 'dir="rtl"' in again
+    romanian = client.get("/designer?lang=ro").get_data(as_text=True)
+    assert '<html lang="ro" dir="ltr">' in romanian and "Procese" in romanian
+    english = client.get("/login", headers={"Accept-Language": "en"})
+    assert english.status_code == 200
+
+
+def test_sign_out_ends_the_session(client, make_user):
+    make_user("ali")
+    sign_in(client)
+    assert client.get("/designer").status_code == 200
+    client.post("/logout")
+    assert client.get("/designer").status_code == 302
