@@ -71,6 +71,10 @@ class VersionQuery(Lenient):
     version = Integer(load_default=None, validate=Range(1, 2**31 - 1))
 
 
+class BpmnQuery(VersionQuery):
+    layout = String(load_default=None, validate=OneOf(["auto"]))
+
+
 class RecordIn(Lenient):
     entity = String(required=True, validate=Length(1, 100))
     id = Raw(required=True)
@@ -132,10 +136,11 @@ def list_definitions(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 @api.get("/definitions/<key>/bpmn")
 @api.auth_required(auth)
-@api.input(VersionQuery, location="query", arg_name="query")
-@api.doc(summary="The stored BPMN XML, as uploaded")
+@api.input(BpmnQuery, location="query", arg_name="query")
+@api.doc(summary="The stored BPMN XML, as uploaded (?layout=auto: laid out when the file has no diagram)")
 def definition_bpmn(key: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
-    return Response(process_list().bpmn(key, caller(), query["version"]), mimetype="application/xml")
+    data = process_list().bpmn(key, caller(), query["version"], layout=query["layout"] == "auto")
+    return Response(data, mimetype="application/xml")
 
 
 @api.post("/definitions/<key>/deploy")

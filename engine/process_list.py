@@ -9,6 +9,7 @@ from .charkh import Charkh
 from .compiler import compile_definition
 from .entities import ENTITIES
 from .errors import CharkhError, Invalid
+from .layout import with_layout
 from .lint import lint
 from .store import catalog, people, progress
 from .store import definitions as definition_store
@@ -68,10 +69,12 @@ class ProcessList:
         with self.db.read() as conn:
             return catalog.detail(conn, key, caller)
 
-    def bpmn(self, key: str, caller: Caller, version: int | None = None) -> bytes:
+    def bpmn(self, key: str, caller: Caller, version: int | None = None, layout: bool = False) -> bytes:
+        """The stored file; with layout, a laid-out copy when the file has no diagram."""
         with self.db.read() as conn:
             catalog.check_visible(conn, key, caller)
-        return self.charkh.bpmn(key, version)
+        data = self.charkh.bpmn(key, version)
+        return with_layout(data, read_bpmn(data, max(self.max_bytes, len(data))).root) if layout else data
 
     def update(self, key: str, caller: Caller, changes: dict[str, Any]) -> dict[str, Any]:
         cartables = None

@@ -202,3 +202,17 @@ def test_miwg_models_import_and_validate_without_errors_from_the_engine(admin, c
         answer = client.post("/api/v1/validate", data=path.read_bytes(),
                              headers={**admin.headers, "Content-Type": "application/xml"})
         assert answer.status_code == 200, path.name
+
+
+def test_a_file_without_a_diagram_is_laid_out_for_the_designer_and_exported_as_stored(admin, model):
+    plain = model("assignment.bpmn")
+    assert b"BPMNShape" not in plain
+    admin.upload(plain, deploy=False)
+    assert admin.get("/definitions/assignment/bpmn").data == plain
+    laid_out = admin.get("/definitions/assignment/bpmn?layout=auto").data
+    assert laid_out.count(b"<bpmndi:BPMNShape") == 8 and b'id="sign_letter"' in laid_out
+    assert laid_out.count(b"<bpmndi:BPMNEdge") == 10
+
+    with_diagram = model("invoice.bpmn")
+    admin.upload(with_diagram, deploy=False)
+    assert admin.get("/definitions/invoice/bpmn?layout=auto").data == with_diagram
