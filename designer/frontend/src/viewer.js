@@ -1,0 +1,129 @@
+// The instance page (/instances/{id}): the diagram with where the instance waits and the path it
+// took, and its history beside it.
+import './viewer.css';
+
+import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
+import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
+import charkhModdle from '../../../bpmn/schema/charkh-moddle.json';
+
+import { readConfig, createApi, el, fontsReady, FONT_STACK } from './config';
+import { makeTranslate, translateModule } from './i18n';
+
+const config = readConfig();
+const t = makeTranslate(config.locale);
+const api = createApi(config);
+
+const root = document.getElementById('charkh-app') || document.body.appendChild(el('div', { id: 'charkh-app' }));
+root.classList.add('charkh-app', 'charkh-viewer');
+root.setAttribute('dir', config.dir);
+root.setAttribute('lang', config.locale);
+
+const title = el('h1', { class: 'charkh-viewer-title', id: 'instance-title' }, t('Instance {id}', { id: config.instance || '' }));
+const status = el('div', { id: 'status', role: 'status', class: 'charkh-status' }, t('Loading…'));
+const canvasBox = el('div', { class: 'charkh-canvas', id: 'canvas' });
+const historyBody = el('tbody');
+const historyTable = el('table', { id: 'history', class: 'charkh-history' },
+  el('caption', {}, t('History')),
+  el('thead', {}, el('tr', {}, ...[ 'Time', 'Event', 'Element', 'User', 'Action' ].map((h) => el('th', { scope: 'col' }, t(h))))),
+  historyBody);
+const workItems = el('ul', { id: 'work-items', class: 'charkh-work-items' });
+
+root.append(
+  el('div', { class: 'charkh-toolbar' }, title, status),
+  el('div', { class: 'charkh-main' }, canvasBox,
+    el('div', { class: 'charkh-side' }, el('h2', {}, t('Open work items')), workItems, historyTable))
+);
+
+const viewer = new NavigatedViewer({
+  container: canvasBox,
+  moddleExtensions: { camunda: camundaModdle, charkh: charkhModdle },
+  additionalModules: [ translateModule(config.locale) ],
+  textRenderer: {
+    defaultStyle: { fontFamily: FONT_STACK, fontSize: 12, fontWeight: 'normal', lineHeight: 1.2 },
+    externalStyle: { fontFamily: FONT_STACK, fontSize: 11, lineHeight: 1.2 }
+  }
+});
+
+function formatTime(at) {
+  if (!at) return '';
+  const d = new Date(at);
+  if (isNaN(d)) return String(at);
+  const locale = { fa: 'fa-IR', ro: 'ro-RO', en: 'en-GB' }[config.locale];
+  try {
+    return d.toLocaleString(locale, { dateStyle: 'short', timeStyle: 'medium' });
+  } catch (err) {
+    return d.toISOString();
+  }
+}
+
+function mark(ids, marker, registry, canvas) {
+  const marked = [];
+  for (const id of ids || []) {
+    const element = registry.get(id);
+    if (!element) continue;
+    canvas.addMarker(element, marker);
+    marked.push(id);
+  }
+  return marked;
+}
+
+async function load() {
+  const id = config.instance;
+  const instance = await api.get(`/instances/${encodeURIComponent(id)}`);
+  const query = new URLSearchParams({ layout: 'auto' });
+  if (instance.version) query.set('version', String(instance.version));
+  const xml = await api.getText(`/definitions/${encodeURIComponent(instance.definition)}/bpmn?${query}`);
+  await viewer.importXML(xml);
+  const canvas = viewer.get('canvas');
+  canvas.zoom('fit-viewport', 'auto');
+  if (canvas.zoom() > 1) canvas.zoom(1, 'auto');
+  const registry = viewer.get('elementRegistry');
+  const active = instance.active_elements || (instance.work_items || [])
+    .filter((w) => w.status === 'open' || w.status === 'claimed').map((w) => w.element);
+  const completed = (instance.completed_elements || []).filter((e) => !active.includes(e));
+  mark(completed, 'charkh-completed', registry, canvas);
+  mark(active, 'charkh-active', registry, canvas);
+
+  title.textContent = `${t('Instance {id}', { id: instance.id })} — ${instance.definition} v${instance.version || ''}`;
+  status.textContent = `${t('Status')}: ${t(instance.status)}`;
+  status.className = `charkh-status charkh-instance-${instance.status}`;
+
+  workItems.textContent = '';
+  for (const w of (instance.work_items || []).filter((w) => w.status === 'open' || w.status === 'claimed')) {
+    const li = el('li', { 'data-element': w.element }, `${w.name || w.element} — ${t(w.status)}${w.assignee ? ` (${w.assignee})` : ''}`);
+    li.addEventListener('click', () => focus(w.element));
+    workItems.append(li);
+  }
+
+  historyBody.textContent = '';
+  for (const h of instance.history || []) {
+    const action = h.action && typeof h.action === 'object' ? (h.action.name || h.action.id) : h.action;
+    const row = el('tr', { 'data-element': h.element || '' },
+      el('td', {}, formatTime(h.at)),
+      el('td', {}, h.type || ''),
+      el('td', {}, h.name || h.element || ''),
+      el('td', {}, h.user || ''),
+      el('td', {}, action || ''));
+    if (h.element) row.addEventListener('click', () => focus(h.element));
+    historyBody.append(row);
+  }
+  return instance;
+}
+
+function focus(id) {
+  const element = viewer.get('elementRegistry').get(id);
+  if (!element) return;
+  const canvas = viewer.get('canvas');
+  if (canvas.scrollToElement) canvas.scrollToElement(element);
+  canvas.addMarker(element, 'charkh-focus');
+  setTimeout(() => canvas.removeMarker(element, 'charkh-focus'), 1500);
+}
+
+const ready = fontsReady().then(load).catch((err) => {
+  console.error(err);
+  status.textContent = t('Error: {message}', { message: err.message });
+  status.className = 'charkh-status charkh-status-error';
+  throw err;
+});
+
+window.charkh = { viewer, ready, config, reload: load };
