@@ -82,6 +82,15 @@ async function load() {
     .filter((w) => w.status === 'open' || w.status === 'claimed').map((w) => w.element);
   const completed = (instance.completed_elements || []).filter((e) => !active.includes(e));
   mark(completed, 'charkh-completed', registry, canvas);
+  // the path taken: a flow is done when it leads from a completed element to a completed or
+  // active one (unless the server names the flows itself)
+  if (!completed.some((id) => { const e = registry.get(id); return e && e.waypoints; })) {
+    const done = new Set(completed);
+    const reached = new Set([ ...completed, ...active ]);
+    const flows = registry.filter((e) => e.type === 'bpmn:SequenceFlow' && e.source && e.target &&
+      done.has(e.source.id) && reached.has(e.target.id));
+    mark(flows.map((f) => f.id), 'charkh-completed', registry, canvas);
+  }
   mark(active, 'charkh-active', registry, canvas);
 
   title.textContent = `${t('Instance {id}', { id: instance.id })} — ${instance.definition} v${instance.version || ''}`;

@@ -12,7 +12,8 @@ import {
   ISO_DURATION, ISO_DATE, EXPRESSION, OPERATORS, NO_VALUE, SCHEDULE_PRESETS
 } from './util';
 
-const LOW_PRIORITY = 400;
+// after the element-templates provider (300), which hides non-template groups of templated elements
+const LOW_PRIORITY = 200;
 
 export default class CharkhPropertiesProvider {
   constructor(propertiesPanel, translate) {
