@@ -19,7 +19,7 @@ const fa = {
   'error': 'خطا', 'warning': 'هشدار', 'Process list': 'فهرست فرایندها', 'Heat: {count} active instance(s)': 'حرارت: {count} نمونهٔ فعال',
   'History': 'تاریخچه', 'Time': 'زمان', 'Event': 'رویداد', 'Element': 'عنصر', 'User': 'کاربر', 'Action': 'اقدام',
   'Status': 'وضعیت', 'Instance {id}': 'نمونهٔ {id}', 'running': 'در جریان', 'completed': 'پایان‌یافته',
-  'error ': 'خطا', 'cancelled': 'لغوشده', 'Open in designer': 'باز کردن در طراح', 'Open work items': 'کارهای باز',
+  'cancelled': 'لغوشده', 'Open in designer': 'باز کردن در طراح', 'Open work items': 'کارهای باز',
   // Charkh properties
   'Responsible': 'مسئول', 'Assignee (user)': 'کاربر مسئول', 'Candidate groups': 'گروه‌های مسئول',
   'Roles (positions)': 'سمت‌ها', 'Due date': 'مهلت', 'Escalate after': 'ارجاع به بالاتر پس از',
@@ -77,7 +77,11 @@ const fa = {
   'Script': 'اسکریپت', 'Format': 'قالب', 'Details': 'جزئیات', 'Multi-instance': 'چندنمونه‌ای', 'Message': 'پیام',
   'Connector inputs': 'ورودی‌های رابط', 'Connector outputs': 'خروجی‌های رابط', 'Connector': 'رابط', 'Connector ID': 'شناسهٔ رابط',
   'Date': 'تاریخ', 'Duration': 'مدت', 'Cycle': 'چرخه', 'Create': 'ایجاد', 'Apply': 'اعمال', 'Unlink': 'جدا کردن', 'Update': 'به‌روزرسانی',
-  'Process': 'فرایند', 'Participant': 'مشارکت‌کننده', 'Lane': 'مسیر', 'Sequence flow': 'جریان ترتیبی'
+  'Process': 'فرایند', 'Participant': 'مشارکت‌کننده', 'Lane': 'مسیر', 'Sequence flow': 'جریان ترتیبی',
+  'Open minimap': 'نمایش نقشهٔ کوچک', 'Close minimap': 'بستن نقشهٔ کوچک', 'Toggle linting overlays': 'نمایش/پنهان نتایج بررسی',
+  'Issues for child elements': 'مشکلات عناصر فرزند', 'Element is missing label/name': 'عنصر برچسب/نام ندارد',
+  'Process is missing start event': 'فرایند رویداد شروع ندارد', 'Process is missing end event': 'فرایند رویداد پایان ندارد',
+  'Element is not connected': 'عنصر وصل نیست', 'Applied': 'اعمال‌شده'
 };
 
 const ro = {
@@ -149,7 +153,11 @@ const ro = {
   'Multi-instance': 'Instanțe multiple', 'Message': 'Mesaj', 'Connector inputs': 'Intrările conectorului', 'Connector outputs': 'Ieșirile conectorului',
   'Connector': 'Conector', 'Connector ID': 'ID conector', 'Date': 'Dată', 'Duration': 'Durată', 'Cycle': 'Ciclu', 'Create': 'Creează',
   'Apply': 'Aplică', 'Unlink': 'Dezleagă', 'Update': 'Actualizează', 'Process': 'Proces', 'Participant': 'Participant', 'Lane': 'Culoar',
-  'Sequence flow': 'Flux de secvență'
+  'Sequence flow': 'Flux de secvență',
+  'Open minimap': 'Deschide mini-harta', 'Close minimap': 'Închide mini-harta', 'Toggle linting overlays': 'Comută rezultatele validării',
+  'Issues for child elements': 'Probleme ale elementelor copil', 'Element is missing label/name': 'Elementului îi lipsește eticheta/numele',
+  'Process is missing start event': 'Procesului îi lipsește evenimentul de start', 'Process is missing end event': 'Procesului îi lipsește evenimentul de final',
+  'Element is not connected': 'Elementul nu este conectat', 'Applied': 'Aplicat'
 };
 
 const DICTIONARIES = { en: {}, fa, ro };

@@ -395,7 +395,7 @@ function showProblems(problems) {
     const item = el('li', { class: `charkh-problem-item charkh-problem-${p.severity}`, 'data-element': p.element || '', tabindex: '0' },
       el('span', { class: 'charkh-problem-severity' }, t(p.severity === 'error' ? 'error' : 'warning')),
       p.element ? el('span', { class: 'charkh-problem-element' }, labelOf(p.element)) : null,
-      el('span', { class: 'charkh-problem-message' }, p.message),
+      el('span', { class: 'charkh-problem-message' }, t(p.message)),
       el('small', { class: 'charkh-problem-source' }, p.rule ? `${p.source}: ${p.rule}` : p.source || ''));
     const go = () => focusElement(p.element);
     item.addEventListener('click', go);
