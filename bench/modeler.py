@@ -5,7 +5,7 @@ app in-process on a throwaway SQLite, drives Debian's Chromium with Playwright, 
 medians over several runs of: page load to the diagram shown (importXML included), importXML
 alone, and saveXML (+ the POST that stores the new version).
 
-    .venv/bin/python bench/designer.py [--elements 500] [--runs 5]
+    .venv/bin/python bench/modeler.py [--elements 500] [--runs 5]
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT / "bench"))
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -72,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--elements", type=int, default=500)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-record", action="store_true", help="print only; do not append to bench/RESULTS.md")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -129,16 +131,27 @@ def main() -> None:
             figures["import_ms"].append(imported)
             figures["save_ms"].append(saved)
             figures["save_and_store_ms"].append(stored_ms)
+        browser_version = browser.version
         browser.close()
     server.close()
 
-    print(f"designer: {args.elements}-element model ({len(data) // 1024} KiB, {elements} shapes and "
-          f"connections on the canvas), {args.runs} runs, medians:")
+    lines = [f"designer: {args.elements}-element model ({len(data) // 1024} KiB, {elements} shapes and "
+             f"connections on the canvas), {args.runs} runs, medians:"]
     for name, values in figures.items():
-        print(f"  {name:18} {statistics.median(values):8.1f} ms   (min {min(values):.1f}, max {max(values):.1f})")
-    print(f"  targets: open < 1000 ms -> {'met' if statistics.median(figures['open_ms']) < 1000 else 'NOT met'}; "
-          f"save < 200 ms -> {'met' if statistics.median(figures['save_ms']) < 200 else 'NOT met'}")
+        lines.append(f"  {name:18} {statistics.median(values):8.1f} ms   (min {min(values):.1f}, max {max(values):.1f})")
+    open_ok = statistics.median(figures["open_ms"]) < 1000
+    save_ok = statistics.median(figures["save_ms"]) < 200
+    lines.append(f"  targets: open < 1000 ms -> {'met' if open_ok else 'NOT met'}; "
+                 f"save < 200 ms -> {'met' if save_ok else 'NOT met'}")
+    print("\n".join(lines))
+    if not args.no_record:
+        from run import append_section  # bench/run.py, beside this file
 
+        append_section("designer", [f"- command: `.venv/bin/python bench/modeler.py --elements {args.elements} "
+                                    f"--runs {args.runs}` (Chromium {browser_version}, headless)",
+                                    "- open_ms: navigation start to the first import shown; import_ms: importXML "
+                                    "alone; save_ms: saveXML; save_and_store_ms: saveXML + POST of a new version",
+                                    "", "```", *lines, "```"])
 
 if __name__ == "__main__":
     main()
