@@ -126,8 +126,10 @@ function errorText(err) {
 }
 
 const commandStack = modeler.get('commandStack');
-modeler.on('commandStack.changed', () => {
+modeler.on('commandStack.changed', (event) => {
+  if (event && event.trigger === 'clear') return; // importXML clears the stack: not an edit
   state.dirty = true;
+  state.source = null; // edited: from now on the file is what the modeler writes
   root.classList.add('charkh-dirty');
 });
 function markClean() {
@@ -141,10 +143,14 @@ window.addEventListener('beforeunload', (event) => {
   }
 });
 
-async function importXml(xml) {
+async function importXml(xml, source = null) {
   clearProblems();
   clearHeat();
   const result = await modeler.importXML(xml);
+  // What the diagram came from, while the analyst has not changed it: saving or exporting an
+  // unchanged file gives back these exact bytes, not bpmn-js's rewrite (which drops facts on
+  // some files and cannot write others).
+  state.source = source;
   modeler.get('canvas').zoom('fit-viewport', 'auto');
   if (modeler.get('canvas').zoom() > 1) modeler.get('canvas').zoom(1, 'auto');
   markClean();
@@ -187,8 +193,8 @@ async function loadVersion(version) {
   const query = new URLSearchParams({ layout: 'auto' });
   if (version) query.set('version', String(version));
   const xml = await api.getText(`/definitions/${encodeURIComponent(state.key)}/bpmn?${query}`);
-  await importXml(xml);
   state.version = version || (state.detail && state.detail.latest_version) || null;
+  await importXml(xml, { key: state.key, version: state.version });
   renderVersions();
 }
 
@@ -219,10 +225,19 @@ versionSelect.addEventListener('change', async () => {
 // --- save, validate, deploy, start ----------------------------------------------------------
 
 async function currentXml() {
+  const source = state.source;
+  if (source && source.xml) return source.xml;
+  if (source && source.key && source.version) {
+    return api.getText(`/definitions/${encodeURIComponent(source.key)}/bpmn?version=${source.version}`);
+  }
   return (await modeler.saveXML({ format: true })).xml;
 }
 
 async function save() {
+  if (!state.dirty && state.key) {
+    setStatus(t('No changes to save'), 'ok');
+    return;
+  }
   setStatus(t('Saving…'));
   try {
     const xml = await currentXml();
@@ -455,7 +470,7 @@ async function toggleHeat() {
 async function importFile(file) {
   try {
     const text = await file.text();
-    await importXml(text);
+    await importXml(text, { xml: text });
     state.dirty = true;
     root.classList.add('charkh-dirty');
     setStatus(t('Imported {name}', { name: file.name }), 'ok');
