@@ -135,6 +135,10 @@ class Cartable:
     roles: tuple[str, ...]
     actions: tuple[Action, ...]
     due: str | None = None
+    # Escalation (MISSION F3): after this ISO duration an open item also goes to escalate_to
+    # ("superior" of its roles, a user, or a group).
+    escalate_after: str | None = None
+    escalate_to: str | None = None
 
     @property
     def principals(self) -> set[str]:
@@ -265,6 +269,8 @@ def read_cartables(root: etree._Element) -> dict[str, Cartable]:
             roles=_split(task.get(f"{{{CHARKH_NS}}}roles")),
             actions=actions_of(task),
             due=task.get(f"{{{CAMUNDA_NS}}}dueDate") or None,
+            escalate_after=(task.get(f"{{{CHARKH_NS}}}escalateAfter") or "").strip() or None,
+            escalate_to=(task.get(f"{{{CHARKH_NS}}}escalateTo") or "").strip() or None,
         )
     return cartables
 

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, or_, select, update
 from ..errors import Conflict, NotFound
 from ..runtime import Runtime
 from .instances import DefinitionLoader, apply_step, entry, lock_instance, save_state
+from .escalation import escalate
 from .people import now
 from .schema import history, instances, outbox_jobs, timers
 
@@ -38,6 +39,8 @@ def fire_timer(conn: Connection, runtime: Runtime, load: DefinitionLoader, timer
     timer = conn.execute(select(timers).where(timers.c.id == timer_id)).first()
     if timer is None or timer.status != "waiting":
         return False  # fired already: a timer fires once
+    if timer.kind == "escalation":
+        return escalate(conn, load, timer)
     instance = lock_instance(conn, timer.instance_id)
     definition = load(conn, instance.version_id)
     workflow = runtime.load(definition, instance.process_id, instance.state)

@@ -227,6 +227,11 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
                                                      for p in sorted(principals)])
         entries.append(entry(instance_id, at, "work_item_created", element=task.element, name=cartable.name,
                               work_item=item_id))
+        escalate_at = _due_at(cartable.escalate_after, at) if cartable.escalate_after else None
+        if escalate_at is not None:
+            conn.execute(insert(timers).values(instance_id=instance_id, task_id=task.task_id, element=task.element,
+                                               due_at=escalate_at, status="waiting", kind="escalation",
+                                               work_item_id=item_id))
     if result.connector_tasks:
         queued = set(conn.execute(select(outbox_jobs.c.task_id)
                                   .where(outbox_jobs.c.instance_id == instance_id)).scalars())
@@ -252,7 +257,8 @@ def _sync_timers(conn: Connection, instance_id: int, result: StepResult, at: dat
     """Timer rows mirror the waiting timer events: new ones armed, vanished ones closed."""
     waiting = {t.task_id: t for t in result.timers}
     armed = dict(conn.execute(select(timers.c.task_id, timers.c.id)
-                              .where(timers.c.instance_id == instance_id, timers.c.status == "waiting")).all())
+                              .where(timers.c.instance_id == instance_id, timers.c.status == "waiting",
+                                     timers.c.kind.is_(None))).all())
     gone = [timer_id for task_id, timer_id in armed.items() if task_id not in waiting]
     if gone:
         conn.execute(update(timers).where(timers.c.id.in_(gone)).values(status="done"))

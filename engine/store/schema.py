@@ -164,5 +164,7 @@ timers = Table(
     Column("element", String(255), nullable=False),
     Column("due_at", DateTime(timezone=True), nullable=False),
     Column("status", String(20), nullable=False),  # waiting | fired | cancelled
+    Column("kind", String(20)),  # null: a BPMN timer event; "escalation": an overdue work item
+    Column("work_item_id", Integer),  # the item an escalation timer watches
     Index("ix_timers_status_due", "status", "due_at"),
 )
