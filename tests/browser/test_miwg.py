@@ -111,3 +111,22 @@ def test_import_export_and_save_an_unchanged_model_byte_for_byte(signed_in, tmp_
     page.click("#save")
     page.wait_for_selector("#status:has-text('No changes to save')")
     assert page.evaluate("window.charkh.state.detail.latest_version") == 1
+
+
+def test_drag_and_drop_a_file_onto_the_canvas(signed_in):
+    page = signed_in
+    page.goto(f"{page.base}/designer/new")
+    page.wait_for_function("window.charkh && window.charkh.ready")
+    page.evaluate("window.charkh.ready")
+    xml = (MIWG / "A.2.0.bpmn").read_text(encoding="utf-8")
+    page.evaluate("""(xml) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([xml], 'A.2.0.bpmn', { type: 'application/xml' }));
+      const canvas = document.querySelector('.charkh-main .djs-container').parentElement;
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        canvas.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }
+    }""", xml)
+    page.wait_for_selector("#status.charkh-status-ok:has-text('A.2.0.bpmn')")
+    shapes = page.evaluate("window.charkh.modeler.get('elementRegistry').filter((e) => e.type === 'bpmn:Task').length")
+    assert shapes >= 3
