@@ -2,62 +2,9 @@
 keyboard, configure in the panel, validate, deploy, start, and follow the instance in the viewer."""
 from __future__ import annotations
 
-from typing import Any
-
-ELEMENTS_OF_TYPE = "(type) => window.charkh.modeler.get('elementRegistry').filter((e) => e.type === type)" \
-                   ".map((e) => e.id)"
-
-
-def open_modeler(page: Any, path: str) -> None:
-    page.goto(f"{page.base}{path}")
-    page.wait_for_function("window.charkh && window.charkh.ready")
-    page.evaluate("window.charkh.ready")
-
-
-def only(page: Any, bpmn_type: str) -> str:
-    ids = page.evaluate(ELEMENTS_OF_TYPE, bpmn_type)
-    assert len(ids) == 1, (bpmn_type, ids)
-    return ids[0]
-
-
-def click_element(page: Any, element_id: str) -> None:
-    box = page.locator(f".djs-element[data-element-id='{element_id}']").bounding_box()
-    selected = page.evaluate("window.charkh.modeler.get('selection').get().map((e) => e.id)")
-    if selected != [element_id]:  # a second click on the selected element would unselect it
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_selector(".djs-context-pad.open")
-
-
-def context_pad(page: Any, action: str) -> None:
-    page.click(f".djs-context-pad .entry[data-action='{action}']")
-
-
-def append_and_name(page: Any, source: str, action: str, name: str) -> str:
-    """Append from `source` through its context pad, type the new element's name, return its id."""
-    before = set(page.evaluate("window.charkh.modeler.get('elementRegistry').getAll().map((e) => e.id)"))
-    click_element(page, source)
-    context_pad(page, action)
-    page.wait_for_selector(".djs-direct-editing-parent", state="visible")
-    page.keyboard.type(name)
-    page.keyboard.press("Enter")
-    after = page.evaluate("window.charkh.modeler.get('elementRegistry').getAll()"
-                          ".filter((e) => !e.waypoints && !e.labelTarget).map((e) => e.id)")
-    new = [element for element in after if element not in before]
-    assert len(new) == 1, new
-    return new[0]
-
-
-def replace_with(page: Any, element_id: str, replacement: str) -> str:
-    click_element(page, element_id)
-    context_pad(page, "replace")
-    page.click(f".djs-popup [data-id='{replacement}']")
-    return element_id
-
-
-def panel_group(page: Any, group: str) -> None:
-    header = page.locator(f"[data-group-id='group-{group}'] .bio-properties-panel-group-header")
-    if "open" not in (header.get_attribute("class") or ""):
-        header.click()
+from tests.browser.canvas import (
+    ELEMENTS_OF_TYPE, append_and_name, click_element, only, open_modeler, panel_group, replace_with,
+)
 
 
 def test_draw_configure_deploy_start_and_view(signed_in, make_user, shoot):

@@ -360,7 +360,10 @@ function clearProblems() {
   const canvas = modeler.get('canvas');
   overlays.remove({ type: 'charkh-problem' });
   for (const id of state.pinned) {
-    try { canvas.removeMarker(id, 'charkh-problem'); } catch (err) { /* element gone */ }
+    // all three markers: the severity one is what paints the element's outline
+    for (const marker of [ 'charkh-problem', 'charkh-problem-error', 'charkh-problem-warning' ]) {
+      try { canvas.removeMarker(id, marker); } catch (err) { /* element gone */ }
+    }
   }
   state.pinned = [];
   state.problems = [];

@@ -5,7 +5,7 @@ import { useService } from 'bpmn-js-properties-panel';
 import {
   Group, ListGroup, SelectEntry, TextFieldEntry, isSelectEntryEdited, isTextFieldEntryEdited
 } from '@bpmn-io/properties-panel';
-import { useState } from '@bpmn-io/properties-panel/preact/hooks';
+import { useCallback, useState } from '@bpmn-io/properties-panel/preact/hooks';
 import { jsx } from '@bpmn-io/properties-panel/preact/jsx-runtime';
 import {
   getProcess, getTrigger, getConnector, isCharkhConnector, getActionFlows, splitList, joinList,
@@ -137,18 +137,20 @@ function DurationEntry({ element, id, attr, label, allowDate }) {
   const translate = useService('translate');
   const debounce = useService('debounceInput');
   const bo = getBusinessObject(element);
+  // stable, so the panel re-validates only when the stored value changes, and an error stays shown
+  const validate = useCallback((value) => {
+    if (!value) return null;
+    if (ISO_DURATION.test(value)) return null;
+    if (allowDate && (ISO_DATE.test(value) || EXPRESSION.test(value))) return null;
+    return allowDate ? translate('Not an ISO 8601 duration or date') : translate('Not an ISO 8601 duration');
+  }, [ allowDate, translate ]);
   return jsx(TextFieldEntry, {
-    element, id, label, debounce,
+    element, id, label, debounce, validate,
     description: allowDate ? translate('ISO 8601 duration (P2D, PT4H), a date (2025-01-31) or an expression')
       : translate('ISO 8601 duration, e.g. PT4H or P2D'),
     getValue: () => bo.get(attr) || '',
-    setValue: (value) => modeling.updateProperties(element, { [attr]: value || undefined }),
-    validate: (value) => {
-      if (!value) return null;
-      if (ISO_DURATION.test(value)) return null;
-      if (allowDate && (ISO_DATE.test(value) || EXPRESSION.test(value))) return null;
-      return allowDate ? translate('Not an ISO 8601 duration or date') : translate('Not an ISO 8601 duration');
-    }
+    // the panel shows the error and keeps what was typed; the file keeps the last valid value
+    setValue: (value, error) => !error && modeling.updateProperties(element, { [attr]: value || undefined })
   });
 }
 
@@ -466,11 +468,24 @@ function ConditionValue({ element, id, condition }) {
   const debounce = useService('debounceInput');
   const fields = useEntityFields(element);
   const field = fields.find((f) => f.name === condition.get('field'));
+  const type = field && field.type;
   const operator = condition.get('operator');
+  // stable (a hook, so before any return), so a shown error stays until the value changes
+  const validate = useCallback((v) => {
+    if (!v) return null;
+    if (type === 'number' && operator === 'between') {
+      return /^-?[\d.]+\s*,\s*-?[\d.]+$/.test(v) ? null : translate('Two numbers: min,max');
+    }
+    if (type === 'number') return /^-?[\d.]+$/.test(v) ? null : translate('Must be a number');
+    if (type === 'date' && operator === 'within_last_days') return /^\d+$/.test(v) ? null : translate('Must be a whole number');
+    return null;
+  }, [ type, operator, translate ]);
   if (NO_VALUE.has(operator)) return null;
-  const setValue = (value) => modeling.updateModdleProperties(element, condition, { value: value === '' ? undefined : value });
+  // the panel shows a rejected value with its error; the file keeps the last valid one
+  const setValue = (value, error) => !error &&
+    modeling.updateModdleProperties(element, condition, { value: value === '' ? undefined : value });
   const getValue = () => condition.get('value') || '';
-  if (field && field.type === 'picklist' && operator !== 'one_of') {
+  if (type === 'picklist' && operator !== 'one_of') {
     return jsx(SelectEntry, {
       element, id, label: translate('Value'), getValue, setValue,
       getOptions: () => withCurrent([ { value: '', label: '' }, ...(field.options || []).map((o) => ({ value: o, label: o })) ],
@@ -478,17 +493,9 @@ function ConditionValue({ element, id, condition }) {
     });
   }
   let description;
-  let validate;
   if (operator === 'between') description = translate('min,max');
   if (operator === 'one_of') description = translate('Comma-separated options') + (field && field.options ? `: ${field.options.join(', ')}` : '');
-  if (field && field.type === 'number') {
-    validate = (v) => (!v || (operator === 'between' ? /^-?[\d.]+\s*,\s*-?[\d.]+$/ : /^-?[\d.]+$/).test(v) ? null : translate('Value'));
-  }
-  if (field && field.type === 'date' && operator === 'within_last_days') {
-    validate = (v) => (!v || /^\d+$/.test(v) ? null : translate('Must be a whole number'));
-  } else if (field && field.type === 'date') {
-    description = 'YYYY-MM-DD';
-  }
+  if (type === 'date' && operator !== 'within_last_days') description = 'YYYY-MM-DD';
   return jsx(TextFieldEntry, { element, id, label: translate('Value'), debounce, description, getValue, setValue, validate });
 }
 
@@ -529,7 +536,11 @@ function InsertField({ element, id }) {
     const target = params.find((p) => p.get('name') === chosenParam);
     if (!target || !chosenField) return;
     const value = target.get('value') || '';
-    modeling.updateModdleProperties(element, target, { value: `${value}\${record.${chosenField}}` });
+    // the panel trims a text field when it is left, so "Hello " is stored as "Hello": after a
+    // letter, a digit or another field the field goes in as a separate word ("Hello ${record.x}"),
+    // not glued to it; after punctuation ("INV-", "(") it is put right there
+    const gap = /[\p{L}\p{N}}]$/u.test(value) ? ' ' : '';
+    modeling.updateModdleProperties(element, target, { value: `${value}${gap}\${record.${chosenField}}` });
   };
   return (
     <div class="bio-properties-panel-entry charkh-insert-field" data-entry-id={ id }>
