@@ -41,6 +41,8 @@ class BpmnFile:
     name: str | None
     processes: list[dict[str, object]]
     problems: list[Problem] = field(default_factory=list)
+    # charkh:visibility on the key's process, when the file says it (the designer's panel writes it).
+    visibility: str | None = None
 
     @property
     def executable_processes(self) -> list[str]:
@@ -129,6 +131,7 @@ def read_bpmn(data: bytes, max_bytes: int) -> BpmnFile:
         raise Invalid("the file refers to elements it does not contain",
                       {"problems": [p.as_dict() for p in dangling]})
     processes = []
+    visibilities: dict[str, str | None] = {}
     for process in root.iterfind(f"{{{BPMN_NS}}}process"):
         pid = process.get("id")
         if not pid:
@@ -138,6 +141,7 @@ def read_bpmn(data: bytes, max_bytes: int) -> BpmnFile:
             "name": process.get("name"),
             "executable": process.get("isExecutable") == "true",
         })
+        visibilities[pid] = process.get(f"{{{CHARKH_NS}}}visibility")
     executable = [p for p in processes if p["executable"]]
     key = executable[0]["id"] if len(executable) == 1 else root.get("id")
     if not key:
@@ -145,8 +149,10 @@ def read_bpmn(data: bytes, max_bytes: int) -> BpmnFile:
     if not key:
         raise Invalid("the file has no key: give 'definitions' an id or mark one process executable")
     name = (executable[0]["name"] if len(executable) == 1 else None) or root.get("name")
+    visibility = visibilities.get(str(key))
     return BpmnFile(data=data, root=root, key=str(key), name=name, processes=processes,
-                    problems=schema_problems(root))
+                    problems=schema_problems(root),
+                    visibility=visibility if visibility in ("public", "private") else None)
 
 
 # Attributes and child elements of BPMN elements that name another element of the model.

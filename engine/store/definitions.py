@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from ..bpmn_xml import read_bpmn
 from ..compiler import CompiledDefinition, compile_definition
 from ..errors import Forbidden, Invalid, NotFound
-from .people import Caller, now
+from .people import Caller, existing_users, now
 from .schema import definition_access, definition_versions, definitions
 
 
@@ -29,9 +29,17 @@ def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = Fa
     existing = conn.execute(select(definitions.c.key).where(definitions.c.key == bpmn.key)).first()
     if existing is None:
         conn.execute(insert(definitions).values(key=bpmn.key, name=bpmn.name, active=True,
-                                                visibility="public", created_at=now()))
-    elif bpmn.name:
-        conn.execute(update(definitions).where(definitions.c.key == bpmn.key).values(name=bpmn.name))
+                                                visibility=bpmn.visibility or "public", created_at=now()))
+    else:
+        # A file that says its visibility (the designer's panel) sets it; one that does not
+        # leaves what the process list page set.
+        changes = {"name": bpmn.name} if bpmn.name else {}
+        if bpmn.visibility:
+            changes["visibility"] = bpmn.visibility
+        if changes:
+            conn.execute(update(definitions).where(definitions.c.key == bpmn.key).values(**changes))
+    if bpmn.visibility == "private" and user:
+        _keep_uploader_on_access_list(conn, bpmn.key, user)
     latest = conn.execute(select(func.max(definition_versions.c.version))
                           .where(definition_versions.c.key == bpmn.key)).scalar() or 0
     problems = [p.as_dict() for p in bpmn.problems]
@@ -50,6 +58,15 @@ def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = Fa
         "problems": problems,
     }
     return summary, compiled
+
+
+def _keep_uploader_on_access_list(conn: Connection, key: str, user: str) -> None:
+    """Whoever makes a file private keeps seeing it (the rest of the list is set on the process
+    list page)."""
+    listed = conn.execute(select(definition_access.c.user_name).where(
+        definition_access.c.key == key, definition_access.c.user_name == user)).first()
+    if listed is None and existing_users(conn, [user]):
+        conn.execute(insert(definition_access).values(key=key, user_name=user))
 
 
 def deploy_version(conn: Connection, key: str, version: int | None,

@@ -216,3 +216,33 @@ def test_a_file_without_a_diagram_is_laid_out_for_the_designer_and_exported_as_s
     with_diagram = model("invoice.bpmn")
     admin.upload(with_diagram, deploy=False)
     assert admin.get("/definitions/invoice/bpmn?layout=auto").data == with_diagram
+
+
+def _with_visibility(data: bytes, visibility: str | None) -> bytes:
+    """The invoice model as the designer's panel saves it: charkh:visibility on the process."""
+    if visibility is None:
+        return data
+    return data.replace(b'<bpmn:process id="invoice"',
+                        f'<bpmn:process xmlns:charkh="https://charkh.dev/schema/bpmn" '
+                        f'charkh:visibility="{visibility}" id="invoice"'.encode(), 1)
+
+
+def test_visibility_set_in_the_designer_applies_when_the_file_is_saved(make_user, model):
+    sara = make_user("sara")  # an analyst, not an administrator
+    outsider = make_user("dara")
+    private = _with_visibility(model("invoice.bpmn"), "private")
+    assert b'charkh:visibility="private"' in private
+    assert sara.upload(private).status_code == 201
+
+    assert outsider.get("/definitions/invoice").status_code == 403
+    assert [d["key"] for d in outsider.get("/definitions").json] == []
+    assert outsider.start("invoice", INVOICE_VARIABLES).status_code == 403
+    mine = sara.get("/definitions/invoice").json  # whoever made it private keeps it
+    assert mine["visibility"] == "private" and mine["access"] == ["sara"]
+
+    # A file that does not say its visibility keeps what was set; one that says public opens it.
+    assert sara.upload(model("invoice.bpmn")).status_code == 201
+    assert outsider.get("/definitions/invoice").status_code == 403
+    assert sara.upload(_with_visibility(model("invoice.bpmn"), "public")).status_code == 201
+    assert outsider.get("/definitions/invoice").json["visibility"] == "public"
+    assert outsider.start("invoice", INVOICE_VARIABLES).status_code == 201
