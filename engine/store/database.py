@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
+import time
 from typing import Iterator
 
 import orjson
@@ -16,6 +17,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import NullPool
 
 # JSON columns through orjson: it is several times faster than the standard library.
@@ -24,6 +26,30 @@ _JSON = {"json_serializer": lambda value: orjson.dumps(value, option=orjson.OPT_
 MIGRATIONS = Path(__file__).parent / "migrations"
 # A fixed key for the PostgreSQL advisory lock that serializes concurrent first-time setup.
 _MIGRATION_LOCK = 7_202_611
+
+
+# A pooled connection idle longer than this is pinged before use: PostgreSQL may have restarted
+# or dropped it meanwhile. One in steady use is not (pool_pre_ping would add a round trip to
+# every command).
+IDLE_PING_SECONDS = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record):  # type: ignore[no-untyped-def]
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy):  # type: ignore[no-untyped-def]
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except Exception as exc:  # the pool replaces the connection and tries again
+            raise DisconnectionError(str(exc)) from exc
 
 
 class Database:
@@ -37,8 +63,9 @@ class Database:
             self.writer = self._sqlite_engine(url, immediate=True)
             self.reader = self._sqlite_engine(url, immediate=False)
         else:
-            self.writer = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True, **_JSON)
+            self.writer = create_engine(url, pool_size=20, max_overflow=20, **_JSON)
             self.reader = self.writer
+            _ping_when_idle(self.writer)
         self.upgrade()
 
     @staticmethod

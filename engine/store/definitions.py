@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
 from ..bpmn_xml import read_bpmn
 from ..compiler import CompiledDefinition, compile_definition
@@ -83,25 +83,28 @@ def deploy_version(conn: Connection, key: str, version: int | None,
     return row.id, row.version, compiled
 
 
+# A definition's settings and its newest deployed version (NULL when none is), in one statement.
+_LATEST_DEPLOYED = (
+    select(definitions.c.active, definitions.c.visibility, definition_versions.c.id, definition_versions.c.version)
+    .select_from(definitions.outerjoin(definition_versions, and_(definition_versions.c.key == definitions.c.key,
+                                                                 definition_versions.c.deployed.is_(True))))
+    .where(definitions.c.key == bindparam("key"))
+    .order_by(definition_versions.c.version.desc()).limit(1))
+
+
 def latest_deployed(conn: Connection, key: str, caller: Caller | None = None) -> StoredVersion:
     """The version new instances start on; refuses deactivated definitions and, for a caller off
     a private definition's access list, private ones (MISSION F5)."""
-    exists = conn.execute(select(definitions.c.active, definitions.c.visibility)
-                          .where(definitions.c.key == key)).first()
-    if exists is None:
+    row = conn.execute(_LATEST_DEPLOYED, {"key": key}).first()
+    if row is None:
         raise NotFound(f"no definition with key {key!r}")
-    if exists.visibility == "private" and caller is not None and not caller.is_admin and \
+    if row.visibility == "private" and caller is not None and not caller.is_admin and \
             conn.execute(select(definition_access.c.user_name).where(
                 definition_access.c.key == key, definition_access.c.user_name == caller.name)).first() is None:
         raise Forbidden(f"definition {key!r} is private and you are not on its access list")
-    if not exists.active:
+    if not row.active:
         raise Invalid(f"definition {key!r} is deactivated; activate it before starting instances")
-    row = conn.execute(
-        select(definition_versions.c.id, definition_versions.c.version)
-        .where(definition_versions.c.key == key, definition_versions.c.deployed.is_(True))
-        .order_by(definition_versions.c.version.desc()).limit(1)
-    ).first()
-    if row is None:
+    if row.id is None:
         raise Invalid(f"definition {key!r} has no deployed version; upload it with ?deploy=true")
     return StoredVersion(row.id, key, row.version, True)
 

@@ -89,8 +89,8 @@ def _record_id(record: dict[str, Any] | None) -> str | None:
 
 
 def claim_work_item(conn: Connection, item_id: str, caller: Caller) -> None:
-    item = _item_for_caller(conn, item_id, caller)
-    _, status, claimed_by = _lock_for_item(conn, item)
+    _, item, _ = _lock_for_item(conn, item_id, caller)
+    status, claimed_by = item.status, item.claimed_by
     if status not in OPEN_STATUSES:
         raise Conflict(f"work item {item.id} is {status}")
     if claimed_by == caller.name:
@@ -106,8 +106,8 @@ def claim_work_item(conn: Connection, item_id: str, caller: Caller) -> None:
 def complete_work_item(conn: Connection, runtime: Runtime, load: DefinitionLoader, item_id: str,
                        caller: Caller, action: str | None, data: dict[str, Any]) -> dict[str, Any]:
     """Returns what the caller reads next: the completed item and the instance with its open items."""
-    item = _item_for_caller(conn, item_id, caller)
-    instance, status, claimed_by = _lock_for_item(conn, item)
+    instance, item, open_rows = _lock_for_item(conn, item_id, caller)
+    status, claimed_by = item.status, item.claimed_by
     if status not in OPEN_STATUSES:
         raise Conflict(f"work item {item.id} is already {status}")
     if claimed_by is not None and claimed_by != caller.name:
@@ -122,7 +122,8 @@ def complete_work_item(conn: Connection, runtime: Runtime, load: DefinitionLoade
                                   "action_id": chosen["id"] if chosen else None})
     entries = [entry(instance.id, at, "work_item_completed", element=item.element, name=item.name,
                       user=caller.name, work_item=item.id, action=chosen, data=data or None)]
-    open_items = apply_step(conn, definition, instance.id, result, entries, at, completed_task=item.task_id)
+    open_items = apply_step(conn, definition, instance.id, result, entries, at, completed_task=item.task_id,
+                            open_rows=[row for row in open_rows if row.id != item.id])
     done = {**item._mapping, "status": "completed", "claimed_by": caller.name, "completed_at": at,
             "completed_by": caller.name, "action_id": chosen["id"] if chosen else None}
     return {"work_item": work_item_json(done),
@@ -182,16 +183,18 @@ def save_state(conn: Connection, runtime: Runtime, instance: Any, workflow: Any,
 
 def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: int, result: StepResult,
                entries: list[dict[str, Any]], at: datetime, completed_task: str | None,
-               new_instance: bool = False) -> list[dict[str, Any]]:
+               new_instance: bool = False, open_rows: list[Any] | None = None) -> list[dict[str, Any]]:
     """Write what a step produced (work items, outbox jobs, timers, history); returns the
-    instance's open work items as the API shows them."""
+    instance's open work items as the API shows them. ``open_rows``: the instance's open items as
+    read under its lock, when the command already has them (saves a query)."""
     for event in result.events:
         if event.type in ("userTask_completed", "manualTask_completed"):
             continue  # the work_item_completed entry says it, with who and which action
         entries.append(entry(instance_id, at, "element_completed", kind=event.type.rsplit("_", 1)[0],
                               element=event.element, name=event.name))
     waiting = {t.task_id: t for t in result.user_tasks}
-    open_rows = [] if new_instance else conn.execute(_OPEN_ITEMS, {"instance_id": instance_id}).all()
+    if open_rows is None:
+        open_rows = [] if new_instance else conn.execute(_OPEN_ITEMS, {"instance_id": instance_id}).all()
     known = set()
     still_open = []
     for row in open_rows:
@@ -295,32 +298,35 @@ def lock_instance(conn: Connection, instance_id: int) -> Any:
 _ITEM_BY_ID = select(work_items).where(work_items.c.id == bindparam("item_id"))
 _LOCK_INSTANCE = select(instances).where(instances.c.id == bindparam("instance_id"))
 _LOCK_INSTANCE_FOR_UPDATE = _LOCK_INSTANCE.with_for_update()
-_OPEN_ITEM_TASKS = select(work_items.c.id, work_items.c.task_id, work_items.c.element, work_items.c.name).where(
-    work_items.c.instance_id == bindparam("instance_id"), work_items.c.status.in_(OPEN_STATUSES))
+# An item's instance, found and locked in one statement (an item never moves to another instance).
+_LOCK_INSTANCE_OF_ITEM = select(instances).where(instances.c.id == select(work_items.c.instance_id).where(
+    work_items.c.id == bindparam("item_id")).scalar_subquery())
+_LOCK_INSTANCE_OF_ITEM_FOR_UPDATE = _LOCK_INSTANCE_OF_ITEM.with_for_update()
 _OPEN_ITEMS = (select(work_items).where(work_items.c.instance_id == bindparam("instance_id"),
                                         work_items.c.status.in_(OPEN_STATUSES)).order_by(work_items.c.id))
+# The item a command acts on and its instance's other open items, in one statement.
+_ITEM_AND_OPEN_ITEMS = (select(work_items).where(
+    work_items.c.instance_id == bindparam("instance_id"),
+    or_(work_items.c.status.in_(OPEN_STATUSES), work_items.c.id == bindparam("item_id")))
+    .order_by(work_items.c.id))
 
 
 def work_item_row(conn: Connection, item_id: int) -> Any:
     return conn.execute(_ITEM_BY_ID, {"item_id": item_id}).first()
 
 
-def _lock_for_item(conn: Connection, item: Any) -> tuple[Any, str, str | None]:
-    """Lock the item's instance; returns it with the item's status and holder as of the lock.
-    On PostgreSQL another command may have changed the item while we waited, so the item is read
-    again after the lock (a join in the locking statement would see the item as it was before the
-    wait: PostgreSQL re-checks only the locked rows); on SQLite the command already holds the
-    database's write lock."""
-    instance = lock_instance(conn, item.instance_id)
-    if conn.dialect.name != "postgresql":
-        return instance, item.status, item.claimed_by
-    fresh = work_item_row(conn, item.id)
-    return instance, fresh.status, fresh.claimed_by
-
-
-def _item_for_caller(conn: Connection, item_id: str, caller: Caller) -> Any:
+def _lock_for_item(conn: Connection, item_id: str, caller: Caller) -> tuple[Any, Any, list[Any]]:
+    """Lock the item's instance, then read the item and the instance's open items: (instance,
+    item, open items). The items are read after the lock, in their own statement, because on
+    PostgreSQL another command may have changed them while we waited (a join in the locking
+    statement would see them as they were before the wait: PostgreSQL re-checks only the locked
+    rows); on SQLite the command already holds the database's write lock."""
     number = parse_id(item_id, "work item")
-    item = work_item_row(conn, number)
+    query = _LOCK_INSTANCE_OF_ITEM_FOR_UPDATE if conn.dialect.name == "postgresql" else _LOCK_INSTANCE_OF_ITEM
+    instance = conn.execute(query, {"item_id": number}).first()
+    rows = [] if instance is None else conn.execute(_ITEM_AND_OPEN_ITEMS, {"instance_id": instance.id,
+                                                                           "item_id": number}).all()
+    item = next((row for row in rows if row.id == number), None)
     if item is None:
         raise NotFound(f"no work item with id {item_id}")
     parties = principals_for(item.assignee, item.users, item.groups, item.roles)
@@ -328,7 +334,7 @@ def _item_for_caller(conn: Connection, item_id: str, caller: Caller) -> Any:
         or (not parties and caller.is_admin)
     if not allowed:
         raise Forbidden(f"work item {item_id} is not assigned to {caller.name}, their groups or their roles")
-    return item
+    return instance, item, [row for row in rows if row.status in OPEN_STATUSES]
 
 
 # --- queries ----------------------------------------------------------------------------------

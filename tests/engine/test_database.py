@@ -1,0 +1,46 @@
+"""Connections on the real PostgreSQL: a pooled connection that PostgreSQL dropped while it sat
+idle (a restart, an idle timeout, an administrator) is replaced before a command uses it, so the
+caller never sees the failure."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from engine.charkh import Charkh
+from engine.settings import Settings, normalize_database_url
+from engine.store import database
+
+pytestmark = pytest.mark.postgres
+
+
+def _terminate(url: str, application: str) -> int:
+    admin = create_engine(normalize_database_url(url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            return len(conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                         "WHERE application_name = :name"), {"name": application}).all())
+    finally:
+        admin.dispose()
+
+
+def test_a_connection_dropped_while_idle_is_replaced_before_use(database_url, tmp_path: Path, model,
+                                                                 monkeypatch) -> None:
+    application = f"charkh-test-{uuid.uuid4().hex[:8]}"
+    engine = Charkh(Settings(data_dir=tmp_path, database_url=f"{database_url}&application_name={application}"))
+    try:
+        engine.add_user("sara", "secret", ["sales"])
+        engine.import_bpmn(model("invoice.bpmn"), deploy=True)
+        sara = engine.caller_named("sara")
+        first = engine.start("invoice", sara, {"customer": "ACME", "amount": 10, "currency": "EUR"})
+
+        assert _terminate(database_url, application) >= 1  # every pooled connection is now dead
+        monkeypatch.setattr(database, "IDLE_PING_SECONDS", 0.0)
+        second = engine.start("invoice", sara, {"customer": "ACME", "amount": 20, "currency": "EUR"})
+
+        assert int(second) == int(first) + 1
+        assert engine.instance(second, sara)["status"] == "running"
+    finally:
+        engine.close()
