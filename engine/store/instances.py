@@ -12,6 +12,7 @@ from sqlalchemy import Connection, and_, bindparam, exists, insert, or_, select,
 from ..compiler import CompiledDefinition, principals_for
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..runtime import Runtime, StepResult, variables_of
+from .bulk import insert_rows
 from .people import Caller, now
 from .schema import history, instances, outbox_jobs, timers, work_item_parties, work_items
 
@@ -28,8 +29,6 @@ _COMPLETE_ITEM = (update(work_items).where(work_items.c.id == bindparam("b_id"))
                           completed_by=bindparam("user"), action_id=bindparam("action_id")))
 _INSERT_ITEM = insert(work_items)
 _INSERT_INSTANCE = insert(instances)
-_INSERT_HISTORY = insert(history)
-_INSERT_PARTIES = insert(work_item_parties)
 DefinitionLoader = Callable[[Connection, int], CompiledDefinition]
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 
@@ -226,8 +225,8 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
                                           "action_id": None}))
         principals = cartable.principals
         if principals:
-            conn.execute(_INSERT_PARTIES, [{"work_item_id": item_id, "principal": p}
-                                                     for p in sorted(principals)])
+            insert_rows(conn, work_item_parties, [{"work_item_id": item_id, "principal": p}
+                                                  for p in sorted(principals)])
         entries.append(entry(instance_id, at, "work_item_created", element=task.element, name=cartable.name,
                               work_item=item_id))
         escalate_at = _due_at(cartable.escalate_after, at) if cartable.escalate_after else None
@@ -252,7 +251,7 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
         _sync_timers(conn, instance_id, result, at)
     if result.status == "completed":
         entries.append(entry(instance_id, at, "instance_completed"))
-    conn.execute(_INSERT_HISTORY, entries)
+    insert_rows(conn, history, entries)
     return still_open
 
 
