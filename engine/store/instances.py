@@ -13,6 +13,7 @@ from ..compiler import CompiledDefinition, principals_for
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..runtime import Runtime, StepResult, variables_of
 from .bulk import insert_rows
+from .combined import finish_completion, insert_work_item
 from .people import Caller, now
 from .schema import history, instances, outbox_jobs, timers, work_item_parties, work_items
 
@@ -24,10 +25,6 @@ _SAVE_STATE = (update(instances)
                .where(instances.c.id == bindparam("b_id"), instances.c.revision == bindparam("b_revision"))
                .values(state=bindparam("state"), revision=bindparam("revision"), status=bindparam("status"),
                        variables=bindparam("variables"), updated_at=bindparam("updated_at")))
-_COMPLETE_ITEM = (update(work_items).where(work_items.c.id == bindparam("b_id"))
-                  .values(status="completed", claimed_by=bindparam("user"), completed_at=bindparam("at"),
-                          completed_by=bindparam("user"), action_id=bindparam("action_id")))
-_INSERT_ITEM = insert(work_items)
 _INSERT_INSTANCE = insert(instances)
 DefinitionLoader = Callable[[Connection, int], CompiledDefinition]
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
@@ -116,17 +113,20 @@ def complete_work_item(conn: Connection, runtime: Runtime, load: DefinitionLoade
     workflow = runtime.load(definition, instance.process_id, instance.state)
     result = runtime.complete_user_task(definition, workflow, item.task_id, chosen["id"] if chosen else None, data)
     at = now()
-    save_state(conn, runtime, instance, workflow, result, at)
-    conn.execute(_COMPLETE_ITEM, {"b_id": item.id, "user": caller.name, "at": at,
-                                  "action_id": chosen["id"] if chosen else None})
     entries = [entry(instance.id, at, "work_item_completed", element=item.element, name=item.name,
                       user=caller.name, work_item=item.id, action=chosen, data=data or None)]
     open_items = apply_step(conn, definition, instance.id, result, entries, at, completed_task=item.task_id,
-                            open_rows=[row for row in open_rows if row.id != item.id])
+                            open_rows=[row for row in open_rows if row.id != item.id], write_history=False)
+    variables = variables_of(workflow)
+    if not finish_completion(conn, instance_id=instance.id, expected_revision=instance.revision,
+                             state=runtime.dump(workflow), status=result.status, variables=variables, at=at,
+                             item_id=item.id, user=caller.name, action_id=chosen["id"] if chosen else None,
+                             entries=entries):
+        raise Conflict(f"instance {instance.id} changed meanwhile; try again")
     done = {**item._mapping, "status": "completed", "claimed_by": caller.name, "completed_at": at,
             "completed_by": caller.name, "action_id": chosen["id"] if chosen else None}
     return {"work_item": work_item_json(done),
-            "instance": _brief_after_step(instance, result.status, variables_of(workflow), at, open_items)}
+            "instance": _brief_after_step(instance, result.status, variables, at, open_items)}
 
 
 def deliver_message(conn: Connection, runtime: Runtime, load: DefinitionLoader, instance_id: str, name: str,
@@ -182,10 +182,12 @@ def save_state(conn: Connection, runtime: Runtime, instance: Any, workflow: Any,
 
 def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: int, result: StepResult,
                entries: list[dict[str, Any]], at: datetime, completed_task: str | None,
-               new_instance: bool = False, open_rows: list[Any] | None = None) -> list[dict[str, Any]]:
+               new_instance: bool = False, open_rows: list[Any] | None = None,
+               write_history: bool = True) -> list[dict[str, Any]]:
     """Write what a step produced (work items, outbox jobs, timers, history); returns the
     instance's open work items as the API shows them. ``open_rows``: the instance's open items as
-    read under its lock, when the command already has them (saves a query)."""
+    read under its lock, when the command already has them (saves a query). Without
+    ``write_history`` the caller writes ``entries`` itself (with its own last write)."""
     for event in result.events:
         if event.type in ("userTask_completed", "manualTask_completed"):
             continue  # the work_item_completed entry says it, with who and which action
@@ -220,13 +222,9 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
             "actions": [{"id": a.id, "name": a.name, "conditional": a.conditional} for a in cartable.actions],
             "due_at": _due_at(cartable.due, at), "created_at": at,
         }
-        item_id = conn.execute(_INSERT_ITEM, values).inserted_primary_key[0]
+        item_id = insert_work_item(conn, values, sorted(cartable.principals))
         still_open.append(work_item_json({**values, "id": item_id, "completed_at": None, "completed_by": None,
                                           "action_id": None}))
-        principals = cartable.principals
-        if principals:
-            insert_rows(conn, work_item_parties, [{"work_item_id": item_id, "principal": p}
-                                                  for p in sorted(principals)])
         entries.append(entry(instance_id, at, "work_item_created", element=task.element, name=cartable.name,
                               work_item=item_id))
         escalate_at = _due_at(cartable.escalate_after, at) if cartable.escalate_after else None
@@ -251,7 +249,8 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
         _sync_timers(conn, instance_id, result, at)
     if result.status == "completed":
         entries.append(entry(instance_id, at, "instance_completed"))
-    insert_rows(conn, history, entries)
+    if write_history:
+        insert_rows(conn, history, entries)
     return still_open
 
 

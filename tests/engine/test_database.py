@@ -1,6 +1,6 @@
-"""Connections on the real PostgreSQL: a pooled connection that PostgreSQL dropped while it sat
-idle (a restart, an idle timeout, an administrator) is replaced before a command uses it, so the
-caller never sees the failure."""
+"""The store's connections and combined writes: a pooled connection that PostgreSQL dropped while it
+sat idle (a restart, an idle timeout, an administrator) is replaced before a command uses it, so the
+caller never sees the failure; a step saved against a stale revision writes nothing."""
 from __future__ import annotations
 
 import uuid
@@ -11,9 +11,11 @@ from sqlalchemy import create_engine, text
 
 from engine.charkh import Charkh
 from engine.settings import Settings, normalize_database_url
+from engine.errors import Conflict
 from engine.store import database
+from engine.store.combined import finish_completion
+from engine.store.people import now
 
-pytestmark = pytest.mark.postgres
 
 
 def _terminate(url: str, application: str) -> int:
@@ -26,6 +28,7 @@ def _terminate(url: str, application: str) -> int:
         admin.dispose()
 
 
+@pytest.mark.postgres
 def test_a_connection_dropped_while_idle_is_replaced_before_use(database_url, tmp_path: Path, model,
                                                                  monkeypatch) -> None:
     application = f"charkh-test-{uuid.uuid4().hex[:8]}"
@@ -44,3 +47,25 @@ def test_a_connection_dropped_while_idle_is_replaced_before_use(database_url, tm
         assert engine.instance(second, sara)["status"] == "running"
     finally:
         engine.close()
+
+
+def test_a_completion_saved_against_a_stale_revision_writes_nothing(charkh: Charkh, model) -> None:
+    charkh.add_user("sara", "secret", ["sales"])
+    charkh.import_bpmn(model("invoice.bpmn"), deploy=True)
+    sara = charkh.caller_named("sara")
+    started = charkh.start_and_read("invoice", sara, {"customer": "ACME", "amount": 10, "currency": "EUR"})
+    item = started["work_items"][0]
+    before = charkh.instance(started["id"], sara)
+
+    with pytest.raises(Conflict):
+        with charkh.db.write() as conn:
+            saved = finish_completion(
+                conn, instance_id=int(started["id"]), expected_revision=0, state=b"{}", status="completed",
+                variables={"x": 1}, at=now(), item_id=int(item["id"]), user="sara", action_id=None,
+                entries=[{"instance_id": int(started["id"]), "at": now(), "type": "work_item_completed",
+                          "kind": None, "element": item["element"], "name": None, "user": "sara",
+                          "work_item": int(item["id"]), "action_id": None, "action_name": None, "data": None}])
+            assert saved is False
+            raise Conflict("stale")
+
+    assert charkh.instance(started["id"], sara) == before  # item still open, no history row, same state

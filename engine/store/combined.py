@@ -1,0 +1,84 @@
+"""Several writes of one command in one statement, on PostgreSQL.
+
+Each statement costs about 0.1 ms of server CPU (SQLAlchemy, psycopg) and as much again in
+PostgreSQL, and a step used to write in up to seven. PostgreSQL's data-modifying WITH queries let
+a command write a new work item with its parties, or save the instance's state together with the
+completed item and the history rows, in one statement each; all of it is still inside the
+command's one transaction. SQLite runs the same writes one by one (in process they are cheap).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, bindparam, insert, text, update
+
+from .bulk import insert_rows
+from .schema import history, instances, work_item_parties, work_items
+
+_ITEM_COLUMNS = ("instance_id", "task_id", "element", "name", "status", "assignee", "claimed_by", "users",
+                 "groups", "roles", "actions", "due_at", "created_at")
+_JSON_ITEM_COLUMNS = {"users", "groups", "roles", "actions"}
+_HISTORY_COLUMNS = ", ".join(f'"{c.name}"' for c in history.columns if c.name != "id")
+
+
+def _value(column: str) -> str:
+    return f"CAST(:{column} AS json)" if column in _JSON_ITEM_COLUMNS else f":{column}"
+
+
+_PG_INSERT_ITEM = text(
+    "WITH item AS (INSERT INTO work_items ({columns}) VALUES ({values}) RETURNING id), "
+    "parties AS (INSERT INTO work_item_parties (work_item_id, principal) "
+    "SELECT item.id, principal FROM item, unnest(CAST(:principals AS varchar[])) AS principal) "
+    "SELECT id FROM item".format(columns=", ".join(f'"{c}"' for c in _ITEM_COLUMNS),
+                                 values=", ".join(_value(c) for c in _ITEM_COLUMNS)))
+
+_PG_FINISH_COMPLETION = text(
+    "WITH done AS (UPDATE work_items SET status = 'completed', claimed_by = :user, completed_at = :at, "
+    "completed_by = :user, action_id = :action_id WHERE id = :item_id), "
+    f"logged AS (INSERT INTO history ({_HISTORY_COLUMNS}) SELECT {_HISTORY_COLUMNS} "
+    "FROM json_populate_recordset(NULL::history, CAST(:history AS json))) "
+    "UPDATE instances SET state = :state, revision = :revision, status = :status, "
+    "variables = CAST(:variables AS json), updated_at = :at WHERE id = :instance_id AND revision = :expected")
+
+_INSERT_ITEM = insert(work_items)
+_SAVE_STATE = (update(instances)
+               .where(instances.c.id == bindparam("instance_id"), instances.c.revision == bindparam("expected"))
+               .values(state=bindparam("state"), revision=bindparam("revision"), status=bindparam("status"),
+                       variables=bindparam("variables"), updated_at=bindparam("at")))
+_COMPLETE_ITEM = (update(work_items).where(work_items.c.id == bindparam("item_id"))
+                  .values(status="completed", claimed_by=bindparam("user"), completed_at=bindparam("at"),
+                          completed_by=bindparam("user"), action_id=bindparam("action_id")))
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def insert_work_item(conn: Connection, values: dict[str, Any], principals: list[str]) -> int:
+    """A new work item and its cartable parties; returns the item's id."""
+    if conn.dialect.name == "postgresql":
+        params = {c: _json(values[c]) if c in _JSON_ITEM_COLUMNS else values[c] for c in _ITEM_COLUMNS}
+        return conn.execute(_PG_INSERT_ITEM, {**params, "principals": principals}).scalar_one()
+    item_id = conn.execute(_INSERT_ITEM, values).inserted_primary_key[0]
+    insert_rows(conn, work_item_parties, [{"work_item_id": item_id, "principal": p} for p in principals])
+    return item_id
+
+
+def finish_completion(conn: Connection, *, instance_id: int, expected_revision: int, state: bytes, status: str,
+                      variables: dict[str, Any], at: datetime, item_id: int, user: str, action_id: str | None,
+                      entries: list[dict[str, Any]]) -> bool:
+    """Save the instance's new state (only if its revision is still the expected one), mark the
+    item completed and write the step's history. False when the revision had moved on (the
+    caller raises, which rolls the whole command back)."""
+    state_values = {"instance_id": instance_id, "expected": expected_revision, "state": state,
+                    "revision": expected_revision + 1, "status": status, "at": at}
+    if conn.dialect.name == "postgresql":
+        return conn.execute(_PG_FINISH_COMPLETION, {
+            **state_values, "variables": _json(variables), "item_id": item_id, "user": user,
+            "action_id": action_id, "history": _json(entries)}).rowcount == 1
+    saved = conn.execute(_SAVE_STATE, {**state_values, "variables": variables}).rowcount == 1
+    conn.execute(_COMPLETE_ITEM, {"item_id": item_id, "user": user, "at": at, "action_id": action_id})
+    insert_rows(conn, history, entries)
+    return saved
