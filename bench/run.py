@@ -5,7 +5,9 @@
 
 Each scenario creates a fresh PostgreSQL database (CREATE DATABASE charkh_bench_<random>, dropped
 at the end), creates users and tokens through the engine facade, starts ``charkh web`` (gunicorn
-gthread, CHARKH_DATABASE_URL set) as a subprocess and drives it over HTTP with httpx (keep-alive).
+gthread, CHARKH_DATABASE_URL set) as a subprocess and drives it over HTTP with keep-alive
+connections (Python's http.client by default, the lightest client at hand, so the clients take
+less of the machine the server runs on; ``--http-client httpx`` for httpx).
 
 invoice: N instances of bpmn/library/invoice.bpmn started and driven through every cartable
   (approve -> payment -> shipping) by several client processes x threads. In the same run, before
@@ -901,8 +903,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--client-procs", type=int, default=1, help="invoice: client processes (default 1)")
     parser.add_argument("--client-threads", type=int, default=12,
                         help="invoice: threads per client process (default 12)")
-    parser.add_argument("--http-client", choices=["httpx", "stdlib"], default="httpx",
-                        help="invoice: the clients' HTTP library (default httpx; stdlib = http.client, lighter)")
+    parser.add_argument("--http-client", choices=["httpx", "stdlib"], default="stdlib",
+                        help="invoice: the clients' HTTP library (default stdlib = http.client; httpx is heavier)")
     parser.add_argument("--cartable", action="store_true",
                         help="invoice: list the cartable (GET /work-items) before each completion")
     parser.add_argument("--raw-runs", type=int, default=600, help="invoice: raw SpiffWorkflow runs (default 600)")
@@ -910,7 +912,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=7, help="long: timed steps per checkpoint (default 7)")
     parser.add_argument("--mi-items", type=int, default=1000, help="long: multi-instance items (default 1000)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--server-threads", type=int, default=4, help="gunicorn threads per worker (default 4)")
+    parser.add_argument("--server-threads", type=int, default=2, help="gunicorn threads per worker (default 2, "
+                                                                       "as `charkh web`)")
     parser.add_argument("--postgres", default=DEFAULT_PG, help=f"PostgreSQL to create the bench database in "
                                                              f"(default {DEFAULT_PG})")
     parser.add_argument("--no-record", action="store_true", help="print only; do not append to bench/RESULTS.md")
