@@ -11,17 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Table, TextClause, insert, text
+from sqlalchemy import Connection, Table, insert
 
-_STATEMENTS: dict[tuple[str, tuple[str, ...]], TextClause] = {}
+from .hot import postgres_cursor
+
+_STATEMENTS: dict[tuple[str, tuple[str, ...]], str] = {}
 
 
-def _json_insert(table: Table, columns: tuple[str, ...]) -> TextClause:
+def _json_insert(table: Table, columns: tuple[str, ...]) -> str:
     statement = _STATEMENTS.get((table.name, columns))
     if statement is None:
         names = ", ".join(f'"{table.c[name].name}"' for name in columns)  # KeyError: not a column
-        statement = text(f'INSERT INTO "{table.name}" ({names}) SELECT {names} '
-                         f'FROM json_populate_recordset(NULL::"{table.name}", CAST(:rows AS json))')
+        statement = (f'INSERT INTO "{table.name}" ({names}) SELECT {names} '
+                     f'FROM json_populate_recordset(NULL::"{table.name}", CAST(%(rows)s AS json))')
         _STATEMENTS[(table.name, columns)] = statement
     return statement
 
@@ -30,10 +32,8 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     """Insert rows that all have the same keys."""
     if not rows:
         return
-    if len(rows) == 1:
-        conn.execute(insert(table), rows[0])
-    elif conn.dialect.name == "postgresql":
+    if conn.dialect.name == "postgresql":
         statement = _json_insert(table, tuple(rows[0]))
-        conn.execute(statement, {"rows": orjson.dumps(rows, option=orjson.OPT_NON_STR_KEYS).decode()})
+        postgres_cursor(conn, statement, {"rows": orjson.dumps(rows, option=orjson.OPT_NON_STR_KEYS).decode()})
     else:
-        conn.execute(insert(table), rows)
+        conn.execute(insert(table), rows if len(rows) > 1 else rows[0])

@@ -12,9 +12,10 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, insert, text, update
+from sqlalchemy import Connection, bindparam, insert, update
 
 from .bulk import insert_rows
+from .hot import postgres_cursor
 from .schema import history, instances, work_item_parties, work_items
 
 _ITEM_COLUMNS = ("instance_id", "task_id", "element", "name", "status", "assignee", "claimed_by", "users",
@@ -24,23 +25,24 @@ _HISTORY_COLUMNS = ", ".join(f'"{c.name}"' for c in history.columns if c.name !=
 
 
 def _value(column: str) -> str:
-    return f"CAST(:{column} AS json)" if column in _JSON_ITEM_COLUMNS else f":{column}"
+    return f"CAST(%({column})s AS json)" if column in _JSON_ITEM_COLUMNS else f"%({column})s"
 
 
-_PG_INSERT_ITEM = text(
+_PG_INSERT_ITEM = (
     "WITH item AS (INSERT INTO work_items ({columns}) VALUES ({values}) RETURNING id), "
     "parties AS (INSERT INTO work_item_parties (work_item_id, principal) "
-    "SELECT item.id, principal FROM item, unnest(CAST(:principals AS varchar[])) AS principal) "
+    "SELECT item.id, principal FROM item, unnest(CAST(%(principals)s AS varchar[])) AS principal) "
     "SELECT id FROM item".format(columns=", ".join(f'"{c}"' for c in _ITEM_COLUMNS),
                                  values=", ".join(_value(c) for c in _ITEM_COLUMNS)))
 
-_PG_FINISH_COMPLETION = text(
-    "WITH done AS (UPDATE work_items SET status = 'completed', claimed_by = :user, completed_at = :at, "
-    "completed_by = :user, action_id = :action_id WHERE id = :item_id), "
+_PG_FINISH_COMPLETION = (
+    "WITH done AS (UPDATE work_items SET status = 'completed', claimed_by = %(user)s, completed_at = %(at)s, "
+    "completed_by = %(user)s, action_id = %(action_id)s WHERE id = %(item_id)s), "
     f"logged AS (INSERT INTO history ({_HISTORY_COLUMNS}) SELECT {_HISTORY_COLUMNS} "
-    "FROM json_populate_recordset(NULL::history, CAST(:history AS json))) "
-    "UPDATE instances SET state = :state, revision = :revision, status = :status, "
-    "variables = CAST(:variables AS json), updated_at = :at WHERE id = :instance_id AND revision = :expected")
+    "FROM json_populate_recordset(NULL::history, CAST(%(history)s AS json))) "
+    "UPDATE instances SET state = %(state)s, revision = %(revision)s, status = %(status)s, "
+    "variables = CAST(%(variables)s AS json), updated_at = %(at)s "
+    "WHERE id = %(instance_id)s AND revision = %(expected)s")
 
 _INSERT_ITEM = insert(work_items)
 _SAVE_STATE = (update(instances)
@@ -60,7 +62,7 @@ def insert_work_item(conn: Connection, values: dict[str, Any], principals: list[
     """A new work item and its cartable parties; returns the item's id."""
     if conn.dialect.name == "postgresql":
         params = {c: _json(values[c]) if c in _JSON_ITEM_COLUMNS else values[c] for c in _ITEM_COLUMNS}
-        return conn.execute(_PG_INSERT_ITEM, {**params, "principals": principals}).scalar_one()
+        return postgres_cursor(conn, _PG_INSERT_ITEM, {**params, "principals": principals}).fetchone().id
     item_id = conn.execute(_INSERT_ITEM, values).inserted_primary_key[0]
     insert_rows(conn, work_item_parties, [{"work_item_id": item_id, "principal": p} for p in principals])
     return item_id
@@ -75,7 +77,7 @@ def finish_completion(conn: Connection, *, instance_id: int, expected_revision: 
     state_values = {"instance_id": instance_id, "expected": expected_revision, "state": state,
                     "revision": expected_revision + 1, "status": status, "at": at}
     if conn.dialect.name == "postgresql":
-        return conn.execute(_PG_FINISH_COMPLETION, {
+        return postgres_cursor(conn, _PG_FINISH_COMPLETION, {
             **state_values, "variables": _json(variables), "item_id": item_id, "user": user,
             "action_id": action_id, "history": _json(entries)}).rowcount == 1
     saved = conn.execute(_SAVE_STATE, {**state_values, "variables": variables}).rowcount == 1

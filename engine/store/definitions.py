@@ -9,6 +9,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 from ..bpmn_xml import read_bpmn
 from ..compiler import CompiledDefinition, compile_definition
 from ..errors import Forbidden, Invalid, NotFound
+from .hot import HotStatement
 from .people import Caller, existing_users, now
 from .schema import definition_access, definition_versions, definitions
 
@@ -84,18 +85,20 @@ def deploy_version(conn: Connection, key: str, version: int | None,
 
 
 # A definition's settings and its newest deployed version (NULL when none is), in one statement.
-_LATEST_DEPLOYED = (
+_LATEST_DEPLOYED = HotStatement(
     select(definitions.c.active, definitions.c.visibility, definition_versions.c.id, definition_versions.c.version)
     .select_from(definitions.outerjoin(definition_versions, and_(definition_versions.c.key == definitions.c.key,
                                                                  definition_versions.c.deployed.is_(True))))
     .where(definitions.c.key == bindparam("key"))
-    .order_by(definition_versions.c.version.desc()).limit(1))
+    .order_by(definition_versions.c.version.desc()).limit(1),
+    "SELECT d.active, d.visibility, v.id, v.version FROM definitions d LEFT JOIN definition_versions v "
+    "ON v.key = d.key AND v.deployed WHERE d.key = %(key)s ORDER BY v.version DESC LIMIT 1")
 
 
 def latest_deployed(conn: Connection, key: str, caller: Caller | None = None) -> StoredVersion:
     """The version new instances start on; refuses deactivated definitions and, for a caller off
     a private definition's access list, private ones (MISSION F5)."""
-    row = conn.execute(_LATEST_DEPLOYED, {"key": key}).first()
+    row = _LATEST_DEPLOYED.first(conn, {"key": key})
     if row is None:
         raise NotFound(f"no definition with key {key!r}")
     if row.visibility == "private" and caller is not None and not caller.is_admin and \

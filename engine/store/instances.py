@@ -14,6 +14,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..runtime import Runtime, StepResult, variables_of
 from .bulk import insert_rows
 from .combined import finish_completion, insert_work_item
+from .hot import HotStatement
 from .people import Caller, now
 from .schema import history, instances, outbox_jobs, timers, work_item_parties, work_items
 
@@ -25,7 +26,13 @@ _SAVE_STATE = (update(instances)
                .where(instances.c.id == bindparam("b_id"), instances.c.revision == bindparam("b_revision"))
                .values(state=bindparam("state"), revision=bindparam("revision"), status=bindparam("status"),
                        variables=bindparam("variables"), updated_at=bindparam("updated_at")))
-_INSERT_INSTANCE = insert(instances)
+_INSTANCE_COLUMNS = ("version_id", "definition_key", "process_id", "status", "revision", "state", "variables",
+                     "record_entity", "record_id", "started_by", "created_at", "updated_at")
+_INSERT_INSTANCE = HotStatement(
+    insert(instances).returning(instances.c.id),
+    "INSERT INTO instances ({}) VALUES ({}) RETURNING id".format(
+        ", ".join(_INSTANCE_COLUMNS), ", ".join(f"%({c})s" for c in _INSTANCE_COLUMNS)),
+    json_params=("variables",))
 DefinitionLoader = Callable[[Connection, int], CompiledDefinition]
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 
@@ -71,7 +78,7 @@ def start_instance(conn: Connection, runtime: Runtime, definition: CompiledDefin
         "record_entity": (record or {}).get("entity"), "record_id": _record_id(record),
         "started_by": caller.name, "created_at": at, "updated_at": at,
     }
-    instance_id = conn.execute(_INSERT_INSTANCE, values).inserted_primary_key[0]
+    instance_id = _INSERT_INSTANCE.scalar(conn, values)
     entries = [entry(instance_id, at, "instance_started", user=caller.name, data=variables or None)]
     open_items = apply_step(conn, definition, instance_id, result, entries, at, completed_task=None,
                             new_instance=True)
@@ -296,17 +303,21 @@ def lock_instance(conn: Connection, instance_id: int) -> Any:
 _ITEM_BY_ID = select(work_items).where(work_items.c.id == bindparam("item_id"))
 _LOCK_INSTANCE = select(instances).where(instances.c.id == bindparam("instance_id"))
 _LOCK_INSTANCE_FOR_UPDATE = _LOCK_INSTANCE.with_for_update()
-# An item's instance, found and locked in one statement (an item never moves to another instance).
-_LOCK_INSTANCE_OF_ITEM = select(instances).where(instances.c.id == select(work_items.c.instance_id).where(
-    work_items.c.id == bindparam("item_id")).scalar_subquery())
-_LOCK_INSTANCE_OF_ITEM_FOR_UPDATE = _LOCK_INSTANCE_OF_ITEM.with_for_update()
+# An item's instance, found and locked in one statement (an item never moves to another instance;
+# SQLite needs no row lock: the command holds the database's write lock).
+_LOCK_INSTANCE_OF_ITEM = HotStatement(
+    select(instances).where(instances.c.id == select(work_items.c.instance_id).where(
+        work_items.c.id == bindparam("item_id")).scalar_subquery()),
+    "SELECT * FROM instances WHERE id = (SELECT instance_id FROM work_items WHERE id = %(item_id)s) FOR UPDATE")
 _OPEN_ITEMS = (select(work_items).where(work_items.c.instance_id == bindparam("instance_id"),
                                         work_items.c.status.in_(OPEN_STATUSES)).order_by(work_items.c.id))
 # The item a command acts on and its instance's other open items, in one statement.
-_ITEM_AND_OPEN_ITEMS = (select(work_items).where(
-    work_items.c.instance_id == bindparam("instance_id"),
-    or_(work_items.c.status.in_(OPEN_STATUSES), work_items.c.id == bindparam("item_id")))
-    .order_by(work_items.c.id))
+_ITEM_AND_OPEN_ITEMS = HotStatement(
+    select(work_items).where(work_items.c.instance_id == bindparam("instance_id"),
+                             or_(work_items.c.status.in_(OPEN_STATUSES), work_items.c.id == bindparam("item_id")))
+    .order_by(work_items.c.id),
+    "SELECT * FROM work_items WHERE instance_id = %(instance_id)s "
+    "AND (status IN ('open', 'claimed') OR id = %(item_id)s) ORDER BY id")
 
 
 def work_item_row(conn: Connection, item_id: int) -> Any:
@@ -320,10 +331,9 @@ def _lock_for_item(conn: Connection, item_id: str, caller: Caller) -> tuple[Any,
     statement would see them as they were before the wait: PostgreSQL re-checks only the locked
     rows); on SQLite the command already holds the database's write lock."""
     number = parse_id(item_id, "work item")
-    query = _LOCK_INSTANCE_OF_ITEM_FOR_UPDATE if conn.dialect.name == "postgresql" else _LOCK_INSTANCE_OF_ITEM
-    instance = conn.execute(query, {"item_id": number}).first()
-    rows = [] if instance is None else conn.execute(_ITEM_AND_OPEN_ITEMS, {"instance_id": instance.id,
-                                                                           "item_id": number}).all()
+    instance = _LOCK_INSTANCE_OF_ITEM.first(conn, {"item_id": number})
+    rows = [] if instance is None else _ITEM_AND_OPEN_ITEMS.rows(conn, {"instance_id": instance.id,
+                                                                        "item_id": number})
     item = next((row for row in rows if row.id == number), None)
     if item is None:
         raise NotFound(f"no work item with id {item_id}")
