@@ -44,6 +44,10 @@ def test_the_config_block_carries_a_working_token(client, make_user):
     assert '<script src="/static/dist/modeler.js">' in html
     listed = client.get("/api/v1/definitions", headers={"Authorization": f"Bearer {config['token']}"})
     assert listed.status_code == 200
+    # A bearer call neither needs nor touches the page's session: no cookie comes back, and the
+    # page is still signed in after it.
+    assert "Set-Cookie" not in listed.headers
+    assert client.get("/designer/invoice").status_code == 200
 
 
 def test_a_hostile_key_cannot_break_out_of_the_config_block(client, make_user):
