@@ -105,7 +105,8 @@ def profile_pyspy(args: argparse.Namespace) -> None:
     with bench.bench_server(args, bench.INVOICE_USERS) as (server, tokens, _db_url):
         with httpx.Client(base_url=server.url, timeout=60) as client:
             bench.deploy(client, tokens["clerk"], bench.INVOICE)
-        bench.drive_invoices(server, tokens, 60, args.client_procs, args.client_threads, args.cartable, None)
+        bench.drive_invoices(server, tokens, 60, args.client_procs, args.client_threads, args.cartable, None,
+                             "stdlib")
         workers = bench.proc_children(server.process.pid)
         out_dir = Path(tempfile.mkdtemp(prefix="charkh-pyspy-"))
         samplers = []
@@ -118,7 +119,7 @@ def profile_pyspy(args: argparse.Namespace) -> None:
         time.sleep(1.0)
         meter = bench.CpuMeter({"server": server.pids, "postgres": lambda: bench.pg_backends(_db_url)})
         run = bench.drive_invoices(server, tokens, args.instances, args.client_procs, args.client_threads,
-                                   args.cartable, meter)
+                                   args.cartable, meter, "stdlib")
         for _out, sampler in samplers:
             sampler.send_signal(2)  # SIGINT: py-spy writes its output and exits
         for _out, sampler in samplers:
@@ -238,7 +239,7 @@ def main() -> int:
     parser.add_argument("--client-procs", type=int, default=1)
     parser.add_argument("--client-threads", type=int, default=12)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--server-threads", type=int, default=4)
+    parser.add_argument("--server-threads", type=int, default=2)
     parser.add_argument("--rate", type=int, default=250, help="py-spy samples per second")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--record", action="store_true", help="pyspy: append the summary to bench/RESULTS.md")

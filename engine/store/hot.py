@@ -30,16 +30,31 @@ class Row(dict):
         return self
 
 
-def _row_factory(cursor: Any) -> Any:
-    if cursor.description is None:  # a statement without rows
-        return tuple
-    names = [column.name for column in cursor.description]
-    return lambda values: Row(zip(names, values))
+class _RowMaker:
+    """psycopg's row factory for one statement: the column names are read from the first result
+    and kept (building the cursor's description on every execution cost as much as the fetch)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] | None = None
+
+    def __call__(self, cursor: Any) -> Any:
+        result = cursor.pgresult
+        if result is None or not result.nfields:  # a statement without rows
+            return tuple
+        if self.names is None:
+            self.names = [column.name for column in cursor.description]
+        names = self.names
+        return lambda values: Row(zip(names, values))
+
+
+_ROW_MAKERS: dict[str, _RowMaker] = {}
 
 
 def postgres_cursor(conn: Connection, sql: str, params: dict[str, Any]) -> Any:
-    """Run one statement on the connection's psycopg cursor, in the command's transaction."""
-    cursor = conn.connection.dbapi_connection.cursor(row_factory=_row_factory)
+    """Run one statement on the connection's psycopg cursor, in the command's transaction. ``sql``
+    is one of the modules' fixed statements (its result columns are remembered)."""
+    maker = _ROW_MAKERS.get(sql) or _ROW_MAKERS.setdefault(sql, _RowMaker())
+    cursor = conn.connection.dbapi_connection.cursor(row_factory=maker)
     cursor.execute(sql, params, prepare=True)
     return cursor
 
