@@ -295,3 +295,29 @@ def test_a_hostile_upload_leaves_earlier_definitions_alone(admin):
     assert [row["key"] for row in listed] == ["defs_hostile"]
     assert admin.get("/definitions/defs_hostile/bpmn").data == VALID
     assert admin.get("/definitions/defs_hostile/bpmn", query_string={"version": 2}).status_code == 404
+
+
+def test_nul_characters_are_refused_up_front_and_nothing_is_stored(client, make_user, model) -> None:
+    """PostgreSQL cannot store NUL in text; schemathesis found `?after=%00` answered with a 500."""
+    clerk = make_user("clerk", ["sales"])
+    assert clerk.upload(model("invoice.bpmn")).status_code == 201
+    refused = [
+        client.get("/api/v1/definitions?after=%00", headers=clerk.headers),
+        client.get("/api/v1/definitions/inv%00oice", headers=clerk.headers),
+        client.get("/api/v1/work-items?status=open&after=1%00", headers=clerk.headers),
+        clerk.post("/instances", json={"definition": "invoice\u0000"}),
+        clerk.post("/instances", json={"definition": "invoice", "variables": {"customer": "AC\u0000ME"}}),
+        clerk.post("/instances", json={"definition": "invoice", "variables": {"deep": [[{"k\u0000": 1}]]}}),
+        client.post("/login", data={"username": "clerk\x00", "password": "secret"}),
+    ]
+    for response in refused:
+        assert response.status_code == 400, response.get_data(as_text=True)
+        assert response.json["error"]["code"] == "bad_input"
+        assert "NUL" in response.json["error"]["message"]
+    assert clerk.get("/instances").json == []  # nothing started
+
+    # A backslash followed by "u0000" is ordinary text.
+    started = clerk.post("/instances", json={"definition": "invoice",
+                                             "variables": {"customer": "ACME \\u0000", "amount": 5,
+                                                           "currency": "EUR"}})
+    assert started.status_code == 201 and started.json["variables"]["customer"] == "ACME \\u0000"
