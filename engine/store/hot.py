@@ -30,32 +30,47 @@ class Row(dict):
         return self
 
 
+# Each fixed statement's result column names, read from its first result: building the cursor's
+# description on every execution cost as much as the fetch.
+_NAMES: dict[str, list[str]] = {}
+
+
 class _RowMaker:
-    """psycopg's row factory for one statement: the column names are read from the first result
-    and kept (building the cursor's description on every execution cost as much as the fetch)."""
+    """psycopg's row factory for one connection's cursor; ``sql`` is the statement it runs now
+    (set before each execute: setting the cursor's row_factory instead would make psycopg call
+    the factory on the previous statement's result)."""
 
     def __init__(self) -> None:
-        self.names: list[str] | None = None
+        self.sql = ""
 
     def __call__(self, cursor: Any) -> Any:
         result = cursor.pgresult
         if result is None or not result.nfields:  # a statement without rows
             return tuple
-        if self.names is None:
-            self.names = [column.name for column in cursor.description]
-        names = self.names
+        names = _NAMES.get(self.sql)
+        if names is None:
+            names = _NAMES[self.sql] = [column.name for column in cursor.description]
         return lambda values: Row(zip(names, values))
-
-
-_ROW_MAKERS: dict[str, _RowMaker] = {}
 
 
 def postgres_cursor(conn: Connection, sql: str, params: dict[str, Any]) -> Any:
     """Run one statement on the connection's psycopg cursor, in the command's transaction. ``sql``
-    is one of the modules' fixed statements (its result columns are remembered)."""
-    maker = _ROW_MAKERS.get(sql) or _ROW_MAKERS.setdefault(sql, _RowMaker())
-    cursor = conn.connection.dbapi_connection.cursor(row_factory=maker)
+    is one of the modules' fixed statements (its result columns are remembered); the caller reads
+    the result before its next statement."""
+    cursor = _cursor_of(conn)
+    cursor.row_factory.sql = sql
     cursor.execute(sql, params, prepare=True)
+    return cursor
+
+
+def _cursor_of(conn: Connection) -> Any:
+    """One psycopg cursor per pooled connection, kept for its next commands: creating a cursor
+    cost a third of running a prepared statement."""
+    pooled = conn.connection
+    driver = pooled.dbapi_connection
+    cursor = pooled.info.get("charkh_cursor")
+    if cursor is None or cursor.closed or cursor.connection is not driver:
+        cursor = pooled.info["charkh_cursor"] = driver.cursor(row_factory=_RowMaker())
     return cursor
 
 
