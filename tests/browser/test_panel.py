@@ -216,8 +216,8 @@ def test_sms_connector_from_template_with_insert_field(signed_in, shoot):
     page.click(".djs-popup [data-id='apply-template-charkh.sms']")
     wait_for_xml(page, 'camunda:modelerTemplate="charkh.sms"', "<camunda:connectorId>charkh-sms</camunda:connectorId>")
 
-    # the template's fields: type the text of the message
-    template = panel_group(page, "ElementTemplates__CustomGroup-camunda-Connector")
+    # the template's fields, in its named groups: the text of the message is under "Message"
+    template = panel_group(page, "ElementTemplates__CustomGroup-camunda-Connector-message")
     text = template.locator("[data-entry-id^='custom-entry-']").filter(
         has=page.locator("label", has_text=re.compile(r"^Text$"))).locator("textarea")
     text.wait_for()

@@ -16,8 +16,9 @@ import {
 const LOW_PRIORITY = 200;
 
 export default class CharkhPropertiesProvider {
-  constructor(propertiesPanel, translate) {
+  constructor(propertiesPanel, translate, injector) {
     this._translate = translate;
+    this._elementTemplates = injector.get('elementTemplates', false);
     propertiesPanel.registerProvider(LOW_PRIORITY, this);
   }
 
@@ -25,6 +26,7 @@ export default class CharkhPropertiesProvider {
     return (groups) => {
       const t = this._translate;
       const bo = getBusinessObject(element);
+      groups = splitScopeGroups(groups, this._elementTemplates && this._elementTemplates.get(element), t);
       const extra = [];
       if (is(bo, 'bpmn:UserTask')) {
         extra.push(responsibleGroup(element, t));
@@ -47,7 +49,39 @@ export default class CharkhPropertiesProvider {
   }
 }
 
-CharkhPropertiesProvider.$inject = [ 'propertiesPanel', 'translate' ];
+CharkhPropertiesProvider.$inject = [ 'propertiesPanel', 'translate', 'injector' ];
+
+// --- template groups ------------------------------------------------------------------------
+
+// bpmn-js-element-templates puts every property of a template's scope (our connectors'
+// camunda:Connector) into one group titled "Custom properties for scope <camunda:Connector>"
+// and ignores the properties' `group`. Split it into the template's own named `groups`, in the
+// order the template lists them, with their labels translated; what has no group stays together
+// as "Connector settings".
+const SCOPE_GROUP = 'ElementTemplates__CustomGroup-';
+
+export function splitScopeGroups(groups, template, t) {
+  const templateGroups = (template && Array.isArray(template.groups)) ? template.groups : [];
+  const result = [];
+  for (const group of groups) {
+    if (!group.id.startsWith(SCOPE_GROUP)) {
+      result.push(group);
+      continue;
+    }
+    const named = templateGroups.map((g) => ({
+      ...group, id: `${group.id}-${g.id}`, label: t(g.label || g.id), entries: []
+    }));
+    const rest = { ...group, label: t('Connector settings'), entries: [] };
+    for (const entry of group.entries) {
+      const groupId = entry.property && entry.property.group;
+      const index = templateGroups.findIndex((g) => g.id === groupId);
+      (index < 0 ? rest : named[index]).entries.push(entry);
+    }
+    result.push(...named.filter((g) => g.entries.length));
+    if (rest.entries.length) result.push(rest);
+  }
+  return result;
+}
 
 // --- Responsible ----------------------------------------------------------------------------
 
