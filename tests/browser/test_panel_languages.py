@@ -32,6 +32,11 @@ def template_group_titles(page):
     return [title.strip() for title in page.locator(GROUP_TITLES).all_inner_texts()]
 
 
+def header_type(page):
+    """The type as written (its text, not as CSS shows it: the panel upper-cases it)."""
+    return page.text_content(f"{HEADER}-type").strip()
+
+
 @pytest.mark.parametrize("template, groups", [
     ("charkh.sms", ["Recipients", "Message"]),
     ("charkh.email", ["Addresses", "Message"]),
@@ -46,6 +51,42 @@ def test_connector_template_fields_are_in_named_groups(signed_in, shoot, templat
     page.locator(".bio-properties-panel-group-header", has_text=groups[-1]).first.click()  # open one
     shoot(page, f"panel-template-groups-{template}")
     assert page.errors == []
+
+
+def test_template_groups_header_and_lint_button_in_persian_and_romanian(signed_in, shoot):
+    page = signed_in
+    expected = {
+        "fa": {"groups": ["گیرندگان", "پیام"], "type": "ارسال پیامک", "service": "وظیفهٔ سرویس (فعالیت)",
+               "process": "فرایند", "lint_title": "نمایش/پنهان نتایج بررسی", "lint_words": ["خطا", "هشدار"]},
+        "ro": {"groups": ["Destinatari", "Mesaj"], "type": "Trimite SMS", "service": "Sarcină de serviciu",
+               "process": "Proces", "lint_title": "Comută rezultatele validării", "lint_words": ["erori", "avertismente"]},
+    }
+    for lang, want in expected.items():
+        open_modeler(page, f"/designer/new?lang={lang}")
+        click_empty_canvas(page)
+        assert header_type(page) == want["process"]
+        start = only(page, "bpmn:StartEvent")
+        task = append_and_name(page, start, "append.append-task", "Notify")
+        replace_with(page, task, "replace-with-service-task")
+        click_element(page, task)
+        assert header_type(page) == want["service"]
+        page.click(".bio-properties-panel-select-template-button")
+        page.click(".djs-popup [data-id='apply-template-charkh.sms']")
+        page.wait_for_selector(".djs-popup", state="detached")
+        page.wait_for_function("(t) => document.querySelector('.bio-properties-panel-header-type')"
+                               ".textContent.trim() === t", arg=want["type"])
+        assert template_group_titles(page) == want["groups"]
+
+        # the lint button: its tooltip, and its text once linting is on
+        button = page.locator(".bjsl-button")
+        assert button.get_attribute("title") == want["lint_title"]
+        button.click()
+        page.wait_for_selector(".bjsl-button:not(.bjsl-button-inactive)")
+        text = button.inner_text().strip()  # e.g. "0 خطا، 3 هشدار": the new task is not connected onwards
+        assert all(word in text for word in want["lint_words"]), text
+        assert "Errors" not in text and "Warnings" not in text, text
+        shoot(page, f"panel-languages-{lang}")
+        assert page.errors == []
 
 
 def test_every_template_field_is_in_one_of_its_named_groups():

@@ -81,7 +81,26 @@ const fa = {
   'Open minimap': 'نمایش نقشهٔ کوچک', 'Close minimap': 'بستن نقشهٔ کوچک', 'Toggle linting overlays': 'نمایش/پنهان نتایج بررسی',
   'Issues for child elements': 'مشکلات عناصر فرزند', 'Element is missing label/name': 'عنصر برچسب/نام ندارد',
   'Process is missing start event': 'فرایند رویداد شروع ندارد', 'Process is missing end event': 'فرایند رویداد پایان ندارد',
-  'Element is not connected': 'عنصر وصل نیست', 'Applied': 'اعمال‌شده'
+  'Element is not connected': 'عنصر وصل نیست', 'Applied': 'اعمال‌شده',
+  // bpmn-js-bpmnlint's toggle button
+  'No Issues': 'بدون مشکل', '{errors} Errors, {warnings} Warnings': '{errors} خطا، {warnings} هشدار',
+  // element templates: names (the panel header shows them), groups, fields, choices
+  'Send SMS': 'ارسال پیامک', 'Send email': 'ارسال ایمیل', 'Send email with PDF': 'ارسال ایمیل با PDF', 'Send fax': 'ارسال فکس',
+  'Create PDF document': 'ساخت سند PDF', 'Update record': 'ویرایش رکورد', 'Call webhook': 'فراخوانی وب‌هوک',
+  'Create calendar task': 'ساخت کار تقویم', 'Connector settings': 'تنظیمات رابط',
+  'Recipients': 'گیرندگان', 'Recipient': 'گیرنده', 'Addresses': 'نشانی‌ها', 'PDF attachment': 'پیوست PDF',
+  'Document': 'سند', 'Filing': 'بایگانی', 'Result': 'نتیجه', 'Record': 'رکورد', 'Changes': 'تغییرات', 'Request': 'درخواست',
+  'Response': 'پاسخ', 'Owner': 'مالک', 'Dates': 'تاریخ‌ها',
+  'Text': 'متن', 'Sender line': 'خط ارسال‌کننده', 'From': 'از', 'Reply to': 'پاسخ به', 'To': 'به', 'Cc': 'رونوشت', 'Bcc': 'رونوشت پنهان',
+  'Subject': 'موضوع', 'Body': 'متن نامه', 'Attachment name': 'نام پیوست', 'PDF template': 'الگوی PDF', 'PDF language': 'زبان PDF',
+  'Fax number': 'شمارهٔ فکس', 'Document template': 'الگوی سند', 'Cover text': 'متن روی جلد', 'Language': 'زبان', 'Folder': 'پوشه',
+  'File name': 'نام فایل', 'Document id variable': 'متغیر شناسهٔ سند', 'Value kind': 'نوع مقدار', 'Fields': 'فیلدها',
+  'URL': 'نشانی (URL)', 'Method': 'روش', 'Headers': 'سرآیندها', 'Timeout (seconds)': 'مهلت (ثانیه)', 'Response variable': 'متغیر پاسخ',
+  'Title': 'عنوان', 'Description': 'توضیح', 'Owner user': 'کاربر مالک', 'Owner group': 'گروه مالک', 'Start': 'شروع', 'Due': 'سررسید',
+  'Base date': 'تاریخ مبنا', 'Notify the owner': 'آگاه‌سازی مالک',
+  'English': 'انگلیسی', 'Persian': 'فارسی', 'Romanian': 'رومانیایی', 'Plain text': 'متن ساده', 'HTML': 'HTML',
+  'Not started': 'شروع‌نشده', 'In progress': 'در جریان', 'Waiting': 'در انتظار', 'Done': 'انجام‌شده', 'Low': 'کم', 'Normal': 'عادی',
+  'High': 'زیاد', 'Urgent': 'فوری', 'Yes': 'بله', 'No': 'خیر', 'Expression': 'عبارت', 'Field template': 'الگوی فیلد', 'Raw text': 'متن خام'
 };
 
 const ro = {
@@ -158,10 +177,94 @@ const ro = {
   'Open minimap': 'Deschide mini-harta', 'Close minimap': 'Închide mini-harta', 'Toggle linting overlays': 'Comută rezultatele validării',
   'Issues for child elements': 'Probleme ale elementelor copil', 'Element is missing label/name': 'Elementului îi lipsește eticheta/numele',
   'Process is missing start event': 'Procesului îi lipsește evenimentul de start', 'Process is missing end event': 'Procesului îi lipsește evenimentul de final',
-  'Element is not connected': 'Elementul nu este conectat', 'Applied': 'Aplicat'
+  'Element is not connected': 'Elementul nu este conectat', 'Applied': 'Aplicat',
+  'No Issues': 'Nicio problemă', '{errors} Errors, {warnings} Warnings': '{errors} erori, {warnings} avertismente',
+  'Send SMS': 'Trimite SMS', 'Send email': 'Trimite e-mail', 'Send email with PDF': 'Trimite e-mail cu PDF', 'Send fax': 'Trimite fax',
+  'Create PDF document': 'Creează document PDF', 'Update record': 'Actualizează înregistrarea', 'Call webhook': 'Apelează webhook',
+  'Create calendar task': 'Creează sarcină în calendar', 'Connector settings': 'Setările conectorului',
+  'Recipients': 'Destinatari', 'Recipient': 'Destinatar', 'Addresses': 'Adrese', 'PDF attachment': 'Atașament PDF',
+  'Document': 'Document', 'Filing': 'Arhivare', 'Result': 'Rezultat', 'Record': 'Înregistrare', 'Changes': 'Modificări',
+  'Request': 'Cerere', 'Response': 'Răspuns', 'Owner': 'Proprietar', 'Dates': 'Date calendaristice',
+  'Text': 'Text', 'Sender line': 'Linia expeditorului', 'From': 'De la', 'Reply to': 'Răspuns către', 'To': 'Către', 'Cc': 'Cc', 'Bcc': 'Bcc',
+  'Subject': 'Subiect', 'Body': 'Conținut', 'Attachment name': 'Numele atașamentului', 'PDF template': 'Șablon PDF',
+  'PDF language': 'Limba PDF', 'Fax number': 'Număr de fax', 'Document template': 'Șablon de document', 'Cover text': 'Text de copertă',
+  'Language': 'Limbă', 'Folder': 'Dosar', 'File name': 'Nume fișier', 'Document id variable': 'Variabila ID-ului documentului',
+  'Value kind': 'Tipul valorii', 'Fields': 'Câmpuri', 'URL': 'URL', 'Method': 'Metodă', 'Headers': 'Antete',
+  'Timeout (seconds)': 'Timp limită (secunde)', 'Response variable': 'Variabila răspunsului', 'Title': 'Titlu', 'Description': 'Descriere',
+  'Owner user': 'Utilizator proprietar', 'Owner group': 'Grup proprietar', 'Start': 'Început', 'Due': 'Termen',
+  'Base date': 'Data de referință', 'Notify the owner': 'Anunță proprietarul',
+  'English': 'Engleză', 'Persian': 'Persană', 'Romanian': 'Română', 'Plain text': 'Text simplu', 'HTML': 'HTML',
+  'Not started': 'Neînceput', 'In progress': 'În curs', 'Waiting': 'În așteptare', 'Done': 'Finalizat', 'Low': 'Scăzută',
+  'Normal': 'Normală', 'High': 'Ridicată', 'Urgent': 'Urgentă', 'Yes': 'Da', 'No': 'Nu', 'Expression': 'Expresie',
+  'Field template': 'Șablon de câmp', 'Raw text': 'Text brut'
 };
 
-const DICTIONARIES = { en: {}, fa, ro };
+// The properties panel's header names the element's type in English words ("Service Task",
+// "Message Start Event", "Timer Boundary Event (Non Interrupting)") and passes them through
+// translate: the plain types are listed, the event types are composed from kind and trigger.
+const HEADER_TYPES = {
+  fa: {
+    'Task': 'وظیفه', 'User Task': 'وظیفهٔ کاربر (کارتابل)', 'Service Task': 'وظیفهٔ سرویس (فعالیت)', 'Script Task': 'وظیفهٔ اسکریپت',
+    'Send Task': 'وظیفهٔ ارسال', 'Receive Task': 'وظیفهٔ دریافت', 'Manual Task': 'وظیفهٔ دستی',
+    'Business Rule Task': 'وظیفهٔ قاعدهٔ کسب‌وکار', 'Call Activity': 'فراخوانی فرایند',
+    'Collapsed Sub Process': 'زیرفرایند (بسته)', 'Expanded Sub Process': 'زیرفرایند (باز)',
+    'Collapsed Ad Hoc Sub Process': 'زیرفرایند موردی (بسته)', 'Expanded Ad Hoc Sub Process': 'زیرفرایند موردی (باز)',
+    'Event Sub Process': 'زیرفرایند رویداد', 'Transaction': 'تراکنش',
+    'Gateway': 'درگاه', 'Exclusive Gateway': 'درگاه انحصاری', 'Parallel Gateway': 'درگاه موازی', 'Inclusive Gateway': 'درگاه فراگیر',
+    'Complex Gateway': 'درگاه پیچیده', 'Event Based Gateway': 'درگاه رویدادمحور',
+    'Sequence Flow': 'جریان ترتیبی', 'Conditional Flow': 'جریان شرطی', 'Default Flow': 'جریان پیش‌فرض', 'Message Flow': 'جریان پیام',
+    'Association': 'ارتباط', 'Data Input Association': 'ارتباط ورودی داده', 'Data Output Association': 'ارتباط خروجی داده',
+    'Data Object Reference': 'شیء داده', 'Data Store Reference': 'مخزن داده', 'Data Input': 'ورودی داده', 'Data Output': 'خروجی داده',
+    'Group': 'گروه', 'Text Annotation': 'یادداشت', 'Lane': 'مسیر', 'Participant': 'مشارکت‌کننده', 'Process': 'فرایند',
+    'Collaboration': 'همکاری'
+  },
+  ro: {
+    'Task': 'Sarcină', 'User Task': 'Sarcină utilizator', 'Service Task': 'Sarcină de serviciu', 'Script Task': 'Sarcină script',
+    'Send Task': 'Sarcină de trimitere', 'Receive Task': 'Sarcină de primire', 'Manual Task': 'Sarcină manuală',
+    'Business Rule Task': 'Sarcină regulă de business', 'Call Activity': 'Apel de activitate',
+    'Collapsed Sub Process': 'Subproces (restrâns)', 'Expanded Sub Process': 'Subproces (extins)',
+    'Collapsed Ad Hoc Sub Process': 'Subproces ad-hoc (restrâns)', 'Expanded Ad Hoc Sub Process': 'Subproces ad-hoc (extins)',
+    'Event Sub Process': 'Subproces de eveniment', 'Transaction': 'Tranzacție',
+    'Gateway': 'Poartă', 'Exclusive Gateway': 'Poartă exclusivă', 'Parallel Gateway': 'Poartă paralelă', 'Inclusive Gateway': 'Poartă inclusivă',
+    'Complex Gateway': 'Poartă complexă', 'Event Based Gateway': 'Poartă bazată pe evenimente',
+    'Sequence Flow': 'Flux de secvență', 'Conditional Flow': 'Flux condițional', 'Default Flow': 'Flux implicit', 'Message Flow': 'Flux de mesaje',
+    'Association': 'Asociere', 'Data Input Association': 'Asociere de intrare a datelor', 'Data Output Association': 'Asociere de ieșire a datelor',
+    'Data Object Reference': 'Obiect de date', 'Data Store Reference': 'Depozit de date', 'Data Input': 'Intrare de date',
+    'Data Output': 'Ieșire de date', 'Group': 'Grup', 'Text Annotation': 'Adnotare', 'Lane': 'Culoar', 'Participant': 'Participant',
+    'Process': 'Proces', 'Collaboration': 'Colaborare'
+  }
+};
+
+const EVENT_KINDS = {
+  fa: { 'Start Event': 'رویداد شروع', 'End Event': 'رویداد پایان', 'Intermediate Catch Event': 'رویداد میانی دریافتی',
+    'Intermediate Throw Event': 'رویداد میانی پرتابی', 'Boundary Event': 'رویداد مرزی' },
+  ro: { 'Start Event': 'Eveniment de start', 'End Event': 'Eveniment de final', 'Intermediate Catch Event': 'Eveniment intermediar de captare',
+    'Intermediate Throw Event': 'Eveniment intermediar de aruncare', 'Boundary Event': 'Eveniment de limită' }
+};
+const EVENT_TRIGGERS = {
+  fa: { 'Message': 'پیام', 'Timer': 'زمانی', 'Signal': 'سیگنال', 'Error': 'خطا', 'Escalation': 'ارجاع', 'Conditional': 'شرطی',
+    'Compensate': 'جبران', 'Cancel': 'لغو', 'Link': 'پیوند', 'Multiple': 'چندگانه', 'Parallel Multiple': 'چندگانهٔ موازی',
+    'Terminate': 'قطعی' },
+  ro: { 'Message': 'cu mesaj', 'Timer': 'temporizat', 'Signal': 'cu semnal', 'Error': 'cu eroare', 'Escalation': 'cu escaladare',
+    'Conditional': 'condițional', 'Compensate': 'de compensare', 'Cancel': 'de anulare', 'Link': 'de legătură', 'Multiple': 'multiplu',
+    'Parallel Multiple': 'multiplu paralel', 'Terminate': 'de terminare' }
+};
+const NON_INTERRUPTING = { fa: 'غیرقطع‌کننده', ro: 'neîntrerupător' };
+
+function headerTypes(locale) {
+  const types = { ...HEADER_TYPES[locale] };
+  for (const [ kind, kindText ] of Object.entries(EVENT_KINDS[locale])) {
+    for (const [ trigger, triggerText ] of [ [ '', '' ], ...Object.entries(EVENT_TRIGGERS[locale]) ]) {
+      const key = trigger ? `${trigger} ${kind}` : kind;
+      const text = trigger ? `${kindText} ${triggerText}` : kindText;
+      types[key] = text;
+      types[`${key} (Non Interrupting)`] = `${text} (${NON_INTERRUPTING[locale]})`;
+    }
+  }
+  return types;
+}
+
+const DICTIONARIES = { en: {}, fa: { ...headerTypes('fa'), ...fa }, ro: { ...headerTypes('ro'), ...ro } };
 
 export function makeTranslate(locale) {
   const dict = DICTIONARIES[locale] || {};
