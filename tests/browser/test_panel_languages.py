@@ -37,6 +37,18 @@ def header_type(page):
     return page.text_content(f"{HEADER}-type").strip()
 
 
+def boxes_overlap(a, b):
+    return (a["x"] < b["x"] + b["width"] - 0.5 and b["x"] < a["x"] + a["width"] - 0.5
+            and a["y"] < b["y"] + b["height"] - 0.5 and b["y"] < a["y"] + a["height"] - 0.5)
+
+
+def text_box(page, selector):
+    """The box of the text itself (a Range), not of its block: where the letters really are."""
+    return page.evaluate("""(sel) => { const node = document.querySelector(sel); const range = document.createRange();
+        range.selectNodeContents(node); const r = range.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height }; }""", selector)
+
+
 @pytest.mark.parametrize("template, groups", [
     ("charkh.sms", ["Recipients", "Message"]),
     ("charkh.email", ["Addresses", "Message"]),
@@ -57,9 +69,11 @@ def test_template_groups_header_and_lint_button_in_persian_and_romanian(signed_i
     page = signed_in
     expected = {
         "fa": {"groups": ["گیرندگان", "پیام"], "type": "ارسال پیامک", "service": "وظیفهٔ سرویس (فعالیت)",
-               "process": "فرایند", "lint_title": "نمایش/پنهان نتایج بررسی", "lint_words": ["خطا", "هشدار"]},
+               "process": "فرایند", "lint_title": "نمایش/پنهان نتایج بررسی", "lint_words": ["خطا", "هشدار"],
+               "direction": "rtl"},
         "ro": {"groups": ["Destinatari", "Mesaj"], "type": "Trimite SMS", "service": "Sarcină de serviciu",
-               "process": "Proces", "lint_title": "Comută rezultatele validării", "lint_words": ["erori", "avertismente"]},
+               "process": "Proces", "lint_title": "Comută rezultatele validării", "lint_words": ["erori", "avertismente"],
+               "direction": "ltr"},
     }
     for lang, want in expected.items():
         open_modeler(page, f"/designer/new?lang={lang}")
@@ -85,8 +99,41 @@ def test_template_groups_header_and_lint_button_in_persian_and_romanian(signed_i
         text = button.inner_text().strip()  # e.g. "0 خطا، 3 هشدار": the new task is not connected onwards
         assert all(word in text for word in want["lint_words"]), text
         assert "Errors" not in text and "Warnings" not in text, text
+        # Persian reads right to left on the button too, though the canvas under it is left to right
+        assert page.evaluate("(el) => getComputedStyle(el).direction", button.element_handle()) == want["direction"]
         shoot(page, f"panel-languages-{lang}")
         assert page.errors == []
+
+
+def test_persian_panel_header_does_not_overlap(signed_in, shoot):
+    page = signed_in
+    open_modeler(page, "/designer/new?lang=fa")
+    task = connector_task(page, "charkh.sms", name="اطلاع‌رسانی به مشتری از طریق پیامک")
+    click_element(page, task)
+    header = page.locator(HEADER)
+    assert page.evaluate("(el) => getComputedStyle(el).direction", header.element_handle()) == "rtl"
+    shoot(page, "panel-header-fa")
+    panel = page.locator(".bio-properties-panel").bounding_box()
+    icon = page.locator(f"{HEADER}-icon").bounding_box()
+    type_line = page.locator(f"{HEADER}-type").bounding_box()
+    name_line = page.locator(f"{HEADER}-label").bounding_box()
+    # where the letters are drawn: right to left, the texts end left of the icon, with a gap
+    type_text = text_box(page, f"{HEADER}-type")
+    name_text = text_box(page, f"{HEADER}-label")
+    for name, box in {"icon": icon, "type": type_text, "name": name_text}.items():
+        assert box["width"] > 0, name
+        inside = panel["x"] - 0.5 <= box["x"] and box["x"] + box["width"] <= panel["x"] + panel["width"] + 0.5
+        assert inside, (name, box, panel)
+    for name, box in {"type": type_text, "name": name_text}.items():
+        assert box["x"] + box["width"] <= icon["x"] - 6, (name, box, icon)
+    # the name's line starts below the type's line, and both lie inside the header
+    assert type_line["y"] + type_line["height"] <= name_line["y"] + 0.5, (type_line, name_line)
+    assert not boxes_overlap(type_line, name_line), (type_line, name_line)
+    head = header.bounding_box()
+    assert name_line["y"] + name_line["height"] <= head["y"] + head["height"] + 0.5, (name_line, head)
+    # the texts are not clipped at the top or bottom: the header shows them whole
+    assert page.evaluate("(el) => el.scrollHeight <= el.clientHeight", header.element_handle())
+    assert page.errors == []
 
 
 def test_every_template_field_is_in_one_of_its_named_groups():
