@@ -20,6 +20,7 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 CHARKH_NS = "https://charkh.dev/schema/bpmn"
+VISIBILITIES = ("public", "private")  # charkh:visibility of a process (MISSION F5)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def read_bpmn(data: bytes, max_bytes: int) -> BpmnFile:
     visibility = visibilities.get(str(key))
     return BpmnFile(data=data, root=root, key=str(key), name=name, processes=processes,
                     problems=schema_problems(root),
-                    visibility=visibility if visibility in ("public", "private") else None)
+                    visibility=visibility if visibility in VISIBILITIES else None)
 
 
 # Attributes and child elements of BPMN elements that name another element of the model.

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, Table, insert
 
+from .database import json_text
 from .hot import postgres_cursor
 
 _STATEMENTS: dict[tuple[str, tuple[str, ...]], str] = {}
@@ -34,6 +34,6 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         return
     if conn.dialect.name == "postgresql":
         statement = _json_insert(table, tuple(rows[0]))
-        postgres_cursor(conn, statement, {"rows": orjson.dumps(rows, option=orjson.OPT_NON_STR_KEYS).decode()})
+        postgres_cursor(conn, statement, {"rows": json_text(rows)})
     else:
         conn.execute(insert(table), rows if len(rows) > 1 else rows[0])

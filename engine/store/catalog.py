@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from ..bpmn_xml import VISIBILITIES
 from ..compiler import Cartable
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from .people import Caller, existing_users
 from .schema import definition_access, definition_versions, definitions, instances, timers
 
-VISIBILITIES = ("public", "private")
 
 
 def _row(conn: Connection, key: str) -> Any:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import orjson
 from sqlalchemy import Connection, bindparam, insert, update
 
 from .bulk import insert_rows
+from .database import json_text
 from .hot import postgres_cursor
 from .schema import history, instances, work_item_parties, work_items
 
@@ -45,7 +45,7 @@ _PG_FINISH_COMPLETION = (
     "WHERE id = %(instance_id)s AND revision = %(expected)s")
 
 _INSERT_ITEM = insert(work_items)
-_SAVE_STATE = (update(instances)
+SAVE_STATE = (update(instances)
                .where(instances.c.id == bindparam("instance_id"), instances.c.revision == bindparam("expected"))
                .values(state=bindparam("state"), revision=bindparam("revision"), status=bindparam("status"),
                        variables=bindparam("variables"), updated_at=bindparam("at")))
@@ -54,14 +54,10 @@ _COMPLETE_ITEM = (update(work_items).where(work_items.c.id == bindparam("item_id
                           completed_by=bindparam("user"), action_id=bindparam("action_id")))
 
 
-def _json(value: Any) -> str:
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
-
-
 def insert_work_item(conn: Connection, values: dict[str, Any], principals: list[str]) -> int:
     """A new work item and its cartable parties; returns the item's id."""
     if conn.dialect.name == "postgresql":
-        params = {c: _json(values[c]) if c in _JSON_ITEM_COLUMNS else values[c] for c in _ITEM_COLUMNS}
+        params = {c: json_text(values[c]) if c in _JSON_ITEM_COLUMNS else values[c] for c in _ITEM_COLUMNS}
         return postgres_cursor(conn, _PG_INSERT_ITEM, {**params, "principals": principals}).fetchone().id
     item_id = conn.execute(_INSERT_ITEM, values).inserted_primary_key[0]
     insert_rows(conn, work_item_parties, [{"work_item_id": item_id, "principal": p} for p in principals])
@@ -78,9 +74,9 @@ def finish_completion(conn: Connection, *, instance_id: int, expected_revision: 
                     "revision": expected_revision + 1, "status": status, "at": at}
     if conn.dialect.name == "postgresql":
         return postgres_cursor(conn, _PG_FINISH_COMPLETION, {
-            **state_values, "variables": _json(variables), "item_id": item_id, "user": user,
-            "action_id": action_id, "history": _json(entries)}).rowcount == 1
-    saved = conn.execute(_SAVE_STATE, {**state_values, "variables": variables}).rowcount == 1
+            **state_values, "variables": json_text(variables), "item_id": item_id, "user": user,
+            "action_id": action_id, "history": json_text(entries)}).rowcount == 1
+    saved = conn.execute(SAVE_STATE, {**state_values, "variables": variables}).rowcount == 1
     conn.execute(_COMPLETE_ITEM, {"item_id": item_id, "user": user, "at": at, "action_id": action_id})
     insert_rows(conn, history, entries)
     return saved

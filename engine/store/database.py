@@ -20,9 +20,13 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import NullPool
 
+def json_text(value: object) -> str:
+    """JSON as Charkh stores it (columns, and the hot path's JSON parameters)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 # JSON columns through orjson: it is several times faster than the standard library.
-_JSON = {"json_serializer": lambda value: orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode(),
-         "json_deserializer": orjson.loads}
+_JSON = {"json_serializer": json_text, "json_deserializer": orjson.loads}
 MIGRATIONS = Path(__file__).parent / "migrations"
 # A fixed key for the PostgreSQL advisory lock that serializes concurrent first-time setup.
 _MIGRATION_LOCK = 7_202_611

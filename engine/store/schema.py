@@ -96,7 +96,7 @@ instances = Table(
 work_items = Table(
     "work_items", metadata,
     Column("id", Integer, primary_key=True),
-    Column("instance_id", Integer, ForeignKey("instances.id"), nullable=False, index=True),
+    Column("instance_id", Integer, ForeignKey("instances.id"), nullable=False),
     Column("task_id", String(36), nullable=False),
     Column("element", String(255), nullable=False),
     Column("name", String(255), nullable=False),
@@ -113,6 +113,9 @@ work_items = Table(
     Column("completed_by", String(150)),
     Column("action_id", String(255)),
     Index("ix_work_items_status_claimed", "status", "claimed_by"),
+    # An instance's open items, found without reading its finished ones (a 1,000-turn loop has
+    # 1,000 of those); also serves every lookup by instance.
+    Index("ix_work_items_instance_status", "instance_id", "status"),
 )
 
 # The cartable index: one row per party that may act on an item (u:<user>, g:<group or role>).
