@@ -20,6 +20,10 @@ users = Table(
     Column("password_hash", String(255)),
     Column("is_admin", Boolean, nullable=False, default=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Analysts create, import and deploy definitions (and so write scripts); integration users
+    # are machine callers that may post messages to instances.
+    Column("is_analyst", Boolean, nullable=False, default=False),
+    Column("is_integration", Boolean, nullable=False, default=False),
 )
 
 # Groups and roles (positions) share one namespace: candidateGroups may name either.
@@ -42,6 +46,18 @@ tokens = Table(
     Column("hash", String(64), primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(20), nullable=False, default="api"),  # api, or session (a page sign-in)
+    Column("expires_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+# Failed sign-ins per user name and per client address, for backoff and lockout.
+sign_in_failures = Table(
+    "sign_in_failures", metadata,
+    Column("subject", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 definitions = Table(
@@ -56,6 +72,14 @@ definitions = Table(
 # A private definition's access list (MISSION F5): who may see, start and be assigned in it.
 definition_access = Table(
     "definition_access", metadata,
+    Column("key", String(255), ForeignKey("definitions.key", ondelete="CASCADE"), primary_key=True),
+    Column("user_name", String(150), primary_key=True),
+)
+
+# Who may edit, deploy and administer a definition besides admins: its creator and the analysts
+# its owners add.
+definition_owners = Table(
+    "definition_owners", metadata,
     Column("key", String(255), ForeignKey("definitions.key", ondelete="CASCADE"), primary_key=True),
     Column("user_name", String(150), primary_key=True),
 )
