@@ -5,17 +5,19 @@ never parses BPMN.
 """
 from __future__ import annotations
 
+import random
 import threading
 import time
-from typing import Any
+from typing import Any, Iterator
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from .compiler import CompiledDefinition, compile_definition
-from .errors import Forbidden, Invalid, NotFound
+from .errors import Forbidden, Invalid, NotFound, ScriptError, StaleState
 from .runtime import Runtime
 from .sandbox import Sandbox
+from .script_pool import shared_pool
 from .settings import Settings
 from .store import background
 from .store import definitions as definition_store
@@ -25,6 +27,9 @@ from .store.database import Database
 from .store.people import Caller, now
 
 
+# How many times a command runs its step again when the instance changed while the step ran
+# (16 people completing parallel items of one instance at once need up to 16).
+COMMAND_ATTEMPTS = 40
 # How long a token's caller (name, groups, roles) is remembered by one process.
 CALLER_CACHE_SECONDS = 5.0
 
@@ -33,7 +38,10 @@ class Charkh:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.db = Database(settings.database_url)
-        self.runtime = Runtime(Sandbox(settings.script_cpu_seconds))
+        sandbox = Sandbox(settings.script_seconds, settings.max_variables_bytes,
+                          shared_pool(settings.script_workers, settings.script_memory_mb))
+        self.runtime = Runtime(sandbox, settings.max_multi_instance, settings.max_step_tasks,
+                               settings.max_step_seconds)
         self._compiled: dict[int, CompiledDefinition] = {}
         self._compiled_lock = threading.Lock()
         self._callers: dict[str, tuple[Caller, float]] = {}
@@ -136,11 +144,14 @@ class Charkh:
         variables = variables or {}
         if not isinstance(variables, dict):
             raise Invalid("variables must be a JSON object")
-        with self.db.write() as conn:
+        with self.db.read() as conn:
             version = definition_store.latest_deployed(conn, key, caller)
             definition = self._definition(conn, version.id)
-            return instance_store.start_instance(conn, self.runtime, definition, version.id, key,
-                                                 process, variables, record, caller)
+        process_id = instance_store.check_process(definition, key, process)
+        workflow, result = self.runtime.start(definition, process_id, variables)  # user code: no transaction
+        with self.db.write() as conn:
+            return instance_store.insert_instance(conn, self.runtime, definition, version.id, key, process_id,
+                                                  variables, record, caller, workflow, result)
 
     def claim(self, item_id: str, caller: Caller) -> dict[str, Any]:
         with self.db.write() as conn:
@@ -153,17 +164,32 @@ class Charkh:
         data = data or {}
         if not isinstance(data, dict):
             raise Invalid("data must be a JSON object")
-        with self.db.write() as conn:
-            return instance_store.complete_work_item(conn, self.runtime, self._definition, item_id,
-                                                     caller, action, data)
+        for attempt in _attempts():
+            with self.db.read() as conn:
+                done = instance_store.read_completion(conn, item_id, caller, action)
+                definition = self._definition(conn, done.instance.version_id)
+            workflow = self.runtime.load(definition, done.instance.process_id, done.instance.state)
+            result = self.runtime.complete_user_task(definition, workflow, done.item.task_id,
+                                                     done.chosen["id"] if done.chosen else None, data)
+            with attempt, self.db.write() as conn:
+                return instance_store.write_completion(conn, self.runtime, definition, done, caller, data,
+                                                       workflow, result)
+        raise AssertionError("unreachable")
 
     def send_message(self, instance_id: str, name: str, caller: Caller,
                      data: dict[str, Any] | None = None) -> dict[str, Any]:
         if not isinstance(data or {}, dict):
             raise Invalid("data must be a JSON object")
-        with self.db.write() as conn:
-            return instance_store.deliver_message(conn, self.runtime, self._definition, instance_id, name,
-                                                  data or {}, caller)
+        for attempt in _attempts():
+            with self.db.read() as conn:
+                instance = instance_store.read_running(conn, instance_id)
+                definition = self._definition(conn, instance.version_id)
+            workflow = self.runtime.load(definition, instance.process_id, instance.state)
+            result = self.runtime.deliver_message(definition, workflow, name, data or {})
+            with attempt, self.db.write() as conn:
+                return instance_store.write_message(conn, self.runtime, definition, instance, name, data or {},
+                                                    caller, workflow, result)
+        raise AssertionError("unreachable")
 
     def work_item(self, item_id: str) -> dict[str, Any]:
         with self.db.read() as conn:
@@ -189,9 +215,32 @@ class Charkh:
         with self.db.read() as conn:
             due = background.due_timers(conn, now(), limit)
         for timer_id in due:
-            with self.db.write() as conn:
-                fired += background.fire_timer(conn, self.runtime, self._definition, timer_id)
+            fired += self.fire_timer(timer_id)
         return fired
+
+    def fire_timer(self, timer_id: int) -> bool:
+        """Fire one timer. Its step runs outside the transaction; a step that fails (a script, a
+        condition, a limit) becomes an incident on the instance, and the timer fires no more."""
+        with self.db.read() as conn:
+            timer = background.read_waiting_timer(conn, timer_id)
+        if timer is None:
+            return False  # fired already: a timer fires once
+        if timer.kind == "escalation":  # no analyst code: one transaction
+            with self.db.write() as conn:
+                return background.escalate_timer(conn, self._definition, timer_id)
+        for attempt in _attempts():
+            with self.db.read() as conn:
+                instance = instance_store.read_running(conn, timer.instance_id)
+                definition = self._definition(conn, instance.version_id)
+            try:
+                workflow = self.runtime.load(definition, instance.process_id, instance.state)
+                result = self.runtime.fire_timers(definition, workflow)
+            except ScriptError as exc:
+                with self.db.write() as conn:
+                    return background.timer_incident(conn, timer, exc.message)
+            with attempt, self.db.write() as conn:
+                return background.write_timer(conn, self.runtime, definition, instance, timer, workflow, result)
+        raise AssertionError("unreachable")
 
     def claim_jobs(self, limit: int = 100) -> list[int]:
         """Lease the outbox jobs that are due to be handed to the broker."""
@@ -203,8 +252,26 @@ class Charkh:
             return background.job_json(conn, job_id)
 
     def finish_job(self, job_id: int, output: dict[str, Any] | None = None) -> bool:
-        with self.db.write() as conn:
-            return background.finish_job(conn, self.runtime, self._definition, job_id, output or {})
+        """A connector did its work: its task completes and the instance runs on. Idempotent. A
+        step after it that fails becomes an incident on the job (retrying sends it again)."""
+        for attempt in _attempts():
+            with self.db.read() as conn:
+                job = background.read_job(conn, job_id)
+                if job.status == "done":
+                    return False
+                instance = instance_store.read_running(conn, job.instance_id)
+                definition = self._definition(conn, instance.version_id)
+            try:
+                workflow = self.runtime.load(definition, instance.process_id, instance.state)
+                result = self.runtime.complete_connector_task(definition, workflow, job.task_id, output or {})
+            except ScriptError as exc:
+                with self.db.write() as conn:
+                    background.fail_job(conn, job_id, exc.message, final=True)
+                return False
+            with attempt, self.db.write() as conn:
+                return background.write_job_done(conn, self.runtime, definition, instance, job, workflow,
+                                                 result, output or {})
+        raise AssertionError("unreachable")
 
     def fail_job(self, job_id: int, error: str) -> str:
         with self.db.write() as conn:
@@ -236,3 +303,27 @@ class Charkh:
                   limit: int = 100, after: str | None = None) -> list[dict[str, Any]]:
         with self.db.read() as conn:
             return instance_store.list_instances(conn, caller, status, definition, limit, after)
+
+
+class _Attempt:
+    """One try of a command's write: a StaleState inside it is swallowed (the command reads and
+    runs its step again) unless it is the last try, which answers 409."""
+
+    def __init__(self, last: bool) -> None:
+        self.last = last
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, error: Any, traceback: Any) -> bool:
+        if isinstance(error, StaleState) and not self.last:
+            time.sleep(random.random() * 0.005)  # racers that lost together do not retry in lockstep
+            return True
+        return False
+
+
+def _attempts() -> Iterator[_Attempt]:
+    """Commands run their step outside any transaction (analyst code holds no lock) and write
+    only if the instance is as they read it; these are the tries."""
+    for number in range(COMMAND_ATTEMPTS):
+        yield _Attempt(last=number == COMMAND_ATTEMPTS - 1)

@@ -55,3 +55,9 @@ class ScriptError(CharkhError):
     """An analyst's script or expression failed, was refused by the sandbox, or ran too long."""
 
     code = "script_error"
+
+
+class StaleState(Conflict):
+    """The instance changed while a step ran outside the lock; the command reads it again."""
+
+    code = "conflict"

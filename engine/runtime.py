@@ -9,6 +9,7 @@ saved so that a step costs the same at the 1,000th loop turn as at the 10th.
 from __future__ import annotations
 
 import contextvars
+import time
 from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -35,6 +36,8 @@ from .compiler import ACTION_KEY, RESERVED_IDS, CompiledDefinition, ConnectorSen
 from .errors import Conflict, Invalid, ScriptError
 from .sandbox import Sandbox, strip_expression
 
+# Turns of a loop of automatic steps (no wait state between) one command may run.
+MAX_LOOP_TURNS = 200
 # Where SpiffWorkflow puts a caught message's payload before Charkh merges it into the variables.
 MESSAGE_VARIABLE = "_charkh_message"
 _loading_spec: contextvars.ContextVar[tuple[Any, dict[str, Any]]] = contextvars.ContextVar("charkh_spec")
@@ -55,6 +58,31 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
     def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
         self.sandbox.execute(script, context)
         return True
+
+
+class CappedScriptEngine(PythonScriptEngine):
+    """SpiffWorkflow's script engine with a cap on what a multi-instance activity may create: its
+    cardinality (a number, or a collection as Camunda files may give) is evaluated through here."""
+
+    def __init__(self, environment: SandboxEnvironment, max_multi_instance: int) -> None:
+        super().__init__(environment=environment)
+        self.max_multi_instance = max_multi_instance
+
+    def evaluate(self, task: Any, expression: Any, external_context: Any = None) -> Any:
+        value = super().evaluate(task, expression, external_context)
+        if expression is not None and expression == getattr(task.task_spec, "cardinality", None):
+            check_fan_out(value, task.task_spec.bpmn_id, self.max_multi_instance)
+        return value
+
+
+def check_fan_out(value: Any, element: str | None, cap: int) -> None:
+    """A multi-instance activity over more than ``cap`` instances is refused before it starts."""
+    count = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if count is None and isinstance(value, (list, dict, str)):
+        count = len(value)
+    if count is not None and count > cap:
+        raise ScriptError(f"multi-instance activity {element!r} would create {count} instances; "
+                          f"the limit is {cap} (CHARKH_MAX_MULTI_INSTANCE)", {"element": element})
 
 
 class StatelessSpecConverter(BpmnWorkflowConverter):
@@ -144,8 +172,12 @@ def _all_tasks(workflow: BpmnWorkflow) -> Iterator[Any]:
 class Runtime:
     """Runs steps of instances of compiled definitions."""
 
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.script_engine = PythonScriptEngine(environment=SandboxEnvironment(sandbox))
+    def __init__(self, sandbox: Sandbox, max_multi_instance: int = 1000, max_step_tasks: int = 10_000,
+                 max_step_seconds: float = 10.0) -> None:
+        self.script_engine = CappedScriptEngine(SandboxEnvironment(sandbox), max_multi_instance)
+        self.max_multi_instance = max_multi_instance
+        self.max_step_tasks = max_step_tasks
+        self.max_step_seconds = max_step_seconds
 
     # --- state ---------------------------------------------------------------------------
 
@@ -187,6 +219,7 @@ class Runtime:
         task.data.update(data)
         if action:
             task.internal_data[ACTION_KEY] = action
+        self._check_collections(task)
         self._guard(task.run)
         return self._advance(definition, workflow, done)
 
@@ -238,20 +271,53 @@ class Runtime:
 
     @staticmethod
     def _guard(step: Any) -> None:
-        """Model errors (a failing script, no condition true) become a 422 for the caller; the
-        transaction rolls back, so the instance stays where it was."""
+        """Model errors (a failing script, no condition true, a limit) become a 422 for the caller;
+        nothing is written, so the instance stays where it was."""
         try:
             step()
         except ScriptError:
             raise
         except SpiffWorkflowException as exc:
-            cause = exc.__cause__ or getattr(exc, "exception", None)
-            message = cause.message if isinstance(cause, ScriptError) else str(exc).splitlines()[0]
+            cause = _script_error_in(exc)
+            message = cause.message if cause is not None else str(exc).splitlines()[0]
             element = getattr(getattr(exc, "task_spec", None), "bpmn_id", None)
             raise ScriptError(message, {"element": element}) from None
 
+    def _check_collections(self, task: Any) -> None:
+        """A multi-instance activity over a collection (Camunda's camunda:collection) reads it
+        from the data of the task before it, with no expression to evaluate: its size is checked
+        before that task runs on."""
+        for spec in task.task_spec.outputs:
+            output = getattr(spec, "data_output", None)
+            if getattr(spec, "cardinality", 0) is None and output is not None:
+                check_fan_out(task.data.get(output.bpmn_id), spec.bpmn_id, self.max_multi_instance)
+
+    def _run_engine_steps(self, workflow: BpmnWorkflow) -> None:
+        """SpiffWorkflow's engine steps, stopped with an error when one command runs more than
+        ``max_step_tasks`` tasks, goes round a loop of automatic steps ``MAX_LOOP_TURNS`` times
+        (each turn deepens the task tree, whose cost grows with its depth, and SpiffWorkflow
+        loses track of tasks past depth 1,000), or runs longer than ``max_step_seconds``."""
+        ran = 0
+        deadline = time.monotonic() + self.max_step_seconds
+
+        def before(task: Any) -> None:
+            nonlocal ran
+            ran += 1
+            problem = None
+            if ran > self.max_step_tasks:
+                problem = f"the process ran {self.max_step_tasks} automatic steps without waiting"
+            elif ran % 16 == 0 and time.monotonic() > deadline:
+                problem = f"the process ran automatic steps for {self.max_step_seconds:g} s without waiting"
+            elif task.depth > 2 * MAX_LOOP_TURNS:
+                problem = f"the process went round a loop of automatic steps {MAX_LOOP_TURNS} times without waiting"
+            if problem:
+                raise ScriptError(f"{problem}; it is stopped", {"element": task.task_spec.bpmn_id})
+            self._check_collections(task)
+
+        workflow.do_engine_steps(will_complete_task=before)
+
     def _advance(self, definition: CompiledDefinition, workflow: BpmnWorkflow, done: set[UUID]) -> StepResult:
-        self._guard(workflow.do_engine_steps)
+        self._guard(lambda: self._run_engine_steps(workflow))
         result = StepResult()
         finished = [t for t in _all_tasks(workflow) if t.state == TaskState.COMPLETED and t.id not in done]
         finished.sort(key=lambda t: t.last_state_change)
@@ -281,6 +347,19 @@ class Runtime:
         if workflow.is_completed():
             result.status = "completed"
         return result
+
+
+def _script_error_in(exc: BaseException) -> ScriptError | None:
+    """The sandbox's own error inside SpiffWorkflow's wrappers (which may nest), if there is one:
+    its message says what the analyst's code did."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ScriptError):
+            return current
+        seen.add(id(current))
+        current = getattr(current, "exception", None) or current.__cause__ or current.__context__
+    return None
 
 
 def _timer_spec_name(spec: Any) -> str | None:

@@ -1,9 +1,13 @@
 """The sandbox that runs analysts' scripts and expressions.
 
-Analyst text is compiled by RestrictedPython (no imports, no names or attributes that
-start with an underscore, guarded item and attribute access), with operators that could
-build huge values routed through size checks, and run under a CPU-time limit enforced
-by a trace function. Raw ``exec``/``eval`` of model text never happens.
+Analyst text is compiled by RestrictedPython (no imports, no names or attributes that start with
+an underscore, guarded item and attribute access), with operators that could build huge values
+routed through size checks. Raw ``exec``/``eval`` of model text never happens.
+
+Where it runs: scripts, and expressions that could loop or build large values, run in a child
+process of engine/script_pool.py, which is killed on a wall-clock limit; only expressions that
+cannot run away (comparisons, and/or/not, names, constants, item access, + and -: what gateways
+and flow conditions mostly are) run in the server's own process, with no round trip.
 """
 from __future__ import annotations
 
@@ -11,8 +15,6 @@ import ast
 import math
 import operator
 import re
-import sys
-import time
 from functools import lru_cache
 from typing import Any
 
@@ -27,20 +29,15 @@ from RestrictedPython.Guards import (
 from RestrictedPython.PrintCollector import PrintCollector
 
 from .errors import ScriptError
+from .script_pool import ScriptPool, shared_pool
 
 SCRIPT_FILENAME = "<charkh-script>"
 # Largest sequence a script may build by repetition, and largest range() it may iterate.
 MAX_SEQUENCE_ITEMS = 1_000_000
 # Largest integer (in bits) a power or shift may produce.
 MAX_INT_BITS = 100_000
-# How often (in trace events) the CPU clock is read.
-_CLOCK_EVERY = 64
 
 _JUEL = re.compile(r"^\s*[$#]\{(.*)\}\s*$", re.S)
-
-
-class _ScriptTimeout(Exception):
-    pass
 
 
 class SandboxPolicy(RestrictingNodeTransformer):
@@ -163,59 +160,106 @@ def compile_expression(source: str) -> Any:
     return result.code
 
 
-class Sandbox:
-    """Runs compiled analyst code against a dict of variables.
+# Expression nodes that cannot loop, call anything or build a value much larger than their
+# inputs: such an expression runs in the server's process.
+_BOUNDED_NODES = (
+    ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.Compare, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt,
+    ast.GtE, ast.In, ast.NotIn, ast.Is, ast.IsNot, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd, ast.Name,
+    ast.Load, ast.Constant, ast.Subscript, ast.Tuple, ast.List, ast.IfExp, ast.Add, ast.Sub,
+)
 
-    cpu_seconds: CPU time one run may use (default 1.0); past it the run stops with ScriptError.
-    """
 
-    def __init__(self, cpu_seconds: float = 1.0) -> None:
-        self.cpu_seconds = cpu_seconds
+@lru_cache(maxsize=4096)
+def is_bounded(expression: str) -> bool:
+    """True when the expression's cost is bounded by the size of its inputs."""
+    try:
+        tree = ast.parse(strip_expression(expression), mode="eval")
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp):
+            if not isinstance(node.op, (ast.Add, ast.Sub)):
+                return False
+        elif not isinstance(node, _BOUNDED_NODES):
+            return False
+    return True
 
-    def evaluate(self, expression: str, variables: dict[str, Any]) -> Any:
-        code = compile_expression(expression)
-        scope = dict(_GLOBALS_TEMPLATE)
-        scope.update(variables)
-        return self._run(lambda: eval(code, scope), expression)  # noqa: S307 - restricted bytecode
 
-    def execute(self, script: str, variables: dict[str, Any]) -> None:
-        """Run a script; the variables it assigns or deletes are written back to ``variables``."""
-        code = compile_script(script)
-        scope = dict(_GLOBALS_TEMPLATE)
-        scope.update(variables)
-        self._run(lambda: exec(code, scope), script)  # noqa: S102 - restricted bytecode
-        for key in list(variables):
-            if key not in scope:
-                del variables[key]
-        for key, value in scope.items():
-            if key.startswith("_") or key in _GLOBALS_TEMPLATE or callable(value):
-                continue
-            variables[key] = value
+def _scope(variables: dict[str, Any]) -> dict[str, Any]:
+    """The names analyst code sees: the variables, under the sandbox's own names, which a
+    variable can never shadow."""
+    scope = dict(variables)
+    scope.update(_GLOBALS_TEMPLATE)
+    return scope
 
-    def _run(self, fn: Any, source: str) -> Any:
-        deadline = time.thread_time() + self.cpu_seconds
-        counter = [0]
 
-        def local_tracer(frame: Any, event: str, arg: Any) -> Any:
-            counter[0] += 1
-            if counter[0] % _CLOCK_EVERY == 0 and time.thread_time() > deadline:
-                raise _ScriptTimeout()
-            return local_tracer
+def _failed(exc: Exception) -> ScriptError:
+    return ScriptError(f"{type(exc).__name__}: {exc}")
 
-        def global_tracer(frame: Any, event: str, arg: Any) -> Any:
-            if frame.f_code.co_filename == SCRIPT_FILENAME:
-                return local_tracer
-            return None
 
-        previous = sys.gettrace()
-        sys.settrace(global_tracer)
+def run_compiled(op: str, source: str, variables: dict[str, Any]) -> Any:
+    """Run an expression ("eval": its value) or a script ("exec": the variables it leaves) in
+    this process. Only script children, and bounded expressions, call this."""
+    if op == "eval":
+        code = compile_expression(source)
         try:
-            return fn()
-        except _ScriptTimeout:
-            raise ScriptError(f"script ran longer than {self.cpu_seconds} s of CPU time") from None
+            return eval(code, _scope(variables))  # noqa: S307 - restricted bytecode
         except ScriptError:
             raise
         except Exception as exc:  # the analyst's code failed: report it, never crash the engine
-            raise ScriptError(f"{type(exc).__name__}: {exc}") from None
-        finally:
-            sys.settrace(previous)
+            raise _failed(exc) from None
+    code = compile_script(source)
+    scope = _scope(variables)
+    try:
+        exec(code, scope)  # noqa: S102 - restricted bytecode
+    except ScriptError:
+        raise
+    except Exception as exc:
+        raise _failed(exc) from None
+    return {key: value for key, value in scope.items()
+            if not key.startswith("_") and key not in _GLOBALS_TEMPLATE and not callable(value)}
+
+
+class Sandbox:
+    """Runs analyst code against a dict of variables.
+
+    seconds: wall-clock time one script or expression may take (default 1.0); past it the child
+        running it is killed and the step fails with ScriptError.
+    max_variables_bytes: largest JSON size of the variables a script may leave (default 1 MiB).
+    pool: the child processes (default: the process's shared pool).
+    """
+
+    def __init__(self, seconds: float = 1.0, max_variables_bytes: int = 1024 * 1024,
+                 pool: ScriptPool | None = None) -> None:
+        self.seconds = seconds
+        self.max_variables_bytes = max_variables_bytes
+        self._pool = pool
+
+    @property
+    def pool(self) -> ScriptPool:
+        if self._pool is None:
+            self._pool = shared_pool()
+        return self._pool
+
+    def evaluate(self, expression: str, variables: dict[str, Any]) -> Any:
+        text = strip_expression(expression)
+        compile_expression(text)  # refused text fails here, with no round trip
+        if is_bounded(text):
+            return run_compiled("eval", text, variables)
+        return self._in_child("eval", text, variables)["value"]
+
+    def execute(self, script: str, variables: dict[str, Any]) -> None:
+        """Run a script; the variables it assigns or deletes are written back to ``variables``."""
+        compile_script(script)
+        left = self._in_child("exec", script, variables)["variables"]
+        for key in [k for k in variables if not k.startswith("_") and k not in left]:
+            del variables[key]
+        variables.update(left)
+
+    def _in_child(self, op: str, source: str, variables: dict[str, Any]) -> dict[str, Any]:
+        visible = {k: v for k, v in variables.items() if not k.startswith("_")}
+        answer = self.pool.run({"op": op, "source": source, "variables": visible, "seconds": self.seconds,
+                                "max_bytes": self.max_variables_bytes}, self.seconds)
+        if not answer.get("ok"):
+            raise ScriptError(str(answer.get("error") or "the script failed"))
+        return answer

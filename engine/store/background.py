@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select, update
 
+from ..compiler import CompiledDefinition
 from ..errors import Conflict, NotFound
-from ..runtime import Runtime
+from ..runtime import Runtime, StepResult
 from .instances import DefinitionLoader, apply_step, entry, lock_instance, save_state
 from .escalation import escalate
 from .people import now
@@ -35,23 +36,50 @@ def due_timers(conn: Connection, at: datetime, limit: int = 100) -> list[int]:
     return list(conn.execute(_skip_locked(conn, query)).scalars())
 
 
-def fire_timer(conn: Connection, runtime: Runtime, load: DefinitionLoader, timer_id: int) -> bool:
+def read_waiting_timer(conn: Connection, timer_id: int) -> Any:
+    """The timer, or None when it fired (or was closed) already."""
     timer = conn.execute(select(timers).where(timers.c.id == timer_id)).first()
-    if timer is None or timer.status != "waiting":
-        return False  # fired already: a timer fires once
-    if timer.kind == "escalation":
-        return escalate(conn, load, timer)
-    instance = lock_instance(conn, timer.instance_id)
-    definition = load(conn, instance.version_id)
-    workflow = runtime.load(definition, instance.process_id, instance.state)
-    result = runtime.fire_timers(definition, workflow)
+    return timer if timer is not None and timer.status == "waiting" else None
+
+
+def escalate_timer(conn: Connection, load: DefinitionLoader, timer_id: int) -> bool:
+    """An escalation timer: its work item, if still open, goes to the superior."""
+    timer = read_waiting_timer(conn, timer_id)
+    return False if timer is None else escalate(conn, load, timer)
+
+
+def _close_timer(conn: Connection, timer_id: int, status: str) -> bool:
+    """Mark a waiting timer fired or failed; False when another scheduler got there first."""
+    return conn.execute(update(timers).where(timers.c.id == timer_id, timers.c.status == "waiting")
+                        .values(status=status)).rowcount == 1
+
+
+def write_timer(conn: Connection, runtime: Runtime, definition: CompiledDefinition, instance: Any, timer: Any,
+                workflow: Any, result: StepResult) -> bool:
+    """Write a fired timer's step (StaleState when the instance changed while it ran)."""
+    if not _close_timer(conn, timer.id, "fired"):
+        return False
     at = now()
     save_state(conn, runtime, instance, workflow, result, at)
-    conn.execute(update(timers).where(timers.c.id == timer_id).values(status="fired"))
     apply_step(conn, definition, instance.id, result,
                [entry(instance.id, at, "timer_fired", element=timer.element,
                       name=definition.element_names.get(timer.element))], at, completed_task=None)
     return True
+
+
+def timer_incident(conn: Connection, timer: Any, error: str) -> bool:
+    """A timer whose step failed (a script, a condition, a limit): the instance shows an incident
+    with the error, and the timer does not fire again, after a restart neither."""
+    if not _close_timer(conn, timer.id, "failed"):
+        return False
+    _incident(conn, timer.instance_id, timer.element, {"error": error[:2000]})
+    return True
+
+
+def _incident(conn: Connection, instance_id: int, element: str | None, data: dict[str, Any]) -> None:
+    at = now()
+    conn.execute(update(instances).where(instances.c.id == instance_id).values(status="error", updated_at=at))
+    conn.execute(history.insert().values(entry(instance_id, at, "incident", element=element, data=data)))
 
 
 def claim_jobs(conn: Connection, at: datetime, limit: int = 100) -> list[int]:
@@ -78,22 +106,22 @@ def job_json(conn: Connection, job_id: int) -> dict[str, Any]:
             "last_error": row.last_error}
 
 
-def finish_job(conn: Connection, runtime: Runtime, load: DefinitionLoader, job_id: int,
-               output: dict[str, Any]) -> bool:
-    """The connector did its work: complete the waiting task and run on. Idempotent."""
+def read_job(conn: Connection, job_id: int) -> Any:
     job = conn.execute(select(outbox_jobs).where(outbox_jobs.c.id == job_id)).first()
     if job is None:
         raise NotFound(f"no job with id {job_id}")
-    instance = lock_instance(conn, job.instance_id)
-    job = conn.execute(select(outbox_jobs).where(outbox_jobs.c.id == job_id)).first()
-    if job.status == "done":
+    return job
+
+
+def write_job_done(conn: Connection, runtime: Runtime, definition: CompiledDefinition, instance: Any, job: Any,
+                   workflow: Any, result: StepResult, output: dict[str, Any]) -> bool:
+    """Write the step after a connector's work (StaleState when the instance changed while it
+    ran); False when the job was done already."""
+    if conn.execute(update(outbox_jobs).where(outbox_jobs.c.id == job.id, outbox_jobs.c.status != "done")
+                    .values(status="done", last_error=None)).rowcount != 1:
         return False
-    definition = load(conn, instance.version_id)
-    workflow = runtime.load(definition, instance.process_id, instance.state)
-    result = runtime.complete_connector_task(definition, workflow, job.task_id, output)
     at = now()
     save_state(conn, runtime, instance, workflow, result, at)
-    conn.execute(update(outbox_jobs).where(outbox_jobs.c.id == job_id).values(status="done", last_error=None))
     apply_step(conn, definition, instance.id, result,
                [entry(instance.id, at, "job_done", element=job.element,
                       name=definition.element_names.get(job.element), data=output or None)],
@@ -101,9 +129,10 @@ def finish_job(conn: Connection, runtime: Runtime, load: DefinitionLoader, job_i
     return True
 
 
-def fail_job(conn: Connection, job_id: int, error: str) -> str:
-    """A failed attempt: retry with backoff, and after the last one raise an incident that the
-    instance shows (status error) until someone retries it. Never silent."""
+def fail_job(conn: Connection, job_id: int, error: str, final: bool = False) -> str:
+    """A failed attempt: retry with backoff, and after the last one (or at once when ``final``:
+    retrying alone would not help) raise an incident that the instance shows (status error)
+    until someone retries it. Never silent."""
     job = conn.execute(select(outbox_jobs).where(outbox_jobs.c.id == job_id)).first()
     if job is None:
         raise NotFound(f"no job with id {job_id}")
@@ -112,12 +141,10 @@ def fail_job(conn: Connection, job_id: int, error: str) -> str:
     lock_instance(conn, job.instance_id)
     attempts = job.attempts + 1
     at = now()
-    if attempts >= MAX_ATTEMPTS:
+    if attempts >= MAX_ATTEMPTS or final:
         conn.execute(update(outbox_jobs).where(outbox_jobs.c.id == job_id)
                      .values(status="failed", attempts=attempts, last_error=error[:2000]))
-        conn.execute(update(instances).where(instances.c.id == job.instance_id).values(status="error", updated_at=at))
-        conn.execute(history.insert().values(entry(job.instance_id, at, "incident", element=job.element,
-                                                   data={"error": error[:2000], "attempts": attempts})))
+        _incident(conn, job.instance_id, job.element, {"error": error[:2000], "attempts": attempts})
         return "failed"
     conn.execute(update(outbox_jobs).where(outbox_jobs.c.id == job_id).values(
         status="pending", attempts=attempts, last_error=error[:2000],

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, update
+from sqlalchemy import Connection, bindparam, insert, or_, update
 
 from .bulk import insert_rows
 from .database import json_text
@@ -37,19 +37,23 @@ _PG_INSERT_ITEM = (
 
 _PG_FINISH_COMPLETION = (
     "WITH done AS (UPDATE work_items SET status = 'completed', claimed_by = %(user)s, completed_at = %(at)s, "
-    "completed_by = %(user)s, action_id = %(action_id)s WHERE id = %(item_id)s), "
+    "completed_by = %(user)s, action_id = %(action_id)s WHERE id = %(item_id)s "
+    "AND status IN ('open', 'claimed') AND (claimed_by IS NULL OR claimed_by = %(user)s) RETURNING id), "
     f"logged AS (INSERT INTO history ({_HISTORY_COLUMNS}) SELECT {_HISTORY_COLUMNS} "
     "FROM json_populate_recordset(NULL::history, CAST(%(history)s AS json))) "
     "UPDATE instances SET state = %(state)s, revision = %(revision)s, status = %(status)s, "
     "variables = CAST(%(variables)s AS json), updated_at = %(at)s "
-    "WHERE id = %(instance_id)s AND revision = %(expected)s")
+    "WHERE id = %(instance_id)s AND revision = %(expected)s AND EXISTS (SELECT 1 FROM done)")
 
 _INSERT_ITEM = insert(work_items)
 SAVE_STATE = (update(instances)
                .where(instances.c.id == bindparam("instance_id"), instances.c.revision == bindparam("expected"))
                .values(state=bindparam("state"), revision=bindparam("revision"), status=bindparam("status"),
                        variables=bindparam("variables"), updated_at=bindparam("at")))
-_COMPLETE_ITEM = (update(work_items).where(work_items.c.id == bindparam("item_id"))
+_COMPLETE_ITEM = (update(work_items).where(work_items.c.id == bindparam("item_id"),
+                                      work_items.c.status.in_(("open", "claimed")),
+                                      or_(work_items.c.claimed_by.is_(None),
+                                          work_items.c.claimed_by == bindparam("user")))
                   .values(status="completed", claimed_by=bindparam("user"), completed_at=bindparam("at"),
                           completed_by=bindparam("user"), action_id=bindparam("action_id")))
 
@@ -68,8 +72,9 @@ def finish_completion(conn: Connection, *, instance_id: int, expected_revision: 
                       variables: dict[str, Any], at: datetime, item_id: int, user: str, action_id: str | None,
                       entries: list[dict[str, Any]]) -> bool:
     """Save the instance's new state (only if its revision is still the expected one), mark the
-    item completed and write the step's history. False when the revision had moved on (the
-    caller raises, which rolls the whole command back)."""
+    item completed (only if it is still open and not claimed by another) and write the step's
+    history. False when either had changed (the caller raises, which rolls the whole command
+    back, and reads again)."""
     state_values = {"instance_id": instance_id, "expected": expected_revision, "state": state,
                     "revision": expected_revision + 1, "status": status, "at": at}
     if conn.dialect.name == "postgresql":
@@ -77,6 +82,7 @@ def finish_completion(conn: Connection, *, instance_id: int, expected_revision: 
             **state_values, "variables": json_text(variables), "item_id": item_id, "user": user,
             "action_id": action_id, "history": json_text(entries)}).rowcount == 1
     saved = conn.execute(SAVE_STATE, {**state_values, "variables": variables}).rowcount == 1
-    conn.execute(_COMPLETE_ITEM, {"item_id": item_id, "user": user, "at": at, "action_id": action_id})
+    completed = conn.execute(_COMPLETE_ITEM, {"item_id": item_id, "user": user, "at": at,
+                                              "action_id": action_id}).rowcount == 1
     insert_rows(conn, history, entries)
-    return saved
+    return saved and completed

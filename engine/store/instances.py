@@ -4,13 +4,14 @@ items, history and outbox jobs together."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from sqlalchemy import Connection, and_, bindparam, exists, insert, or_, select, update
 
 from ..compiler import CompiledDefinition, principals_for
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Invalid, NotFound, StaleState
 from ..runtime import Runtime, StepResult, variables_of
 from .bulk import insert_rows
 from .combined import SAVE_STATE, finish_completion, insert_work_item
@@ -58,15 +59,19 @@ def _due_at(text: str | None, start: datetime) -> datetime | None:
 
 # --- commands ---------------------------------------------------------------------------------
 
-def start_instance(conn: Connection, runtime: Runtime, definition: CompiledDefinition, version_id: int,
-                   key: str, process_id: str | None, variables: dict[str, Any],
-                   record: dict[str, Any] | None, caller: Caller) -> dict[str, Any]:
-    """Start an instance and run it to its first wait state; returns it as instance_brief does."""
+def check_process(definition: CompiledDefinition, key: str, process_id: str | None) -> str:
+    """The process an instance of the definition starts: the one asked for, else the default."""
     process = process_id or definition.default_process
     if process not in definition.processes:
         raise Invalid(f"definition {key!r} has no executable process {process!r}",
                       {"processes": sorted(definition.processes)})
-    workflow, result = runtime.start(definition, process, variables)
+    return process
+
+
+def insert_instance(conn: Connection, runtime: Runtime, definition: CompiledDefinition, version_id: int,
+                    key: str, process: str, variables: dict[str, Any], record: dict[str, Any] | None,
+                    caller: Caller, workflow: Any, result: StepResult) -> dict[str, Any]:
+    """Store an instance that ran to its first wait state; returns it as instance_brief does."""
     at = now()
     values = {
         "version_id": version_id, "definition_key": key, "process_id": process, "status": result.status,
@@ -88,7 +93,7 @@ def _record_id(record: dict[str, Any] | None) -> str | None:
 
 
 def claim_work_item(conn: Connection, item_id: str, caller: Caller) -> None:
-    _, item, _ = _lock_for_item(conn, item_id, caller)
+    _, item, _ = _item_for(conn, item_id, caller, lock=True)
     status, claimed_by = item.status, item.claimed_by
     if status not in OPEN_STATUSES:
         raise Conflict(f"work item {item.id} is {status}")
@@ -102,45 +107,63 @@ def claim_work_item(conn: Connection, item_id: str, caller: Caller) -> None:
                                                name=item.name, user=caller.name, work_item=item.id)))
 
 
-def complete_work_item(conn: Connection, runtime: Runtime, load: DefinitionLoader, item_id: str,
-                       caller: Caller, action: str | None, data: dict[str, Any]) -> dict[str, Any]:
-    """Returns what the caller reads next: the completed item and the instance with its open items."""
-    instance, item, open_rows = _lock_for_item(conn, item_id, caller)
+@dataclass
+class Completion:
+    """What a completion read before its step ran: the item, its instance and the action."""
+
+    instance: Any
+    item: Any
+    open_rows: list[Any]
+    chosen: dict[str, Any] | None
+
+
+def read_completion(conn: Connection, item_id: str, caller: Caller, action: str | None) -> Completion:
+    """Everything a completion checks before its step runs (404, 403, 409, 422 in that order)."""
+    instance, item, open_rows = _item_for(conn, item_id, caller, lock=False)
     status, claimed_by = item.status, item.claimed_by
     if status not in OPEN_STATUSES:
         raise Conflict(f"work item {item.id} is already {status}")
     if claimed_by is not None and claimed_by != caller.name:
         raise Conflict(f"work item {item.id} is claimed by {claimed_by}")
-    chosen = resolve_action(item.actions, action)
-    definition = load(conn, instance.version_id)
-    workflow = runtime.load(definition, instance.process_id, instance.state)
-    result = runtime.complete_user_task(definition, workflow, item.task_id, chosen["id"] if chosen else None, data)
+    return Completion(instance, item, open_rows, resolve_action(item.actions, action))
+
+
+def write_completion(conn: Connection, runtime: Runtime, definition: CompiledDefinition, done: Completion,
+                     caller: Caller, data: dict[str, Any], workflow: Any, result: StepResult) -> dict[str, Any]:
+    """Write a completion whose step ran outside the transaction. StaleState when the instance
+    or the item changed meanwhile (the caller reads again and retries). Returns what the caller
+    reads next: the completed item and the instance with its open items."""
+    instance, item, chosen = done.instance, done.item, done.chosen
     at = now()
     entries = [entry(instance.id, at, "work_item_completed", element=item.element, name=item.name,
                       user=caller.name, work_item=item.id, action=chosen, data=data or None)]
     open_items = apply_step(conn, definition, instance.id, result, entries, at, completed_task=item.task_id,
-                            open_rows=[row for row in open_rows if row.id != item.id], write_history=False)
+                            open_rows=[row for row in done.open_rows if row.id != item.id], write_history=False)
     variables = variables_of(workflow)
     if not finish_completion(conn, instance_id=instance.id, expected_revision=instance.revision,
                              state=runtime.dump(workflow), status=result.status, variables=variables, at=at,
                              item_id=item.id, user=caller.name, action_id=chosen["id"] if chosen else None,
                              entries=entries):
-        raise Conflict(f"instance {instance.id} changed meanwhile; try again")
-    done = {**item._mapping, "status": "completed", "claimed_by": caller.name, "completed_at": at,
-            "completed_by": caller.name, "action_id": chosen["id"] if chosen else None}
-    return {"work_item": work_item_json(done),
+        raise StaleState(f"instance {instance.id} changed meanwhile; try again")
+    completed = {**item._mapping, "status": "completed", "claimed_by": caller.name, "completed_at": at,
+                 "completed_by": caller.name, "action_id": chosen["id"] if chosen else None}
+    return {"work_item": work_item_json(completed),
             "instance": _brief_after_step(instance, result.status, variables, at, open_items)}
 
 
-def deliver_message(conn: Connection, runtime: Runtime, load: DefinitionLoader, instance_id: str, name: str,
-                    data: dict[str, Any], caller: Caller) -> dict[str, Any]:
-    """A message for one instance: the catch event waiting for it fires (409 if none waits)."""
-    instance = lock_instance(conn, parse_id(instance_id, "instance"))
+def read_running(conn: Connection, instance_id: str | int) -> Any:
+    """An instance a message or a background step may move on; 404 or 409 otherwise."""
+    instance = conn.execute(_LOCK_INSTANCE, {"instance_id": parse_id(instance_id, "instance")}).first()
+    if instance is None:
+        raise NotFound(f"no instance with id {instance_id}")
     if instance.status != "running":
         raise Conflict(f"instance {instance.id} is {instance.status}")
-    definition = load(conn, instance.version_id)
-    workflow = runtime.load(definition, instance.process_id, instance.state)
-    result = runtime.deliver_message(definition, workflow, name, data)
+    return instance
+
+
+def write_message(conn: Connection, runtime: Runtime, definition: CompiledDefinition, instance: Any, name: str,
+                  data: dict[str, Any], caller: Caller, workflow: Any, result: StepResult) -> dict[str, Any]:
+    """Write a delivered message's step (StaleState when the instance changed meanwhile)."""
     at = now()
     save_state(conn, runtime, instance, workflow, result, at)
     open_items = apply_step(conn, definition, instance.id, result,
@@ -178,7 +201,7 @@ def save_state(conn: Connection, runtime: Runtime, instance: Any, workflow: Any,
         "variables": variables_of(workflow), "at": at,
     }).rowcount
     if changed != 1:
-        raise Conflict(f"instance {instance.id} changed meanwhile; try again")
+        raise StaleState(f"instance {instance.id} changed meanwhile; try again")
 
 
 # --- the shared tail of every command ----------------------------------------------------------
@@ -299,12 +322,13 @@ def lock_instance(conn: Connection, instance_id: int) -> Any:
 _ITEM_BY_ID = select(work_items).where(work_items.c.id == bindparam("item_id"))
 _LOCK_INSTANCE = select(instances).where(instances.c.id == bindparam("instance_id"))
 _LOCK_INSTANCE_FOR_UPDATE = _LOCK_INSTANCE.with_for_update()
-# An item's instance, found and locked in one statement (an item never moves to another instance;
-# SQLite needs no row lock: the command holds the database's write lock).
-_LOCK_INSTANCE_OF_ITEM = HotStatement(
-    select(instances).where(instances.c.id == select(work_items.c.instance_id).where(
-        work_items.c.id == bindparam("item_id")).scalar_subquery()),
-    "SELECT * FROM instances WHERE id = (SELECT instance_id FROM work_items WHERE id = %(item_id)s) FOR UPDATE")
+# An item's instance, found (and, for a claim, locked) in one statement (an item never moves to
+# another instance; SQLite needs no row lock: a write holds the database's write lock).
+_INSTANCE_OF_ITEM_SQL = "SELECT * FROM instances WHERE id = (SELECT instance_id FROM work_items WHERE id = %(item_id)s)"
+_INSTANCE_OF_ITEM_QUERY = select(instances).where(instances.c.id == select(work_items.c.instance_id).where(
+    work_items.c.id == bindparam("item_id")).scalar_subquery())
+_INSTANCE_OF_ITEM = HotStatement(_INSTANCE_OF_ITEM_QUERY, _INSTANCE_OF_ITEM_SQL)
+_LOCK_INSTANCE_OF_ITEM = HotStatement(_INSTANCE_OF_ITEM_QUERY, _INSTANCE_OF_ITEM_SQL + " FOR UPDATE")
 _OPEN_ITEMS = (select(work_items).where(work_items.c.instance_id == bindparam("instance_id"),
                                         work_items.c.status.in_(OPEN_STATUSES)).order_by(work_items.c.id))
 # The item a command acts on and its instance's other open items, in one statement. On
@@ -324,14 +348,14 @@ def work_item_row(conn: Connection, item_id: int) -> Any:
     return conn.execute(_ITEM_BY_ID, {"item_id": item_id}).first()
 
 
-def _lock_for_item(conn: Connection, item_id: str, caller: Caller) -> tuple[Any, Any, list[Any]]:
-    """Lock the item's instance, then read the item and the instance's open items: (instance,
-    item, open items). The items are read after the lock, in their own statement, because on
-    PostgreSQL another command may have changed them while we waited (a join in the locking
-    statement would see them as they were before the wait: PostgreSQL re-checks only the locked
-    rows); on SQLite the command already holds the database's write lock."""
+def _item_for(conn: Connection, item_id: str, caller: Caller, lock: bool) -> tuple[Any, Any, list[Any]]:
+    """The item's instance (locked when ``lock``), then the item and the instance's open items:
+    (instance, item, open items). The items are read after the instance, in their own statement,
+    because on PostgreSQL another command may have changed them while we waited for the lock (a
+    join in the locking statement would see them as they were before the wait: PostgreSQL
+    re-checks only the locked rows)."""
     number = parse_id(item_id, "work item")
-    instance = _LOCK_INSTANCE_OF_ITEM.first(conn, {"item_id": number})
+    instance = (_LOCK_INSTANCE_OF_ITEM if lock else _INSTANCE_OF_ITEM).first(conn, {"item_id": number})
     rows = [] if instance is None else _ITEM_AND_OPEN_ITEMS.rows(conn, {"instance_id": instance.id,
                                                                         "item_id": number})
     item = next((row for row in rows if row.id == number), None)

@@ -9,7 +9,7 @@ from engine.sandbox import Sandbox, strip_expression
 
 @pytest.fixture
 def sandbox() -> Sandbox:
-    return Sandbox(cpu_seconds=0.5)
+    return Sandbox(seconds=0.5)
 
 
 def test_scripts_compute_with_ordinary_python(sandbox):
@@ -59,7 +59,7 @@ def test_escapes_are_refused(sandbox, script):
     "x = [i for i in range(10**6) for j in range(10**6)]",
 ])
 def test_runaway_scripts_are_stopped_by_the_cpu_limit(sandbox, script):
-    with pytest.raises(ScriptError, match="CPU"):
+    with pytest.raises(ScriptError, match="longer than"):
         sandbox.execute(script, {})
 
 

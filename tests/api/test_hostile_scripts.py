@@ -1,0 +1,303 @@
+"""Analyst code cannot stop the server (issue 13, item 3): each class of runaway or oversized script,
+condition and multi-instance ends within its limit as a 422 to the caller that started it (or an
+incident on the instance, when no caller waits), changes nothing, and every other request keeps
+answering while it runs, on SQLite and on PostgreSQL alike."""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from engine.charkh import Charkh
+from engine.settings import Settings
+
+LIMIT = 2.0  # seconds a script may run in these tests
+
+PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+             xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+             xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+             id="defs_{key}" targetNamespace="https://charkh.dev/tests">
+  <process id="{key}" isExecutable="true">
+    <startEvent id="begin"/>
+    <sequenceFlow id="f_1" sourceRef="begin" targetRef="prepare"/>
+    <userTask id="prepare" name="Prepare" camunda:candidateGroups="sales"/>
+    <sequenceFlow id="f_2" sourceRef="prepare" targetRef="hostile"/>
+    {hostile}
+    <sequenceFlow id="f_3" sourceRef="hostile" targetRef="after"/>
+    <userTask id="after" name="After" camunda:candidateGroups="sales"/>
+    <sequenceFlow id="f_4" sourceRef="after" targetRef="finish"/>
+    <endEvent id="finish"/>
+  </process>
+</definitions>"""
+
+
+def script_process(key: str, script: str) -> bytes:
+    script = script.replace("&", "&amp;").replace("<", "&lt;")
+    hostile = f'<scriptTask id="hostile" name="Hostile" scriptFormat="python"><script>{script}</script></scriptTask>'
+    return PROCESS.format(key=key, hostile=hostile).encode()
+
+
+def condition_process(key: str, condition: str) -> bytes:
+    """The hostile text is the condition of the flow out of an exclusive gateway."""
+    condition = condition.replace("&", "&amp;").replace("<", "&lt;")
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+             xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+             xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+             id="defs_{key}" targetNamespace="https://charkh.dev/tests">
+  <process id="{key}" isExecutable="true">
+    <startEvent id="begin"/>
+    <sequenceFlow id="f_1" sourceRef="begin" targetRef="prepare"/>
+    <userTask id="prepare" name="Prepare" camunda:candidateGroups="sales"/>
+    <sequenceFlow id="f_2" sourceRef="prepare" targetRef="decide"/>
+    <exclusiveGateway id="decide" default="f_other"/>
+    <sequenceFlow id="f_hostile" sourceRef="decide" targetRef="after">
+      <conditionExpression xsi:type="tFormalExpression">{condition}</conditionExpression>
+    </sequenceFlow>
+    <sequenceFlow id="f_other" sourceRef="decide" targetRef="after"/>
+    <userTask id="after" name="After" camunda:candidateGroups="sales"/>
+    <sequenceFlow id="f_4" sourceRef="after" targetRef="finish"/>
+    <endEvent id="finish"/>
+  </process>
+</definitions>""".encode()
+
+
+def multi_instance_process(key: str, cardinality: str) -> bytes:
+    hostile = (f'<userTask id="hostile" name="Review" camunda:candidateGroups="sales">'
+               f'<multiInstanceLoopCharacteristics><loopCardinality>{cardinality}</loopCardinality>'
+               f'</multiInstanceLoopCharacteristics></userTask>')
+    return PROCESS.format(key=key, hostile=hostile).encode()
+
+
+@pytest.fixture
+def settings(tmp_path, database_url) -> Settings:  # type: ignore[no-untyped-def]
+    return Settings(data_dir=tmp_path, database_url=database_url, script_seconds=LIMIT)
+
+
+@pytest.fixture
+def sara(make_user, admin, model):  # type: ignore[no-untyped-def]
+    """A sales expert, with the invoice cycle deployed for the ordinary traffic."""
+    assert admin.upload(model("invoice.bpmn")).status_code == 201
+    return make_user("sara", groups=["sales", "sales-managers", "finance", "warehouse"])
+
+
+def deploy(admin: Any, data: bytes) -> None:
+    response = admin.upload(data)
+    assert response.status_code == 201, response.json
+
+
+def prepared_item(user: Any, key: str, variables: dict[str, Any] | None = None) -> str:
+    started = user.start(key, variables or {})
+    assert started.status_code == 201, started.json
+    [item] = [i for i in started.json["work_items"] if i["element"] == "prepare"]
+    return item["id"]
+
+
+def ordinary_invoice(base: str, user: Any) -> None:
+    """One invoice started and approved over HTTP: the traffic that must keep flowing."""
+    with httpx.Client(base_url=f"{base}/api/v1", headers=user.headers, timeout=30) as http:
+        started = http.post("/instances", json={"definition": "invoice", "variables": {"number": 7}})
+        assert started.status_code == 201, started.text
+        [item] = started.json()["work_items"]
+        done = http.post(f"/work-items/{item['id']}/complete", json={"action": "Approve"})
+        assert done.status_code == 200, done.text
+
+
+def while_hostile_runs(base: str, user: Any, hostile_call: Any) -> tuple[Any, list[float]]:
+    """Run the hostile call in a thread and ordinary invoices beside it; returns the hostile
+    call's response and how long each ordinary invoice took, all of them finished while the
+    hostile call was still running."""
+    outcome: dict[str, Any] = {}
+    thread = threading.Thread(target=lambda: outcome.update(response=hostile_call()))
+    began = time.monotonic()
+    thread.start()
+    time.sleep(0.2)  # the hostile step is running now
+    timings = []
+    for _ in range(3):
+        start = time.monotonic()
+        ordinary_invoice(base, user)
+        timings.append(time.monotonic() - start)
+    ordinary_done = time.monotonic()
+    assert thread.is_alive(), "the hostile call ended before the ordinary traffic: the test proves nothing"
+    thread.join(LIMIT + 10)
+    assert not thread.is_alive()
+    assert ordinary_done - began < LIMIT
+    return outcome["response"], timings
+
+
+def complete_call(base: str, user: Any, item_id: str) -> Any:
+    return lambda: httpx.post(f"{base}/api/v1/work-items/{item_id}/complete", json={"data": {}},
+                              headers=user.headers, timeout=60)
+
+
+def assert_nothing_changed(user: Any, item_id: str, instance_id: str) -> None:
+    instance = user.get(f"/instances/{instance_id}").json
+    assert instance["status"] == "running"
+    assert [i["element"] for i in instance["work_items"] if i["status"] in ("open", "claimed")] == ["prepare"]
+    assert not [e for e in instance["history"] if e["type"] == "work_item_completed"]
+
+
+RUNAWAYS = {
+    "a loop that catches the limit's exception": "try:\n    while True:\n        pass\nexcept Exception:\n    pass",
+    "a huge power in C": "x = pow(3, 3 * 10 ** 7)",
+}
+
+
+@pytest.mark.parametrize("script", list(RUNAWAYS.values()), ids=list(RUNAWAYS))
+def test_a_runaway_script_ends_at_its_limit_while_other_requests_answer(live_server, admin, sara, script):
+    deploy(admin, script_process("runaway", script))
+    item_id = prepared_item(sara, "runaway")
+    instance_id = sara.get(f"/work-items/{item_id}").json["instance_id"]
+
+    began = time.monotonic()
+    response, timings = while_hostile_runs(live_server, sara, complete_call(live_server, sara, item_id))
+    took = time.monotonic() - began
+
+    assert response.status_code == 422
+    assert f"longer than {LIMIT:g} s" in response.json()["error"]["message"]
+    assert took < LIMIT + 1.5
+    assert max(timings) < LIMIT / 2
+    assert_nothing_changed(sara, item_id, instance_id)
+
+
+def test_a_runaway_condition_ends_at_its_limit_while_other_requests_answer(live_server, admin, sara):
+    deploy(admin, condition_process("runaway_condition", "pow(3, 3 * 10 ** 7) > 1"))
+    item_id = prepared_item(sara, "runaway_condition")
+    instance_id = sara.get(f"/work-items/{item_id}").json["instance_id"]
+
+    response, _ = while_hostile_runs(live_server, sara, complete_call(live_server, sara, item_id))
+
+    assert response.status_code == 422
+    assert "longer than" in response.json()["error"]["message"]
+    assert_nothing_changed(sara, item_id, instance_id)
+
+
+def test_a_script_building_a_huge_variable_is_refused_and_nothing_is_stored(admin, sara):
+    deploy(admin, script_process("huge_variable", "x = 'x'.ljust(2 * 10 ** 8)"))
+    item_id = prepared_item(sara, "huge_variable")
+    instance_id = sara.get(f"/work-items/{item_id}").json["instance_id"]
+
+    response = sara.complete(item_id)
+
+    assert response.status_code == 422
+    assert_nothing_changed(sara, item_id, instance_id)
+    assert "x" not in sara.get(f"/instances/{instance_id}").json["variables"]
+
+
+def test_a_variable_over_the_size_limit_is_refused_naming_it(admin, sara):
+    deploy(admin, script_process("big_variable", "report = 'x' * 700000 + 'y' * 700000"))
+    item_id = prepared_item(sara, "big_variable")
+
+    response = sara.complete(item_id)
+
+    assert response.status_code == 422
+    message = response.json["error"]["message"]
+    assert "'report'" in message and "limit" in message
+
+
+@pytest.mark.parametrize("script, kind", [
+    ("result = {1, 2}", "a set"),
+    ("result = b'raw'", "bytes"),
+    ("result = (n for n in [1, 2])", "a generator"),
+    ("result = 2 ** 70", "64-bit"),
+])
+def test_a_script_leaving_a_value_that_is_not_json_is_refused_naming_the_variable(admin, sara, script, kind):
+    deploy(admin, script_process("not_json", script))
+    item_id = prepared_item(sara, "not_json")
+    instance_id = sara.get(f"/work-items/{item_id}").json["instance_id"]
+
+    response = sara.complete(item_id)
+
+    assert response.status_code == 422
+    message = response.json["error"]["message"]
+    assert "'result'" in message and kind in message
+    assert_nothing_changed(sara, item_id, instance_id)
+
+
+def test_a_multi_instance_over_the_cap_is_refused_before_any_item_is_made(admin, sara):
+    deploy(admin, multi_instance_process("fan_out", "100000"))
+    item_id = prepared_item(sara, "fan_out")
+    instance_id = sara.get(f"/work-items/{item_id}").json["instance_id"]
+
+    began = time.monotonic()
+    response = sara.complete(item_id)
+
+    assert time.monotonic() - began < 5
+    assert response.status_code == 422
+    assert "100000 instances" in response.json["error"]["message"]
+    assert_nothing_changed(sara, item_id, instance_id)
+
+
+def test_a_multi_instance_within_the_cap_runs(admin, sara):
+    deploy(admin, multi_instance_process("fan_out_small", "3"))
+    item_id = prepared_item(sara, "fan_out_small")
+
+    response = sara.complete(item_id)
+
+    assert response.status_code == 200
+    assert [i["element"] for i in response.json["instance"]["work_items"]] == ["hostile"] * 3
+
+
+def test_a_loop_of_automatic_steps_that_never_waits_is_stopped(admin, sara):
+    looping = PROCESS.format(key="spin", hostile="""<scriptTask id="hostile" scriptFormat="python">
+      <script>n = 1</script></scriptTask>
+    <exclusiveGateway id="again" default="f_back"/>
+    <sequenceFlow id="f_back" sourceRef="again" targetRef="hostile"/>""").replace(
+        '<sequenceFlow id="f_3" sourceRef="hostile" targetRef="after"/>',
+        '<sequenceFlow id="f_3" sourceRef="hostile" targetRef="again"/>')
+    deploy(admin, looping.encode())
+    item_id = prepared_item(sara, "spin")
+
+    response = sara.complete(item_id)
+
+    assert response.status_code == 422
+    assert "without waiting" in response.json["error"]["message"]
+
+
+def test_variables_named_like_the_sandbox_guards_change_nothing(admin, sara):
+    deploy(admin, script_process("shadows", "total = items[0] + items[1]\nsafe = total > 4"))
+    item_id = prepared_item(sara, "shadows", {"items": [2, 3], "_getitem_": "x", "_getattr_": 0,
+                                              "__builtins__": {"open": 1}, "_write_": None})
+
+    response = sara.complete(item_id)
+
+    assert response.status_code == 200, response.json
+    variables = response.json["instance"]["variables"]
+    assert variables["total"] == 5 and variables["safe"] is True
+
+
+def _timer_process(key: str, script: str) -> bytes:
+    hostile = (f'<intermediateCatchEvent id="wait"><timerEventDefinition><timeDuration>PT1S</timeDuration>'
+               f'</timerEventDefinition></intermediateCatchEvent>'
+               f'<sequenceFlow id="f_wait" sourceRef="wait" targetRef="hostile"/>'
+               f'<scriptTask id="hostile" name="Hostile" scriptFormat="python"><script>{script}</script></scriptTask>')
+    return PROCESS.format(key=key, hostile=hostile).replace(
+        '<sequenceFlow id="f_2" sourceRef="prepare" targetRef="hostile"/>',
+        '<sequenceFlow id="f_2" sourceRef="prepare" targetRef="wait"/>').encode()
+
+
+def test_a_runaway_behind_a_timer_becomes_an_incident_and_never_runs_again(charkh, settings, admin, sara):
+    deploy(admin, _timer_process("timed_runaway", "try:\n    while True:\n        pass\nexcept Exception:\n    pass"))
+    item_id = prepared_item(sara, "timed_runaway")
+    response = sara.complete(item_id)
+    assert response.status_code == 200
+    instance_id = response.json["instance"]["id"]
+
+    time.sleep(1.2)
+    began = time.monotonic()
+    assert charkh.fire_due_timers() == 1
+    assert time.monotonic() - began < LIMIT + 1.5
+
+    instance = sara.get(f"/instances/{instance_id}").json
+    assert instance["status"] == "error"
+    [incident] = [e for e in instance["history"] if e["type"] == "incident"]
+    assert "longer than" in incident["data"]["error"]
+    restarted = Charkh(settings)  # after a restart the timer does not fire again
+    try:
+        assert restarted.fire_due_timers() == 0
+    finally:
+        restarted.close()
