@@ -37,7 +37,7 @@ from .errors import Conflict, Invalid, ScriptError
 from .sandbox import Sandbox, strip_expression
 
 # Turns of a loop of automatic steps (no wait state between) one command may run.
-MAX_LOOP_TURNS = 200
+MAX_LOOP_TURNS = 100
 # Where SpiffWorkflow puts a caught message's payload before Charkh merges it into the variables.
 MESSAGE_VARIABLE = "_charkh_message"
 _loading_spec: contextvars.ContextVar[tuple[Any, dict[str, Any]]] = contextvars.ContextVar("charkh_spec")

@@ -22,8 +22,8 @@ import orjson
 
 _HEADER = struct.Struct(">I")
 READY = b'{"ready":true}'
-# Nice increment of script children: the server's own threads come first on a busy machine.
-NICENESS = 10
+# Nice increment of script children: on a busy machine the server's own threads come first.
+NICENESS = 19
 
 
 def read_frame(stream: BinaryIO) -> bytes | None:
