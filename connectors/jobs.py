@@ -19,5 +19,6 @@ def run_job(charkh: Charkh, job_id: int) -> str:
         output = run(job["inputs"], job["variables"], f"charkh-job-{job_id}")
     except Exception as exc:  # a provider's failure is the job's, never the worker's
         return charkh.fail_job(job_id, f"{type(exc).__name__}: {exc}")
-    charkh.finish_job(job_id, output or {})
-    return "done"
+    if charkh.finish_job(job_id, output or {}):
+        return "done"
+    return charkh.job(job_id)["status"]  # done by another attempt, or failed in the step after it

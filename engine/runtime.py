@@ -9,6 +9,7 @@ saved so that a step costs the same at the 1,000th loop turn as at the 10th.
 from __future__ import annotations
 
 import contextvars
+import threading
 import time
 from datetime import datetime, timezone
 from dataclasses import dataclass, field
@@ -127,6 +128,18 @@ _memoize_state_names()
 _CONFIG = dict(CAMUNDA_CONFIG)
 _CONFIG[BpmnWorkflow] = StatelessSpecConverter
 _REGISTRY = BpmnWorkflowSerializer.configure(_CONFIG)
+# SpiffWorkflow's registry switches itself into an "encoder mode" while it converts a workflow
+# for saving; threads that shared one would switch it under each other. Each saving thread gets
+# its own, in encoder mode for good.
+_saving = threading.local()
+
+
+def _saving_registry() -> Any:
+    registry = getattr(_saving, "registry", None)
+    if registry is None:
+        registry = _saving.registry = BpmnWorkflowSerializer.configure(_CONFIG)
+        registry._encoder_mode = True
+    return registry
 
 
 @dataclass
@@ -193,11 +206,7 @@ class Runtime:
 
     def dump(self, workflow: BpmnWorkflow) -> bytes:
         compact(workflow)
-        _REGISTRY._encoder_mode = True
-        try:
-            return orjson.dumps(_REGISTRY.convert(workflow))
-        finally:
-            _REGISTRY._encoder_mode = False
+        return orjson.dumps(_saving_registry().convert(workflow))
 
     # --- commands ------------------------------------------------------------------------
 

@@ -301,3 +301,69 @@ def test_a_runaway_behind_a_timer_becomes_an_incident_and_never_runs_again(chark
         assert restarted.fire_due_timers() == 0
     finally:
         restarted.close()
+
+
+def test_a_runaway_right_after_the_start_refuses_the_start_and_stores_nothing(admin, sara):
+    starts_hostile = PROCESS.format(key="hostile_start", hostile="").replace(
+        '<sequenceFlow id="f_1" sourceRef="begin" targetRef="prepare"/>',
+        '<sequenceFlow id="f_1" sourceRef="begin" targetRef="spin"/>'
+        '<scriptTask id="spin" scriptFormat="python"><script>x = pow(3, 3 * 10 ** 7)</script></scriptTask>'
+        '<sequenceFlow id="f_0" sourceRef="spin" targetRef="prepare"/>').replace(
+        '<sequenceFlow id="f_2" sourceRef="prepare" targetRef="hostile"/>',
+        '<sequenceFlow id="f_2" sourceRef="prepare" targetRef="after"/>').replace(
+        '<sequenceFlow id="f_3" sourceRef="hostile" targetRef="after"/>', "")
+    deploy(admin, starts_hostile.encode())
+
+    response = sara.start("hostile_start")
+
+    assert response.status_code == 422
+    assert "longer than" in response.json["error"]["message"]
+    assert admin.get("/instances", query_string={"definition": "hostile_start"}).json == []
+
+
+def test_a_runaway_after_a_message_refuses_the_message_and_the_instance_waits_on(admin, sara):
+    waits_for_message = PROCESS.format(key="hostile_message", hostile=(
+        '<intermediateCatchEvent id="paid"><messageEventDefinition messageRef="payment"/></intermediateCatchEvent>'
+        '<sequenceFlow id="f_paid" sourceRef="paid" targetRef="hostile"/>'
+        '<scriptTask id="hostile" scriptFormat="python"><script>x = pow(3, 3 * 10 ** 7)</script></scriptTask>'
+    )).replace('<sequenceFlow id="f_2" sourceRef="prepare" targetRef="hostile"/>',
+               '<sequenceFlow id="f_2" sourceRef="prepare" targetRef="paid"/>').replace(
+        "</process>", '</process><message id="payment" name="payment"/>')
+    deploy(admin, waits_for_message.encode())
+    item_id = prepared_item(sara, "hostile_message")
+    instance_id = sara.complete(item_id).json["instance"]["id"]
+
+    response = sara.post(f"/instances/{instance_id}/messages", json={"name": "payment", "data": {"sum": 1}})
+
+    assert response.status_code == 422
+    instance = sara.get(f"/instances/{instance_id}").json
+    assert instance["status"] == "running"
+    assert not [e for e in instance["history"] if e["type"] == "message_received"]
+
+
+def test_a_runaway_after_a_connector_job_becomes_an_incident_on_the_job(charkh, admin, sara):
+    from connectors.jobs import run_job
+    from connectors.registry import PROVIDERS
+
+    after_sms = PROCESS.format(key="hostile_after_job", hostile=(
+        '<serviceTask id="sms"><extensionElements><camunda:connector><camunda:connectorId>test-hostile-sms'
+        '</camunda:connectorId></camunda:connector></extensionElements></serviceTask>'
+        '<sequenceFlow id="f_sms" sourceRef="sms" targetRef="hostile"/>'
+        '<scriptTask id="hostile" scriptFormat="python"><script>x = pow(3, 3 * 10 ** 7)</script></scriptTask>'
+    )).replace('<sequenceFlow id="f_2" sourceRef="prepare" targetRef="hostile"/>',
+               '<sequenceFlow id="f_2" sourceRef="prepare" targetRef="sms"/>')
+    deploy(admin, after_sms.encode())
+    item_id = prepared_item(sara, "hostile_after_job")
+    instance_id = sara.complete(item_id).json["instance"]["id"]
+    PROVIDERS["test-hostile-sms"] = lambda inputs, variables, key: {"sent": True}
+    try:
+        [job_id] = charkh.claim_jobs()
+        assert run_job(charkh, job_id) == "failed"
+    finally:
+        PROVIDERS.pop("test-hostile-sms", None)
+
+    instance = sara.get(f"/instances/{instance_id}").json
+    assert instance["status"] == "error"
+    [incident] = [e for e in instance["history"] if e["type"] == "incident"]
+    assert incident["element"] == "sms" and "longer than" in incident["data"]["error"]
+    assert charkh.job(job_id)["status"] == "failed"
