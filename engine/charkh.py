@@ -23,7 +23,7 @@ from .store import background
 from .store import definitions as definition_store
 from .store import instances as instance_store
 from .store import people
-from .store.database import Database
+from .store.database import Database, json_text
 from .store.people import Caller, now
 
 
@@ -144,6 +144,7 @@ class Charkh:
         variables = variables or {}
         if not isinstance(variables, dict):
             raise Invalid("variables must be a JSON object")
+        self._check_size(variables, "variables")
         with self.db.read() as conn:
             version = definition_store.latest_deployed(conn, key, caller)
             definition = self._definition(conn, version.id)
@@ -152,6 +153,15 @@ class Charkh:
         with self.db.write() as conn:
             return instance_store.insert_instance(conn, self.runtime, definition, version.id, key, process_id,
                                                   variables, record, caller, workflow, result)
+
+    def _check_size(self, values: dict[str, Any], what: str) -> None:
+        """What a caller hands an instance is bounded like what a script may leave."""
+        if not values:
+            return
+        size = len(json_text(values))
+        if size > self.settings.max_variables_bytes:
+            raise Invalid(f"{what} take {size} bytes; an instance's variables may take "
+                          f"{self.settings.max_variables_bytes} (CHARKH_MAX_VARIABLES_BYTES)")
 
     def claim(self, item_id: str, caller: Caller) -> dict[str, Any]:
         with self.db.write() as conn:
@@ -164,6 +174,7 @@ class Charkh:
         data = data or {}
         if not isinstance(data, dict):
             raise Invalid("data must be a JSON object")
+        self._check_size(data, "data")
         for attempt in _attempts():
             with self.db.read() as conn:
                 done = instance_store.read_completion(conn, item_id, caller, action)
@@ -180,6 +191,7 @@ class Charkh:
                      data: dict[str, Any] | None = None) -> dict[str, Any]:
         if not isinstance(data or {}, dict):
             raise Invalid("data must be a JSON object")
+        self._check_size(data or {}, "data")
         for attempt in _attempts():
             with self.db.read() as conn:
                 instance = instance_store.read_running(conn, instance_id)

@@ -367,3 +367,16 @@ def test_a_runaway_after_a_connector_job_becomes_an_incident_on_the_job(charkh, 
     [incident] = [e for e in instance["history"] if e["type"] == "incident"]
     assert incident["element"] == "sms" and "longer than" in incident["data"]["error"]
     assert charkh.job(job_id)["status"] == "failed"
+
+
+def test_variables_over_the_size_limit_are_refused_at_the_start_and_at_completion(admin, sara):
+    deploy(admin, script_process("plain", "total = 1"))
+    too_big = {"notes": "x" * (1024 * 1024 + 1)}
+
+    refused_start = sara.start("plain", too_big)
+    item_id = prepared_item(sara, "plain")
+    refused_completion = sara.complete(item_id, data=too_big)
+
+    assert refused_start.status_code == 422 and "bytes" in refused_start.json["error"]["message"]
+    assert refused_completion.status_code == 422 and "bytes" in refused_completion.json["error"]["message"]
+    assert [i["element"] for i in sara.cartable() if i["id"] == item_id] == ["prepare"]
