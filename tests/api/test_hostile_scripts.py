@@ -42,28 +42,12 @@ def script_process(key: str, script: str) -> bytes:
 
 
 def condition_process(key: str, condition: str) -> bytes:
-    """The hostile text is the condition of the flow out of an exclusive gateway."""
+    """The hostile text is the condition of a flow out of an exclusive gateway."""
     condition = condition.replace("&", "&amp;").replace("<", "&lt;")
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
-             xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-             xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
-             id="defs_{key}" targetNamespace="https://charkh.dev/tests">
-  <process id="{key}" isExecutable="true">
-    <startEvent id="begin"/>
-    <sequenceFlow id="f_1" sourceRef="begin" targetRef="prepare"/>
-    <userTask id="prepare" name="Prepare" camunda:candidateGroups="sales"/>
-    <sequenceFlow id="f_2" sourceRef="prepare" targetRef="decide"/>
-    <exclusiveGateway id="decide" default="f_other"/>
-    <sequenceFlow id="f_hostile" sourceRef="decide" targetRef="after">
-      <conditionExpression xsi:type="tFormalExpression">{condition}</conditionExpression>
-    </sequenceFlow>
-    <sequenceFlow id="f_other" sourceRef="decide" targetRef="after"/>
-    <userTask id="after" name="After" camunda:candidateGroups="sales"/>
-    <sequenceFlow id="f_4" sourceRef="after" targetRef="finish"/>
-    <endEvent id="finish"/>
-  </process>
-</definitions>""".encode()
+    hostile = ('<exclusiveGateway id="hostile" default="f_3"/>'
+               '<sequenceFlow id="f_hostile" sourceRef="hostile" targetRef="after">'
+               f'<conditionExpression xsi:type="tFormalExpression">{condition}</conditionExpression></sequenceFlow>')
+    return PROCESS.format(key=key, hostile=hostile).encode()
 
 
 def multi_instance_process(key: str, cardinality: str) -> bytes:
