@@ -1,6 +1,6 @@
 """What bpmn-js drops when the designer opens and saves the MIWG reference models unchanged.
 
-Writes docs/miwg-in-the-designer.md: per file, the facts (../shared/tools/bpmn_compare.py) lost by
+Writes docs/miwg-in-the-designer.md: per file, the facts (tests/bpmn_compare.py) lost by
 a plain bpmn-js Modeler and by Charkh's modeler (Camunda + Charkh moddles, behaviours, element
 templates). Charkh never stores such a rewrite of an unchanged file: saving or exporting an
 unchanged diagram gives back the file as uploaded; the figures say what an *edited* file loses.
@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.test_miwg import MODELS, ROUND_TRIP, _compare_module, lost  # noqa: E402  the same measure
+from tests.browser.test_miwg import MODELS, ROUND_TRIP, bpmn_compare, lost  # noqa: E402  the same measure
 
 DOC = ROOT / "docs" / "miwg-in-the-designer.md"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -37,7 +37,7 @@ def main() -> None:
     from designer.app import create_app
     from engine.settings import Settings
 
-    compare = _compare_module()
+    compare = bpmn_compare
     app = create_app(Settings.from_env(tempfile.mkdtemp(prefix="charkh-miwg-")))
     app.extensions["charkh"].add_user("bench", "bench", [], [], True)
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
@@ -79,8 +79,8 @@ def main() -> None:
         "",
         "Written by `bench/miwg_modeler.py` (Debian's Chromium, headless); never edited by hand.",
         "",
-        "Each of the 21 models of `../shared/bpmn/miwg-reference` is imported into bpmn-js and saved",
-        "unchanged; `../shared/tools/bpmn_compare.py` counts the facts of the original that the",
+        "Each of the 21 models of `tests/models/miwg` is imported into bpmn-js and saved",
+        "unchanged; `tests/bpmn_compare.py` counts the facts of the original that the",
         "saved XML no longer has. *plain* is a bare bpmn-js Modeler, *Charkh* the designer's",
         "modeler (Camunda and Charkh moddles, Camunda behaviours, element templates).",
         "",

@@ -22,7 +22,7 @@ def _charkh(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Embedded mode: one process, SQLite, a multi-threaded production WSGI server."""
-    from waitress import serve
+    from waitress.server import create_server
 
     from .app import create_app
 
@@ -30,6 +30,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     app = create_app(settings)
+    try:  # listen first: a busy port is one line, before any worker or scheduler starts
+        server = create_server(app, host=args.host, port=args.port, threads=args.threads, ident="charkh",
+                               connection_limit=1000)
+    except OSError as exc:
+        print(f"charkh serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc} "
+              "(another charkh serve? choose another port with --port)", file=sys.stderr)
+        return 1
     charkh = app.extensions["charkh"]
     dispatch = Dispatch(charkh, settings.redis_url)
     worker = dispatch.worker(threads=2)
@@ -37,7 +44,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     Scheduler(charkh, dispatch).start_thread()
     where = settings.database_url if "sqlite" not in settings.database_url else settings.data_dir
     print(f"Charkh on http://{args.host}:{args.port}/ (data: {where})", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="charkh", connection_limit=1000)
+    server.run()
     return 0
 
 

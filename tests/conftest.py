@@ -19,8 +19,9 @@ from engine.settings import Settings, normalize_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "bpmn" / "library"
-SHARED = ROOT.parent / "shared"
 MODELS = Path(__file__).parent / "models"
+# The OMG MIWG reference models (tests/models/miwg/SOURCE.md says where they come from).
+MIWG = MODELS / "miwg"
 POSTGRES_URL = os.environ.get("CHARKH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 

@@ -2,10 +2,9 @@
 private definitions, pickers, the instance viewer's positions and the heat view."""
 from __future__ import annotations
 
-from pathlib import Path
+from tests.conftest import MIWG
 
 INVOICE_VARIABLES = {"customer": "ACME", "amount": 1250, "currency": "EUR"}
-MIWG = Path(__file__).resolve().parents[3] / "shared" / "bpmn" / "miwg-reference"
 
 
 def test_detail_lists_versions_settings_and_instance_counts(admin, model):

@@ -2,14 +2,13 @@
 bpmn-js itself drops, and an unchanged file is exported and stored byte for byte."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-MIWG = SHARED / "bpmn" / "miwg-reference"
+from tests import bpmn_compare
+from tests.conftest import MIWG
+
 MODELS = sorted(MIWG.glob("*.bpmn"))
 
 # In the page: the file through a plain bpmn-js Modeler and through Charkh's (Camunda and Charkh
@@ -32,16 +31,9 @@ ROUND_TRIP = """async (xml) => {
 }"""
 
 
-def _compare_module() -> Any:
-    spec = importlib.util.spec_from_file_location("bpmn_compare", SHARED / "tools" / "bpmn_compare.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def compare() -> Any:
-    return _compare_module()
+    return bpmn_compare
 
 
 def lost(compare: Any, original: bytes, result: dict[str, Any]) -> set | None:

@@ -133,3 +133,16 @@ def test_roles_report_to_a_superior_and_cycles_are_refused(tmp_path):
     assert engine.superior_of("sales-expert") == "sales-manager"
     assert engine.superior_of("sales-manager") == "ceo"
     assert engine.caller_named("reza").groups == {"sales-expert"}
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path, free_port):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", free_port))
+        taken.listen()
+
+        result = charkh("serve", "--port", str(free_port), data=tmp_path, check=False)
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert f"cannot listen on 127.0.0.1:{free_port}" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,9 +1,8 @@
 """Import and export keep a file whole: the 21 OMG MIWG reference models go in through the API and
-the command line and come out with every fact (../shared/tools/bpmn_compare.py) and, through the
+the command line and come out with every fact (tests/bpmn_compare.py) and, through the
 API, byte for byte."""
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
 import subprocess
@@ -12,26 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SHARED
+from tests import bpmn_compare
+from tests.conftest import MIWG, ROOT
 
-MIWG = SHARED / "bpmn" / "miwg-reference"
 MIWG_FILES = sorted(MIWG.glob("*.bpmn"))
-COMPARE = SHARED / "tools" / "bpmn_compare.py"
-
-
-def _compare_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("bpmn_compare", COMPARE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-bpmn_compare = _compare_module()
 
 
 def lost_facts(original: Path, exported: Path) -> str:
     """Run the comparison tool as its usage says; '' when nothing was lost, else its report."""
-    result = subprocess.run([sys.executable, str(COMPARE), str(original), str(exported)],
+    result = subprocess.run([sys.executable, bpmn_compare.__file__, str(original), str(exported)],
                             capture_output=True, text=True, timeout=60)
     return "" if result.returncode == 0 else result.stdout + result.stderr
 
