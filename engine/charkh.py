@@ -5,6 +5,7 @@ never parses BPMN.
 """
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -14,7 +15,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from .compiler import CompiledDefinition, compile_definition
-from .errors import Forbidden, Invalid, NotFound, ScriptError, StaleState
+from .errors import CharkhError, Conflict, Forbidden, Invalid, NotFound, StaleState
 from .runtime import Runtime
 from .sandbox import Sandbox
 from .script_pool import shared_pool
@@ -27,6 +28,7 @@ from .store.database import Database, json_text
 from .store.people import Caller, now
 
 
+logger = logging.getLogger("charkh.engine")
 # How many times a command runs its step again when the instance changed while the step ran
 # (16 people completing parallel items of one instance at once need up to 16).
 COMMAND_ATTEMPTS = 40
@@ -227,7 +229,10 @@ class Charkh:
         with self.db.read() as conn:
             due = background.due_timers(conn, now(), limit)
         for timer_id in due:
-            fired += self.fire_timer(timer_id)
+            try:
+                fired += self.fire_timer(timer_id)
+            except Exception:  # one timer's trouble (a database hiccup) never stops the others
+                logger.exception("timer %s could not fire; the next pass tries again", timer_id)
         return fired
 
     def fire_timer(self, timer_id: int) -> bool:
@@ -242,14 +247,17 @@ class Charkh:
                 return background.escalate_timer(conn, self._definition, timer_id)
         for attempt in _attempts():
             with self.db.read() as conn:
-                instance = instance_store.read_running(conn, timer.instance_id)
+                try:
+                    instance = instance_store.read_running(conn, timer.instance_id)
+                except Conflict:
+                    return False  # an instance with an incident moves on once it is retried
                 definition = self._definition(conn, instance.version_id)
             try:
                 workflow = self.runtime.load(definition, instance.process_id, instance.state)
                 result = self.runtime.fire_timers(definition, workflow)
-            except ScriptError as exc:
+            except Exception as exc:  # the model's or the engine's failure: this instance's incident
                 with self.db.write() as conn:
-                    return background.timer_incident(conn, timer, exc.message)
+                    return background.timer_incident(conn, timer, _reason(exc))
             with attempt, self.db.write() as conn:
                 return background.write_timer(conn, self.runtime, definition, instance, timer, workflow, result)
         raise AssertionError("unreachable")
@@ -276,9 +284,9 @@ class Charkh:
             try:
                 workflow = self.runtime.load(definition, instance.process_id, instance.state)
                 result = self.runtime.complete_connector_task(definition, workflow, job.task_id, output or {})
-            except ScriptError as exc:
+            except Exception as exc:  # the model's or the engine's failure: this instance's incident
                 with self.db.write() as conn:
-                    background.fail_job(conn, job_id, exc.message, final=True)
+                    background.fail_job(conn, job_id, _reason(exc), final=True)
                 return False
             with attempt, self.db.write() as conn:
                 return background.write_job_done(conn, self.runtime, definition, instance, job, workflow,
@@ -315,6 +323,11 @@ class Charkh:
                   limit: int = 100, after: str | None = None) -> list[dict[str, Any]]:
         with self.db.read() as conn:
             return instance_store.list_instances(conn, caller, status, definition, limit, after)
+
+
+def _reason(exc: Exception) -> str:
+    """What an incident says about a failure."""
+    return exc.message if isinstance(exc, CharkhError) else f"{type(exc).__name__}: {exc}"
 
 
 class _Attempt:
