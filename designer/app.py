@@ -16,6 +16,8 @@ from engine.process_list import ProcessList
 from engine.errors import BadInput, CharkhError, Conflict, Forbidden, Invalid, NotFound, ScriptError, Unauthorized
 from engine.settings import Settings
 
+from .input_guard import check_request
+
 STATIC = Path(__file__).resolve().parent / "static"
 
 STATUS_OF = {
@@ -52,42 +54,6 @@ class BearerCallsHaveNoSession(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
 
-def _carries_nul(request: Any) -> bool:
-    """A NUL character anywhere in what a request names or sends as text: PostgreSQL cannot store
-    it in a text column (and no business value needs it), so it is refused up front instead of
-    failing deep in a query."""
-    if "\x00" in request.path:
-        return True
-    if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
-        return True
-    if request.mimetype == "application/json":
-        body = request.get_data(cache=True)
-        if b"\\u0000" not in body:  # the cheap test first; then only a real NUL counts, not "\\\\u0000"
-            return False
-        try:
-            return _text_has_nul(orjson.loads(body))
-        except orjson.JSONDecodeError:
-            return False  # the JSON parser's own 400 names the problem
-    if request.mimetype == "application/x-www-form-urlencoded":
-        return any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True))
-    return False
-
-
-def _text_has_nul(value: Any) -> bool:
-    pending = [value]  # a stack, not recursion: the body may nest as deep as the JSON parser allows
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            if "\x00" in item:
-                return True
-        elif isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
-
-
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details}}
 
@@ -105,9 +71,8 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     app.extensions["charkh_process_list"] = ProcessList(app.extensions["charkh"])
 
     @app.before_request
-    def refuse_nul_characters():  # type: ignore[no-untyped-def]
-        if _carries_nul(request):
-            raise BadInput("text in the request contains a NUL character (\\u0000), which Charkh does not store")
+    def refuse_what_cannot_be_stored():  # type: ignore[no-untyped-def]
+        check_request(request)
 
     @app.errorhandler(CharkhError)
     def charkh_error(error: CharkhError):  # type: ignore[no-untyped-def]
