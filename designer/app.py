@@ -10,13 +10,17 @@ from apiflask.exceptions import HTTPError
 from flask import request
 from flask.json.provider import JSONProvider
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.charkh import Charkh
 from engine.process_list import ProcessList
-from engine.errors import BadInput, CharkhError, Conflict, Forbidden, Invalid, NotFound, ScriptError, Unauthorized
+from engine.errors import (
+    BadInput, CharkhError, Conflict, Forbidden, Invalid, NotFound, ScriptError, Throttled, Unauthorized,
+)
 from engine.settings import Settings
 
 from .input_guard import check_request
+from .page_headers import add_security_headers
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -28,10 +32,11 @@ STATUS_OF = {
     Conflict: 409,
     Invalid: 422,
     ScriptError: 422,
+    Throttled: 429,
 }
 _CODE_OF_STATUS = {400: "bad_input", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                    405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-                   422: "invalid"}
+                   422: "invalid", 429: "too_many_attempts"}
 
 
 class OrjsonProvider(JSONProvider):
@@ -46,12 +51,21 @@ class OrjsonProvider(JSONProvider):
 
 class BearerCallsHaveNoSession(SecureCookieSessionInterface):
     """A call with a bearer token (the API) gets no session: opening the signed cookie was two
-    thirds of setting up each API request. The pages, which sign in with a session, send none."""
+    thirds of setting up each API request. The pages, which sign in with a session, send none.
+
+    The cookie is Secure on answers served over https (behind CHARKH_TRUSTED_PROXIES, as the
+    proxy says), or on every answer with CHARKH_SECURE_COOKIES."""
+
+    def __init__(self, always_secure: bool = False) -> None:
+        self.always_secure = always_secure
 
     def open_session(self, app, request):  # type: ignore[no-untyped-def]
         if request.environ.get("HTTP_AUTHORIZATION"):
             return self.make_null_session(app)
         return super().open_session(app, request)
+
+    def get_cookie_secure(self, app) -> bool:  # type: ignore[no-untyped-def]
+        return self.always_secure or request.is_secure
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -63,7 +77,10 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     app = APIFlask("charkh", title="Charkh API", version="1", spec_path="/openapi.json", docs_path=None,
                   static_folder=str(STATIC), static_url_path="/static")
     app.json = OrjsonProvider(app)
-    app.session_interface = BearerCallsHaveNoSession()
+    app.session_interface = BearerCallsHaveNoSession(settings.secure_cookies)
+    if settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
+                                x_proto=settings.trusted_proxies)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_bpmn_bytes + 64 * 1024
     app.config["SPEC_FORMAT"] = "json"
     app.config["VALIDATION_ERROR_DESCRIPTION"] = "The request is not valid"
@@ -73,6 +90,8 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     @app.before_request
     def refuse_what_cannot_be_stored():  # type: ignore[no-untyped-def]
         check_request(request)
+
+    app.after_request(add_security_headers)
 
     @app.errorhandler(CharkhError)
     def charkh_error(error: CharkhError):  # type: ignore[no-untyped-def]

@@ -5,22 +5,27 @@ never parses BPMN.
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from .clock import Clock, system_clock
 from .compiler import CompiledDefinition, compile_definition
-from .errors import Forbidden, Invalid, NotFound
+from .errors import Forbidden, Invalid, NotFound, Throttled, Unauthorized
+from .page_sessions import SessionPolicy
+from .sign_in import SignInPolicy, address_subject, name_subject
 from .runtime import Runtime
 from .sandbox import Sandbox
 from .settings import Settings
 from .store import background
 from .store import definitions as definition_store
 from .store import instances as instance_store
-from .store import people
+from .store import people, sign_in_failures, tokens
 from .store.database import Database
 from .store.people import Caller, now
 
@@ -30,13 +35,18 @@ CALLER_CACHE_SECONDS = 5.0
 
 
 class Charkh:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Clock = system_clock) -> None:
         self.settings = settings
+        self.clock = clock  # tests move a FrozenClock instead of sleeping
+        self.session_policy = SessionPolicy(idle=timedelta(minutes=settings.session_idle_minutes),
+                                            max_age=timedelta(hours=settings.session_max_hours))
+        self.sign_in_policy = SignInPolicy(settings.sign_in_free_failures, settings.sign_in_address_free_failures,
+                                           settings.sign_in_max_lock_seconds)
         self.db = Database(settings.database_url)
         self.runtime = Runtime(Sandbox(settings.script_cpu_seconds))
         self._compiled: dict[int, CompiledDefinition] = {}
         self._compiled_lock = threading.Lock()
-        self._callers: dict[str, tuple[Caller, float]] = {}
+        self._callers: dict[str, tuple[Caller, float, datetime]] = {}
 
     def close(self) -> None:
         self.db.dispose()
@@ -58,26 +68,89 @@ class Charkh:
         with self.db.read() as conn:
             return people.superior_of(conn, role)
 
-    def issue_token(self, name: str) -> str:
+    def issue_token(self, name: str, days: float | None = None) -> str:
+        """A new API token for the user, valid for ``days`` (default: the token_days setting)."""
+        at = self.clock()
+        token = tokens.new_api_token()
         with self.db.write() as conn:
-            return people.issue_token(conn, name)
+            tokens.store_token(conn, name, token, tokens.API, at,
+                               at + timedelta(days=self.settings.token_days if days is None else days))
+        return token
+
+    def tokens_of(self, name: str) -> list[tokens.TokenRecord]:
+        """The user's tokens, oldest first, without their secrets."""
+        with self.db.read() as conn:
+            return tokens.tokens_of(conn, name)
+
+    def revoke_tokens(self, name: str, which: str | None = None) -> int:
+        """Revoke all of the user's tokens (page sessions included), or the one ``which`` names."""
+        with self.db.write() as conn:
+            count = tokens.revoke(conn, name, which, self.clock())
+        self._callers.clear()
+        return count
 
     def caller_for_token(self, token: str) -> Caller:
         """Who a bearer token belongs to. Answers are kept for a few seconds: every API call asks,
-        and a new group membership may take that long to reach a running server."""
+        and a new group membership may take that long to reach a running server. Revocation in
+        this process is seen at once; from another process (the CLI) within those seconds."""
         cached = self._callers.get(token)
-        if cached is not None and cached[1] > time.monotonic():
+        if cached is not None and cached[1] > time.monotonic() and cached[2] > self.clock():
             return cached[0]
+        at = self.clock()
         with self.db.read() as conn:
-            caller = people.caller_for_token(conn, token)
+            record = tokens.valid_token(conn, token, at)
+            caller = people.caller_named(conn, record.user)
+        expires_at = record.expires_at or datetime.max.replace(tzinfo=timezone.utc)
+        if record.kind == tokens.SESSION:
+            expires_at = self._keep_session_alive(token, record, at)
         if len(self._callers) > 10_000:
             self._callers.clear()
-        self._callers[token] = (caller, time.monotonic() + CALLER_CACHE_SECONDS)
+        self._callers[token] = (caller, time.monotonic() + CALLER_CACHE_SECONDS, expires_at)
         return caller
 
-    def caller_for_password(self, name: str, password: str) -> Caller:
+    def sign_in(self, name: str, password: str, address: str) -> Caller:
+        """Check a password, with backoff per name and per client address (engine/sign_in.py):
+        a locked attempt is refused before any hashing; a failure is counted."""
+        subjects = [name_subject(name), address_subject(address)]
+        at = self.clock()
         with self.db.read() as conn:
-            return people.caller_for_password(conn, name, password)
+            counts = sign_in_failures.failures_of(conn, subjects)
+        locked_until = self.sign_in_policy.refusal(counts.get(subjects[0]), counts.get(subjects[1]), at)
+        if locked_until is not None:
+            raise Throttled("too many failed sign-ins; try again later",
+                            {"retry_after": max(1, math.ceil((locked_until - at).total_seconds()))})
+        try:
+            with self.db.read() as conn:
+                caller = people.caller_for_password(conn, name, password)
+        except Unauthorized:
+            with self.db.write() as conn:
+                sign_in_failures.record_failure(conn, subjects, self.sign_in_policy, self.clock())
+            raise
+        if subjects[0] in counts:  # the name's owner is back: earlier failures no longer count
+            with self.db.write() as conn:
+                sign_in_failures.forget(conn, subjects[:1])
+        return caller
+
+    def open_page_session(self, name: str, token: str) -> None:
+        """Store ``token`` as a new page session of the user (the pages make the token)."""
+        at = self.clock()
+        with self.db.write() as conn:
+            tokens.store_token(conn, name, token, tokens.SESSION, at, self.session_policy.first_deadline(at))
+
+    def end_page_session(self, token: str) -> None:
+        with self.db.write() as conn:
+            tokens.revoke_token(conn, token, self.clock())
+        self._callers.pop(token, None)
+
+    def _keep_session_alive(self, token: str, record: tokens.TokenRecord, at: datetime) -> datetime:
+        # A use moves the idle deadline on (at most once a minute: it is a write).
+        assert record.expires_at is not None
+        deadline = self.session_policy.slid_deadline(record.created_at, record.expires_at, at)
+        if deadline is None:
+            return record.expires_at
+        with self.db.write() as conn:
+            tokens.extend(conn, token, deadline)
+        return deadline
 
     def caller_named(self, name: str) -> Caller:
         with self.db.read() as conn:
