@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import math
 import threading
-import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -31,7 +30,7 @@ from .store.people import Caller, now
 
 
 # How long a token's caller (name, groups, roles) is remembered by one process.
-CALLER_CACHE_SECONDS = 5.0
+CALLER_CACHE = timedelta(seconds=5)
 
 
 class Charkh:
@@ -46,7 +45,7 @@ class Charkh:
         self.runtime = Runtime(Sandbox(settings.script_cpu_seconds))
         self._compiled: dict[int, CompiledDefinition] = {}
         self._compiled_lock = threading.Lock()
-        self._callers: dict[str, tuple[Caller, float, datetime]] = {}
+        self._callers: dict[str, tuple[Caller, datetime]] = {}
 
     def close(self) -> None:
         self.db.dispose()
@@ -93,19 +92,21 @@ class Charkh:
         """Who a bearer token belongs to. Answers are kept for a few seconds: every API call asks,
         and a new group membership may take that long to reach a running server. Revocation in
         this process is seen at once; from another process (the CLI) within those seconds."""
-        cached = self._callers.get(token)
-        if cached is not None and cached[1] > time.monotonic() and cached[2] > self.clock():
-            return cached[0]
         at = self.clock()
+        cached = self._callers.get(token)
+        if cached is not None and cached[1] > at:
+            return cached[0]
         with self.db.read() as conn:
             record = tokens.valid_token(conn, token, at)
             caller = people.caller_named(conn, record.user)
-        expires_at = record.expires_at or datetime.max.replace(tzinfo=timezone.utc)
+        expires_at = record.expires_at
         if record.kind == tokens.SESSION:
             expires_at = self._keep_session_alive(token, record, at)
         if len(self._callers) > 10_000:
             self._callers.clear()
-        self._callers[token] = (caller, time.monotonic() + CALLER_CACHE_SECONDS, expires_at)
+        # Kept for a few seconds, never past the token's expiry.
+        keep_until = at + CALLER_CACHE
+        self._callers[token] = (caller, min(keep_until, expires_at) if expires_at else keep_until)
         return caller
 
     def sign_in(self, name: str, password: str, address: str) -> Caller:

@@ -6,9 +6,9 @@ import re
 from typing import Any
 
 
-def csrf_of(client: Any, path: str = "/login") -> str:
+def csrf_of(client: Any, path: str = "/login", **request: Any) -> str:
     """The CSRF token in the form the page at ``path`` shows."""
-    html = client.get(path).get_data(as_text=True)
+    html = client.get(path, **request).get_data(as_text=True)
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found, f"no CSRF field on {path}"
     return found.group(1)
