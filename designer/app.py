@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 from apiflask import APIFlask
 from apiflask.exceptions import HTTPError
-from flask import request
+from flask import g, request
 from flask.json.provider import JSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -105,7 +105,9 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
         message = error.message or "error"
         details = error.detail or None
         if error.status_code == 401 and not details:
-            message = "a valid bearer token is required (Authorization: Bearer <token>)"
+            refusal = g.get("token_refusal")
+            message = "a valid bearer token is required (Authorization: Bearer <token>)" + (
+                f"; {refusal}" if refusal else "")
         return error_body(code, message, details), error.status_code, error.headers
 
     @app.errorhandler(500)
