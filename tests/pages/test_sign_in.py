@@ -342,3 +342,35 @@ def test_api_answers_are_not_sniffed(client, make_user):
 
     for response in (user.get("/definitions"), client.get("/api/v1/definitions"), user.get("/instances/x")):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_address_lock(client, clock):
+    for number in range(21):
+        sign_in(client, name=f"user{number}", password="guess", address=ATTACKER)
+
+    spoofed = client.post("/login", environ_base={"REMOTE_ADDR": ATTACKER},
+                          headers={"X-Forwarded-For": "192.0.2.1"},
+                          data={"username": "sara", "password": "guess", "csrf_token": csrf_of(client)})
+
+    assert spoofed.status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(settings, charkh, make_user):
+    from dataclasses import replace
+
+    from designer.app import create_app
+
+    app = create_app(replace(settings, trusted_proxies=1), charkh)
+    make_user("ali")
+    guesser, colleague = app.test_client(), app.test_client()
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for number in range(21):
+        guesser.post("/login", environ_base=proxy, headers={"X-Forwarded-For": ATTACKER},
+                     data={"username": f"user{number}", "password": "guess", "csrf_token": csrf_of(guesser)})
+
+    locked = guesser.post("/login", environ_base=proxy, headers={"X-Forwarded-For": ATTACKER},
+                          data={"username": "ali", "password": "secret", "csrf_token": csrf_of(guesser)})
+    signed = colleague.post("/login", environ_base=proxy, headers={"X-Forwarded-For": OFFICE},
+                            data={"username": "ali", "password": "secret", "csrf_token": csrf_of(colleague)})
+
+    assert locked.status_code == 429 and signed.status_code == 302
