@@ -116,6 +116,18 @@ def test_a_successful_sign_in_forgets_the_names_failures(app, make_user, clock):
         assert sign_in(app.test_client(), password="typo", address=OFFICE).status_code == 401
 
 
+def test_failures_are_forgotten_after_a_day(client, make_user, clock):
+    make_user("ali")
+    for _ in range(7):
+        sign_in(client, password="guess", address=ATTACKER)
+    assert sign_in(client, password="guess", address=ATTACKER).status_code == 429
+
+    clock.advance(hours=25)
+
+    for _ in range(5):  # a fresh count: five free failures again
+        assert sign_in(client, password="guess", address=ATTACKER).status_code == 401
+
+
 # --- the same work for unknown names -----------------------------------------------------------
 
 def test_known_and_unknown_names_and_users_without_a_password_all_cost_one_hashing(
