@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from apiflask import APIBlueprint, HTTPTokenAuth, Schema
 from apiflask.fields import Boolean, Dict, Integer, Nested, Raw, String
 from apiflask.validators import Length, OneOf, Range
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 from marshmallow import EXCLUDE
 
 from engine.charkh import Charkh
@@ -39,7 +39,8 @@ def verify_token(token: str) -> Caller | None:
         return None
     try:
         return charkh().caller_for_token(token)
-    except CharkhError:
+    except CharkhError as refused:
+        g.token_refusal = refused.message  # "... is expired", "... is revoked": the 401 says which
         return None
 
 

@@ -7,14 +7,20 @@ from typing import Any
 import orjson
 from apiflask import APIFlask
 from apiflask.exceptions import HTTPError
-from flask import request
+from flask import g, request
 from flask.json.provider import JSONProvider
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.charkh import Charkh
 from engine.process_list import ProcessList
-from engine.errors import BadInput, CharkhError, Conflict, Forbidden, Invalid, NotFound, ScriptError, Unauthorized
+from engine.errors import (
+    BadInput, CharkhError, Conflict, Forbidden, Invalid, NotFound, ScriptError, Throttled, Unauthorized,
+)
 from engine.settings import Settings
+
+from .input_guard import check_request
+from .page_headers import add_security_headers
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -26,10 +32,11 @@ STATUS_OF = {
     Conflict: 409,
     Invalid: 422,
     ScriptError: 422,
+    Throttled: 429,
 }
 _CODE_OF_STATUS = {400: "bad_input", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                    405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-                   422: "invalid"}
+                   422: "invalid", 429: "too_many_attempts"}
 
 
 class OrjsonProvider(JSONProvider):
@@ -44,48 +51,21 @@ class OrjsonProvider(JSONProvider):
 
 class BearerCallsHaveNoSession(SecureCookieSessionInterface):
     """A call with a bearer token (the API) gets no session: opening the signed cookie was two
-    thirds of setting up each API request. The pages, which sign in with a session, send none."""
+    thirds of setting up each API request. The pages, which sign in with a session, send none.
+
+    The cookie is Secure on answers served over https (behind CHARKH_TRUSTED_PROXIES, as the
+    proxy says), or on every answer with CHARKH_SECURE_COOKIES."""
+
+    def __init__(self, always_secure: bool = False) -> None:
+        self.always_secure = always_secure
 
     def open_session(self, app, request):  # type: ignore[no-untyped-def]
         if request.environ.get("HTTP_AUTHORIZATION"):
             return self.make_null_session(app)
         return super().open_session(app, request)
 
-
-def _carries_nul(request: Any) -> bool:
-    """A NUL character anywhere in what a request names or sends as text: PostgreSQL cannot store
-    it in a text column (and no business value needs it), so it is refused up front instead of
-    failing deep in a query."""
-    if "\x00" in request.path:
-        return True
-    if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
-        return True
-    if request.mimetype == "application/json":
-        body = request.get_data(cache=True)
-        if b"\\u0000" not in body:  # the cheap test first; then only a real NUL counts, not "\\\\u0000"
-            return False
-        try:
-            return _text_has_nul(orjson.loads(body))
-        except orjson.JSONDecodeError:
-            return False  # the JSON parser's own 400 names the problem
-    if request.mimetype == "application/x-www-form-urlencoded":
-        return any("\x00" in key or "\x00" in value for key, value in request.form.items(multi=True))
-    return False
-
-
-def _text_has_nul(value: Any) -> bool:
-    pending = [value]  # a stack, not recursion: the body may nest as deep as the JSON parser allows
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            if "\x00" in item:
-                return True
-        elif isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-    return False
+    def get_cookie_secure(self, app) -> bool:  # type: ignore[no-untyped-def]
+        return self.always_secure or request.is_secure
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -97,7 +77,10 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     app = APIFlask("charkh", title="Charkh API", version="1", spec_path="/openapi.json", docs_path=None,
                   static_folder=str(STATIC), static_url_path="/static")
     app.json = OrjsonProvider(app)
-    app.session_interface = BearerCallsHaveNoSession()
+    app.session_interface = BearerCallsHaveNoSession(settings.secure_cookies)
+    if settings.trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
+                                x_proto=settings.trusted_proxies)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_bpmn_bytes + 64 * 1024
     app.config["SPEC_FORMAT"] = "json"
     app.config["VALIDATION_ERROR_DESCRIPTION"] = "The request is not valid"
@@ -105,9 +88,10 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     app.extensions["charkh_process_list"] = ProcessList(app.extensions["charkh"])
 
     @app.before_request
-    def refuse_nul_characters():  # type: ignore[no-untyped-def]
-        if _carries_nul(request):
-            raise BadInput("text in the request contains a NUL character (\\u0000), which Charkh does not store")
+    def refuse_what_cannot_be_stored():  # type: ignore[no-untyped-def]
+        check_request(request)
+
+    app.after_request(add_security_headers)
 
     @app.errorhandler(CharkhError)
     def charkh_error(error: CharkhError):  # type: ignore[no-untyped-def]
@@ -121,7 +105,9 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
         message = error.message or "error"
         details = error.detail or None
         if error.status_code == 401 and not details:
-            message = "a valid bearer token is required (Authorization: Bearer <token>)"
+            refusal = g.get("token_refusal")
+            message = "a valid bearer token is required (Authorization: Bearer <token>)" + (
+                f"; {refusal}" if refusal else "")
         return error_body(code, message, details), error.status_code, error.headers
 
     @app.errorhandler(500)

@@ -120,8 +120,30 @@ def cmd_role_add(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    print(_charkh(args).issue_token(args.name))
+    """Print a new token (stdout holds it alone); or list the user's tokens; or revoke them."""
+    charkh = _charkh(args)
+    if args.list:
+        at = charkh.clock()
+        print(f"{'id':<12}  {'kind':<7}  {'created':<20}  {'expires':<20}  status")
+        for record in charkh.tokens_of(args.name):
+            expires = _when(record.expires_at) if record.expires_at else "never"
+            print(f"{record.id:<12}  {record.kind:<7}  {_when(record.created_at):<20}  {expires:<20}  "
+                  f"{record.status(at)}")
+        return 0
+    if args.revoke is not None:
+        which = None if args.revoke == _ALL else args.revoke
+        count = charkh.revoke_tokens(args.name, which)
+        print(f"revoked {count} token{'' if count == 1 else 's'} of {args.name}", file=sys.stderr)
+        return 0
+    print(charkh.issue_token(args.name, args.days))
     return 0
+
+
+_ALL = "all"  # `--revoke` alone, or `--revoke all`: every token of the user
+
+
+def _when(moment) -> str:  # type: ignore[no-untyped-def]
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _bpmn_files(paths: list[str]) -> list[Path]:
@@ -214,8 +236,15 @@ def build_parser() -> argparse.ArgumentParser:
     role_add.add_argument("--superior", help="the role this one reports to")
     role_add.set_defaults(run=cmd_role_add)
 
-    token = sub.add_parser("token", parents=[common], help="print a new API token for a user")
+    token = sub.add_parser("token", parents=[common], help="print a new API token for a user; list or revoke them")
     token.add_argument("name")
+    token.add_argument("--days", type=float, default=None,
+                       help="how long the new token is valid (default CHARKH_TOKEN_DAYS, 90)")
+    what = token.add_mutually_exclusive_group()
+    what.add_argument("--list", action="store_true", help="list the user's tokens (ids, never secrets)")
+    what.add_argument("--revoke", nargs="?", const=_ALL, metavar="ID",
+                      help="revoke all the user's tokens and page sessions, or the one given by id "
+                           "(from --list, at least 6 digits) or by the token itself")
     token.set_defaults(run=cmd_token)
 
     imp = sub.add_parser("import", parents=[common], help="import BPMN files or folders")

@@ -9,12 +9,16 @@ from pathlib import Path
 from typing import Any, Callable
 
 import orjson
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import Babel, gettext
 from markupsafe import Markup
 
-from engine.errors import CharkhError
+from engine.errors import Forbidden, Throttled, Unauthorized
 from engine.settings import Settings
+
+from . import page_session
+from .csrf import csrf_token, form_is_genuine
+from .next_page import safe_next
 
 LANGUAGES = {"en": "English", "fa": "فارسی", "ro": "Română"}
 RTL = {"fa"}
@@ -50,70 +54,76 @@ def secret_key(settings: Settings) -> str:
 
 def setup_pages(app: Any, settings: Settings) -> None:
     app.secret_key = secret_key(settings)
+    # SameSite=Lax: links from mail into a page still arrive signed in; forms carry a CSRF token
+    # besides. Secure is decided per answer (app.py: on https, or always by setting).
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"))
     Babel(app, locale_selector=select_locale)
     app.register_blueprint(pages)
+    app.before_request(refuse_forged_forms)
+    app.jinja_env.globals["csrf_token"] = csrf_token
 
     @app.context_processor
     def page_globals() -> dict[str, Any]:
         locale = select_locale()
         return {"locale": locale, "direction": "rtl" if locale in RTL else "ltr", "languages": LANGUAGES,
-                "signed_in": session.get("user")}
+                "signed_in": g.get("page_user")}
+
+
+def refuse_forged_forms():  # type: ignore[no-untyped-def]
+    """A POST to a page must carry the session's CSRF token, or nothing happens. (Registered on
+    the app: apiflask expects a blueprint's before_request only on API blueprints.)"""
+    if request.method != "POST" or request.blueprint != pages.name or form_is_genuine():
+        return None
+    if request.endpoint == "pages.login":
+        message = gettext("This sign-in form has expired. Please sign in again.")
+        return render_template("login.html", error=message), 403
+    raise Forbidden("the form did not come from this site's page, or the page has expired; reload it")
 
 
 def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not session.get("user") or not session.get("token"):
+        signed = page_session.current()
+        if signed is None:
             return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
+        g.page_user, g.page_token = signed[0].name, signed[1]
         return view(*args, **kwargs)
 
     return wrapper
 
 
 def page_config(**extra: Any) -> Markup:
-    """The JSON block the bundle reads: API root, the user's token, the language."""
+    """The JSON block the bundle reads: API root, the page session's token, the language."""
     locale = select_locale()
-    config = {"api": "/api/v1", "token": session["token"], "user": session["user"], "locale": locale,
+    config = {"api": "/api/v1", "token": g.page_token, "user": g.page_user, "locale": locale,
               "dir": "rtl" if locale in RTL else "ltr", **extra}
     # </script> cannot appear: orjson escapes nothing, so escape the closing-tag characters.
     text = orjson.dumps(config).decode().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(f'<script id="charkh-config" type="application/json">{text}</script>')
 
 
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths: never an open redirect to another host.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("pages.designer_list")
-
-
 @pages.route("/login", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
-    error = None
-    if request.method == "POST":
-        name = request.form.get("username", "").strip()
-        password = request.form.get("password", "")
-        charkh = current_app.extensions["charkh"]
-        try:
-            caller = charkh.caller_for_password(name, password)
-        except CharkhError:
-            error = gettext("Wrong user name or password.")
-        else:
-            session.clear()
-            session["user"] = caller.name
-            session["token"] = charkh.issue_token(caller.name)
-            return redirect(_safe_next(request.args.get("next")))
-    return render_template("login.html", error=error), (401 if error else 200)
+    if request.method == "GET":
+        return render_template("login.html", error=None)
+    charkh = current_app.extensions["charkh"]
+    try:
+        caller = charkh.sign_in(request.form.get("username", "").strip(), request.form.get("password", ""),
+                                request.remote_addr or "unknown")
+    except Throttled as refused:
+        seconds = refused.details["retry_after"]
+        message = gettext("Too many failed sign-ins. Try again in %(seconds)s seconds.", seconds=seconds)
+        return render_template("login.html", error=message), 429, {"Retry-After": str(seconds)}
+    except Unauthorized:
+        return render_template("login.html", error=gettext("Wrong user name or password.")), 401
+    page_session.start(caller)
+    return redirect(safe_next(request.args.get("next"), url_for("pages.designer_list")))
 
 
 @pages.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    page_session.end()
     return redirect(url_for("pages.login"))
 
 

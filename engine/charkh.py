@@ -6,16 +6,21 @@ never parses BPMN.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 import time
+from datetime import datetime, timedelta
 from typing import Any, Iterator
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from .clock import Clock, system_clock
 from .compiler import CompiledDefinition, compile_definition
-from .errors import CharkhError, Conflict, Forbidden, Invalid, NotFound, StaleState
+from .errors import CharkhError, Conflict, Forbidden, Invalid, NotFound, StaleState, Throttled, Unauthorized
+from .page_sessions import SessionPolicy
+from .sign_in import SignInPolicy, address_subject, name_subject
 from .runtime import Runtime
 from .sandbox import Sandbox
 from .script_pool import shared_pool
@@ -23,7 +28,7 @@ from .settings import Settings
 from .store import background
 from .store import definitions as definition_store
 from .store import instances as instance_store
-from .store import people
+from .store import people, sign_in_failures, tokens
 from .store.database import Database, json_text
 from .store.people import Caller, now
 
@@ -33,12 +38,17 @@ logger = logging.getLogger("charkh.engine")
 # (16 people completing parallel items of one instance at once need up to 16).
 COMMAND_ATTEMPTS = 40
 # How long a token's caller (name, groups, roles) is remembered by one process.
-CALLER_CACHE_SECONDS = 5.0
+CALLER_CACHE = timedelta(seconds=5)
 
 
 class Charkh:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Clock = system_clock) -> None:
         self.settings = settings
+        self.clock = clock  # tests move a FrozenClock instead of sleeping
+        self.session_policy = SessionPolicy(idle=timedelta(minutes=settings.session_idle_minutes),
+                                            max_age=timedelta(hours=settings.session_max_hours))
+        self.sign_in_policy = SignInPolicy(settings.sign_in_free_failures, settings.sign_in_address_free_failures,
+                                           settings.sign_in_max_lock_seconds)
         self.db = Database(settings.database_url)
         sandbox = Sandbox(settings.script_seconds, settings.max_variables_bytes,
                           shared_pool(settings.script_workers, settings.script_memory_mb))
@@ -46,7 +56,7 @@ class Charkh:
                                settings.max_step_seconds)
         self._compiled: dict[int, CompiledDefinition] = {}
         self._compiled_lock = threading.Lock()
-        self._callers: dict[str, tuple[Caller, float]] = {}
+        self._callers: dict[str, tuple[Caller, datetime]] = {}
 
     def close(self) -> None:
         self.db.dispose()
@@ -68,26 +78,91 @@ class Charkh:
         with self.db.read() as conn:
             return people.superior_of(conn, role)
 
-    def issue_token(self, name: str) -> str:
+    def issue_token(self, name: str, days: float | None = None) -> str:
+        """A new API token for the user, valid for ``days`` (default: the token_days setting)."""
+        at = self.clock()
+        token = tokens.new_api_token()
         with self.db.write() as conn:
-            return people.issue_token(conn, name)
+            tokens.store_token(conn, name, token, tokens.API, at,
+                               at + timedelta(days=self.settings.token_days if days is None else days))
+        return token
+
+    def tokens_of(self, name: str) -> list[tokens.TokenRecord]:
+        """The user's tokens, oldest first, without their secrets."""
+        with self.db.read() as conn:
+            return tokens.tokens_of(conn, name)
+
+    def revoke_tokens(self, name: str, which: str | None = None) -> int:
+        """Revoke all of the user's tokens (page sessions included), or the one ``which`` names."""
+        with self.db.write() as conn:
+            count = tokens.revoke(conn, name, which, self.clock())
+        self._callers.clear()
+        return count
 
     def caller_for_token(self, token: str) -> Caller:
         """Who a bearer token belongs to. Answers are kept for a few seconds: every API call asks,
-        and a new group membership may take that long to reach a running server."""
+        and a new group membership may take that long to reach a running server. Revocation in
+        this process is seen at once; from another process (the CLI) within those seconds."""
+        at = self.clock()
         cached = self._callers.get(token)
-        if cached is not None and cached[1] > time.monotonic():
+        if cached is not None and cached[1] > at:
             return cached[0]
         with self.db.read() as conn:
-            caller = people.caller_for_token(conn, token)
+            record = tokens.valid_token(conn, token, at)
+            caller = people.caller_named(conn, record.user)
+        expires_at = record.expires_at
+        if record.kind == tokens.SESSION:
+            expires_at = self._keep_session_alive(token, record, at)
         if len(self._callers) > 10_000:
             self._callers.clear()
-        self._callers[token] = (caller, time.monotonic() + CALLER_CACHE_SECONDS)
+        # Kept for a few seconds, never past the token's expiry.
+        keep_until = at + CALLER_CACHE
+        self._callers[token] = (caller, min(keep_until, expires_at) if expires_at else keep_until)
         return caller
 
-    def caller_for_password(self, name: str, password: str) -> Caller:
+    def sign_in(self, name: str, password: str, address: str) -> Caller:
+        """Check a password, with backoff per name and per client address (engine/sign_in.py):
+        a locked attempt is refused before any hashing; a failure is counted."""
+        subjects = [name_subject(name), address_subject(address)]
+        at = self.clock()
         with self.db.read() as conn:
-            return people.caller_for_password(conn, name, password)
+            counts = sign_in_failures.failures_of(conn, subjects)
+        locked_until = self.sign_in_policy.refusal(counts.get(subjects[0]), counts.get(subjects[1]), at)
+        if locked_until is not None:
+            raise Throttled("too many failed sign-ins; try again later",
+                            {"retry_after": max(1, math.ceil((locked_until - at).total_seconds()))})
+        try:
+            with self.db.read() as conn:
+                caller = people.caller_for_password(conn, name, password)
+        except Unauthorized:
+            with self.db.write() as conn:
+                sign_in_failures.record_failure(conn, subjects, self.sign_in_policy, self.clock())
+            raise
+        if subjects[0] in counts:  # the name's owner is back: earlier failures no longer count
+            with self.db.write() as conn:
+                sign_in_failures.forget(conn, subjects[:1])
+        return caller
+
+    def open_page_session(self, name: str, token: str) -> None:
+        """Store ``token`` as a new page session of the user (the pages make the token)."""
+        at = self.clock()
+        with self.db.write() as conn:
+            tokens.store_token(conn, name, token, tokens.SESSION, at, self.session_policy.first_deadline(at))
+
+    def end_page_session(self, token: str) -> None:
+        with self.db.write() as conn:
+            tokens.revoke_token(conn, token, self.clock())
+        self._callers.pop(token, None)
+
+    def _keep_session_alive(self, token: str, record: tokens.TokenRecord, at: datetime) -> datetime:
+        # A use moves the idle deadline on (at most once a minute: it is a write).
+        assert record.expires_at is not None
+        deadline = self.session_policy.slid_deadline(record.created_at, record.expires_at, at)
+        if deadline is None:
+            return record.expires_at
+        with self.db.write() as conn:
+            tokens.extend(conn, token, deadline)
+        return deadline
 
     def caller_named(self, name: str) -> Caller:
         with self.db.read() as conn:

@@ -45,6 +45,12 @@ class Conflict(CharkhError):
     code = "conflict"
 
 
+class Throttled(CharkhError):
+    """Too many failed sign-ins from this address or for this name: wait ``details["retry_after"]`` seconds."""
+
+    code = "too_many_attempts"
+
+
 class Invalid(CharkhError):
     """Well-formed but not acceptable: unknown action, non-executable model, dangling reference."""
 

@@ -25,6 +25,21 @@ DEFAULT_MAX_MULTI_INSTANCE = 1000
 DEFAULT_MAX_STEP_TASKS = 10_000
 # Seconds of automatic steps one command may run (engine work between wait states, scripts included).
 DEFAULT_MAX_STEP_SECONDS = 10.0
+# Days an API token from `charkh token NAME` stays valid; a new one is a command away.
+DEFAULT_TOKEN_DAYS = 90
+# A page session ends after this many idle minutes (no page load, no call with the page's token)...
+DEFAULT_SESSION_IDLE_MINUTES = 30
+# ...and in any case this many hours after its sign-in: a working day and some.
+DEFAULT_SESSION_MAX_HOURS = 12
+# Wrong passwords for one user name (from all addresses) before its sign-ins back off.
+DEFAULT_SIGN_IN_FREE_FAILURES = 5
+# Wrong passwords from one client address (any names) before its sign-ins back off; higher than
+# for a name because an office's people often share one address.
+DEFAULT_SIGN_IN_ADDRESS_FREE_FAILURES = 20
+# The longest a backoff lasts: it doubles from one second with each further failure up to this.
+DEFAULT_SIGN_IN_MAX_LOCK_SECONDS = 900
+# How many reverse proxies stand in front of the web process and set X-Forwarded-For/-Proto.
+DEFAULT_TRUSTED_PROXIES = 0
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,16 @@ class Settings:
     max_multi_instance: ``CHARKH_MAX_MULTI_INSTANCE`` (default 1000): instances of one multi-instance
     max_step_tasks: ``CHARKH_MAX_STEP_TASKS`` (default 10,000): engine tasks one command may run
     max_step_seconds: ``CHARKH_MAX_STEP_SECONDS`` (default 10): time one command's automatic steps may take
+    token_days: ``CHARKH_TOKEN_DAYS``, how long a new API token is valid (default 90)
+    session_idle_minutes: ``CHARKH_SESSION_IDLE_MINUTES``, a page session's idle timeout (default 30)
+    session_max_hours: ``CHARKH_SESSION_MAX_HOURS``, a page session's absolute timeout (default 12)
+    sign_in_free_failures: ``CHARKH_SIGN_IN_FREE_FAILURES``, per user name (default 5)
+    sign_in_address_free_failures: ``CHARKH_SIGN_IN_ADDRESS_FREE_FAILURES``, per client address (default 20)
+    sign_in_max_lock_seconds: ``CHARKH_SIGN_IN_MAX_LOCK_SECONDS``, the longest backoff (default 900)
+    trusted_proxies: ``CHARKH_TRUSTED_PROXIES``, reverse proxies whose X-Forwarded-For and
+        X-Forwarded-Proto are believed (default 0: the client is whoever connects)
+    secure_cookies: ``CHARKH_SECURE_COOKIES``, mark the session cookie Secure on every answer
+        (default false: Secure on answers served over https only)
     """
 
     data_dir: Path
@@ -55,6 +80,14 @@ class Settings:
     max_multi_instance: int = DEFAULT_MAX_MULTI_INSTANCE
     max_step_tasks: int = DEFAULT_MAX_STEP_TASKS
     max_step_seconds: float = DEFAULT_MAX_STEP_SECONDS
+    token_days: int = DEFAULT_TOKEN_DAYS
+    session_idle_minutes: float = DEFAULT_SESSION_IDLE_MINUTES
+    session_max_hours: float = DEFAULT_SESSION_MAX_HOURS
+    sign_in_free_failures: int = DEFAULT_SIGN_IN_FREE_FAILURES
+    sign_in_address_free_failures: int = DEFAULT_SIGN_IN_ADDRESS_FREE_FAILURES
+    sign_in_max_lock_seconds: int = DEFAULT_SIGN_IN_MAX_LOCK_SECONDS
+    trusted_proxies: int = DEFAULT_TRUSTED_PROXIES
+    secure_cookies: bool = False
 
     @classmethod
     def from_env(cls, data_dir: str | os.PathLike[str] | None = None) -> "Settings":
@@ -72,6 +105,16 @@ class Settings:
             max_multi_instance=int(os.environ.get("CHARKH_MAX_MULTI_INSTANCE", DEFAULT_MAX_MULTI_INSTANCE)),
             max_step_tasks=int(os.environ.get("CHARKH_MAX_STEP_TASKS", DEFAULT_MAX_STEP_TASKS)),
             max_step_seconds=float(os.environ.get("CHARKH_MAX_STEP_SECONDS", DEFAULT_MAX_STEP_SECONDS)),
+            token_days=int(os.environ.get("CHARKH_TOKEN_DAYS", DEFAULT_TOKEN_DAYS)),
+            session_idle_minutes=float(os.environ.get("CHARKH_SESSION_IDLE_MINUTES", DEFAULT_SESSION_IDLE_MINUTES)),
+            session_max_hours=float(os.environ.get("CHARKH_SESSION_MAX_HOURS", DEFAULT_SESSION_MAX_HOURS)),
+            sign_in_free_failures=int(os.environ.get("CHARKH_SIGN_IN_FREE_FAILURES", DEFAULT_SIGN_IN_FREE_FAILURES)),
+            sign_in_address_free_failures=int(os.environ.get("CHARKH_SIGN_IN_ADDRESS_FREE_FAILURES",
+                                                             DEFAULT_SIGN_IN_ADDRESS_FREE_FAILURES)),
+            sign_in_max_lock_seconds=int(os.environ.get("CHARKH_SIGN_IN_MAX_LOCK_SECONDS",
+                                                        DEFAULT_SIGN_IN_MAX_LOCK_SECONDS)),
+            trusted_proxies=int(os.environ.get("CHARKH_TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES)),
+            secure_cookies=os.environ.get("CHARKH_SECURE_COOKIES", "").lower() in ("1", "true", "yes", "on"),
         )
 
 

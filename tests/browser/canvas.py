@@ -5,6 +5,7 @@ Import as `from tests.browser.canvas import ...` (pytest runs with pythonpath ["
 from __future__ import annotations
 
 from typing import Any
+from tests.browser.waiting import wait_until
 
 ELEMENTS_OF_TYPE = "(type) => window.charkh.modeler.get('elementRegistry').filter((e) => e.type === type)" \
                    ".map((e) => e.id)"
@@ -14,13 +15,13 @@ SELECTED = "window.charkh.modeler.get('selection').get().map((e) => e.id)"
 def open_modeler(page: Any, path: str) -> None:
     """Go to a designer page (e.g. "/designer/new", "/designer/invoice?lang=fa") and wait until it has opened."""
     page.goto(f"{page.base}{path}")
-    page.wait_for_function("window.charkh && window.charkh.ready")
+    wait_until(page, "window.charkh && window.charkh.ready")
     page.evaluate("window.charkh.ready")
 
 
 def wait_for_catalog(page: Any) -> None:
     """The pickers are fed by /principals and /entities, loaded once when the page opens."""
-    page.wait_for_function("window.charkh.modeler.get('charkhCatalog').loaded")
+    wait_until(page, "window.charkh.modeler.get('charkhCatalog').loaded")
 
 
 def token_headers(page: Any) -> dict[str, str]:
@@ -56,14 +57,14 @@ def click_element(page: Any, element_id: str) -> None:
             click_empty_canvas(page)
         page.mouse.click(*element_center(page, element_id))
     page.wait_for_selector(".djs-context-pad.open")
-    page.wait_for_function(f"JSON.stringify({SELECTED}) === JSON.stringify([{element_id!r}])")
+    wait_until(page, f"JSON.stringify({SELECTED}) === JSON.stringify([{element_id!r}])")
 
 
 def click_empty_canvas(page: Any) -> None:
     """Click the canvas where there is no element: nothing is selected, the panel shows the process."""
     box = page.locator("#canvas").bounding_box()  # below-right of the middle: no palette, minimap or logo
     page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] - 30)
-    page.wait_for_function(f"{SELECTED}.length === 0")
+    wait_until(page, f"{SELECTED}.length === 0")
 
 
 def context_pad(page: Any, action: str) -> None:
@@ -133,6 +134,6 @@ def options(page: Any, entry_id: str) -> dict[str, str]:
 
 def wait_for_xml(page: Any, *fragments: str) -> str:
     """Wait until the saved XML contains every fragment (the panel writes after a debounce)."""
-    page.wait_for_function("(parts) => window.charkh.modeler.saveXML().then((r) => parts.every((p) => r.xml.includes(p)))",
+    wait_until(page, "(parts) => window.charkh.modeler.saveXML().then((r) => parts.every((p) => r.xml.includes(p)))",
                            arg=list(fragments), timeout=5000)
     return saved_xml(page)

@@ -1,10 +1,11 @@
 """The designer's own texts in fa (right to left), en and ro; Persian labels on the canvas."""
 from __future__ import annotations
+from tests.browser.waiting import wait_until
 
 
 def open_new(page, lang):
     page.goto(f"{page.base}/designer/new?lang={lang}")
-    page.wait_for_function("window.charkh && window.charkh.ready")
+    wait_until(page, "window.charkh && window.charkh.ready")
     page.evaluate("window.charkh.ready")
 
 

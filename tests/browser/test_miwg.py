@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.browser.waiting import wait_until
 
 from tests import bpmn_compare
 from tests.conftest import MIWG
@@ -49,7 +50,7 @@ def test_all_21_reference_models_are_there():
 def test_unchanged_models_lose_no_more_than_bpmn_js_itself(signed_in, compare):
     page = signed_in
     page.goto(f"{page.base}/designer/new")
-    page.wait_for_function("window.charkh && window.charkh.ready")
+    wait_until(page, "window.charkh && window.charkh.ready")
     page.evaluate("window.charkh.ready")
     worse = {}
     for path in MODELS:
@@ -71,7 +72,7 @@ def test_import_export_and_save_an_unchanged_model_byte_for_byte(signed_in, tmp_
     page = signed_in
     original = MIWG / "C.1.1.bpmn"  # the one bpmn-js with the Camunda moddle cannot write
     page.goto(f"{page.base}/designer/new")
-    page.wait_for_function("window.charkh && window.charkh.ready")
+    wait_until(page, "window.charkh && window.charkh.ready")
     page.evaluate("window.charkh.ready")
     page.set_input_files("#import-file", str(original))
     page.wait_for_selector("#status.charkh-status-ok")
@@ -108,7 +109,7 @@ def test_import_export_and_save_an_unchanged_model_byte_for_byte(signed_in, tmp_
 def test_drag_and_drop_a_file_onto_the_canvas(signed_in):
     page = signed_in
     page.goto(f"{page.base}/designer/new")
-    page.wait_for_function("window.charkh && window.charkh.ready")
+    wait_until(page, "window.charkh && window.charkh.ready")
     page.evaluate("window.charkh.ready")
     xml = (MIWG / "A.2.0.bpmn").read_text(encoding="utf-8")
     page.evaluate("""(xml) => {

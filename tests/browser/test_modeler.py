@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.browser.canvas import (
     ELEMENTS_OF_TYPE, append_and_name, click_element, only, open_modeler, panel_group, replace_with,
 )
+from tests.browser.waiting import wait_until
 
 
 def test_draw_configure_deploy_start_and_view(signed_in, make_user, shoot):
@@ -40,13 +41,13 @@ def test_draw_configure_deploy_start_and_view(signed_in, make_user, shoot):
         field = page.locator(f"#bio-properties-panel-charkh-action-{flow_id}-name")
         field.fill(labels[target])
         field.press("Tab")
-    page.wait_for_function("(ids) => ids.every((id) => window.charkh.modeler.get('elementRegistry').get(id)"
+    wait_until(page, "(ids) => ids.every((id) => window.charkh.modeler.get('elementRegistry').get(id)"
                            ".businessObject.name)", arg=[f for f, _ in flows])
     shoot(page, "modeler-drawn")
 
     # Validate shows nothing blocking; deploy saves and deploys; start opens an instance.
     page.click("#validate")
-    page.wait_for_function("/error|Valid/.test(document.querySelector('#status').textContent)")
+    wait_until(page, "/error|Valid/.test(document.querySelector('#status').textContent)")
     assert [p for p in page.evaluate("window.charkh.problems()") if p.get("severity") == "error"] == []
     page.click("#deploy")
     page.wait_for_selector("#status.charkh-status-ok:has-text('Deployed version 1')")
@@ -68,7 +69,7 @@ def test_draw_configure_deploy_start_and_view(signed_in, make_user, shoot):
     # The viewer: the review is where the instance waits, the start event is behind it.
     link.click()
     page.wait_for_url(f"{page.base}/instances/{instance_id}")
-    page.wait_for_function("window.charkh && window.charkh.ready")
+    wait_until(page, "window.charkh && window.charkh.ready")
     page.evaluate("window.charkh.ready")
     page.wait_for_selector(f".djs-element.charkh-active[data-element-id='{review}']")
     page.wait_for_selector(f".djs-element.charkh-completed[data-element-id='{start}']")

@@ -11,6 +11,7 @@ from tests.browser.canvas import (
     api_get, append_and_name, choose, click_element, click_empty_canvas, entry_input, fill_entry, only,
     open_modeler, options, panel_group, replace_with, saved_xml, wait_for_catalog, wait_for_xml,
 )
+from tests.browser.waiting import wait_until
 
 
 def user_task_with_end(page):
@@ -112,7 +113,7 @@ def test_trigger_entity_update_mode_and_condition_builder(signed_in, shoot):
 
     # a number field: comparisons and "between", no text operators
     choose(page, "charkh-condition-0-field", "amount")
-    page.wait_for_function("document.querySelector('#bio-properties-panel-charkh-condition-0-operator')"
+    wait_until(page, "document.querySelector('#bio-properties-panel-charkh-condition-0-operator')"
                            "&& [...document.querySelector('#bio-properties-panel-charkh-condition-0-operator').options]"
                            ".some((o) => o.value === 'between')")
     number_ops = options(page, "charkh-condition-0-operator")
@@ -130,7 +131,7 @@ def test_trigger_entity_update_mode_and_condition_builder(signed_in, shoot):
     conditions.locator(".bio-properties-panel-add-entry").click()
     entry_input(page, "charkh-condition-1-field").wait_for()
     choose(page, "charkh-condition-1-field", "paid")
-    page.wait_for_function("[...document.querySelector('#bio-properties-panel-charkh-condition-1-operator').options]"
+    wait_until(page, "[...document.querySelector('#bio-properties-panel-charkh-condition-1-operator').options]"
                            ".some((o) => o.value === 'checked')")
     checkbox_ops = options(page, "charkh-condition-1-operator")
     assert checkbox_ops == {"checked": "is checked", "not_checked": "not checked"}
@@ -141,7 +142,7 @@ def test_trigger_entity_update_mode_and_condition_builder(signed_in, shoot):
     conditions.locator(".bio-properties-panel-add-entry").click()
     entry_input(page, "charkh-condition-2-field").wait_for()
     choose(page, "charkh-condition-2-field", "status")
-    page.wait_for_function("[...document.querySelector('#bio-properties-panel-charkh-condition-2-operator').options]"
+    wait_until(page, "[...document.querySelector('#bio-properties-panel-charkh-condition-2-operator').options]"
                            ".some((o) => o.value === 'is')")
     assert set(options(page, "charkh-condition-2-operator")) == {"is", "is_not", "one_of"}
     assert {"approved", "paid"} <= set(options(page, "charkh-condition-2-value"))
@@ -166,7 +167,7 @@ def test_trigger_entity_update_mode_and_condition_builder(signed_in, shoot):
     item = conditions.locator("[data-entry-id='charkh-condition-1']")
     item.locator(".bio-properties-panel-collapsible-entry-header").hover()  # the bin shows on hover
     item.locator(".bio-properties-panel-remove-entry").click()
-    page.wait_for_function("window.charkh.modeler.saveXML().then((r) => !r.xml.includes('not_checked'))")
+    wait_until(page, "window.charkh.modeler.saveXML().then((r) => !r.xml.includes('not_checked'))")
     assert len(re.findall(r"<charkh:condition ", saved_xml(page))) == 2
 
     # "on create" drops the mode
@@ -236,7 +237,7 @@ def test_sms_connector_from_template_with_insert_field(signed_in, shoot):
     group.locator("#charkh-insert-button").click()
     xml = wait_for_xml(page, '<camunda:inputParameter name="text">Hello ${record.first_name}</camunda:inputParameter>')
     # the template's own field shows what was inserted, as a word of its own
-    page.wait_for_function("(t) => [...document.querySelectorAll('textarea')].some((a) => a.value === t)",
+    wait_until(page, "(t) => [...document.querySelectorAll('textarea')].some((a) => a.value === t)",
                            arg="Hello ${record.first_name}")
     # a second field goes after the first, apart from it; after punctuation it is put right there
     group.locator("#charkh-insert-record-field").select_option("last_name")

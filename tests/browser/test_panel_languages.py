@@ -11,6 +11,7 @@ import pytest
 from tests.browser.canvas import (
     append_and_name, click_element, click_empty_canvas, only, open_modeler, replace_with,
 )
+from tests.browser.waiting import wait_until
 
 HEADER = ".bio-properties-panel-header"
 GROUP_TITLES = ("[data-group-id^='group-ElementTemplates__Custom'] .bio-properties-panel-group-header-title")
@@ -87,7 +88,7 @@ def test_template_groups_header_and_lint_button_in_persian_and_romanian(signed_i
         page.click(".bio-properties-panel-select-template-button")
         page.click(".djs-popup [data-id='apply-template-charkh.sms']")
         page.wait_for_selector(".djs-popup", state="detached")
-        page.wait_for_function("(t) => document.querySelector('.bio-properties-panel-header-type')"
+        wait_until(page, "(t) => document.querySelector('.bio-properties-panel-header-type')"
                                ".textContent.trim() === t", arg=want["type"])
         assert template_group_titles(page) == want["groups"]
 

@@ -7,6 +7,7 @@ from tests.browser.canvas import (
     token_headers,
 )
 from tests.browser.test_validation_and_heat import DISCONNECTED, LIBRARY
+from tests.browser.waiting import wait_until
 
 
 def connect(page, source, target):
@@ -16,7 +17,7 @@ def connect(page, source, target):
     x, y = element_center(page, target)
     page.mouse.move(x, y, steps=4)
     page.mouse.click(x, y)
-    page.wait_for_function("([s, t]) => window.charkh.modeler.get('elementRegistry')"
+    wait_until(page, "([s, t]) => window.charkh.modeler.get('elementRegistry')"
                            ".filter((e) => e.source && e.source.id === s && e.target.id === t).length", arg=[source, target])
     page.wait_for_timeout(450)  # diagram-js swallows a click within 400 ms of the end of a drag
 
@@ -51,13 +52,13 @@ def test_validate_lists_and_pins_problems_and_connecting_the_task_fixes_them(sig
     connect(page, "forgotten", "finish")
     click_element(page, "f1")
     page.keyboard.press("Delete")
-    page.wait_for_function("!window.charkh.modeler.get('elementRegistry').get('f1')")
+    wait_until(page, "!window.charkh.modeler.get('elementRegistry').get('f1')")
     flows = page.evaluate("window.charkh.modeler.get('elementRegistry').filter((e) => e.type === 'bpmn:SequenceFlow')"
                           ".map((e) => [e.source.id, e.target.id])")
     assert sorted(flows) == [["begin", "forgotten"], ["forgotten", "finish"]]
 
     page.click("#validate")
-    page.wait_for_function("!/error/.test(document.querySelector('#status').className) && "
+    wait_until(page, "!/error/.test(document.querySelector('#status').className) && "
                            "!/Validating/.test(document.querySelector('#status').textContent)")
     assert [p for p in page.evaluate("window.charkh.problems()") if p["severity"] == "error"] == []
     # the red outline went with the error (every problem marker of the task is gone)

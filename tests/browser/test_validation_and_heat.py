@@ -3,6 +3,7 @@ the heat view, in a real browser."""
 from __future__ import annotations
 
 from pathlib import Path
+from tests.browser.waiting import wait_until
 
 LIBRARY = Path(__file__).resolve().parents[2] / "bpmn" / "library"
 
@@ -33,7 +34,7 @@ def token_headers(page):
 
 def open_designer(page, key):
     page.goto(f"{page.base}/designer/{key}")
-    page.wait_for_function("window.charkh && window.charkh.ready")
+    wait_until(page, "window.charkh && window.charkh.ready")
     page.evaluate("window.charkh.ready")
 
 
@@ -61,7 +62,7 @@ def test_problems_are_listed_pinned_and_block_deploy_until_fixed(signed_in, tmp_
     # Fix it: remove the forgotten task with the keyboard, then deploy goes through.
     page.focus(".djs-container svg[tabindex]")  # keys go to the canvas when it has the focus
     page.keyboard.press("Delete")
-    page.wait_for_function("!window.charkh.modeler.get('elementRegistry').get('forgotten')")
+    wait_until(page, "!window.charkh.modeler.get('elementRegistry').get('forgotten')")
     page.click("#deploy")
     page.wait_for_selector("#status.charkh-status-ok:has-text('Deployed version 2')")
     detail = page.request.get(f"{page.base}/api/v1/definitions/lonely", headers=token_headers(page)).json()

@@ -1,6 +1,7 @@
 """The ``charkh`` command as an operator types it, each run in its own process."""
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from engine.errors import Unauthorized
 from tests.conftest import LIBRARY
 
 
@@ -146,3 +148,60 @@ def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path, free_port):
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert f"cannot listen on 127.0.0.1:{free_port}" in result.stderr
     assert "Traceback" not in result.stderr
+def _engine(tmp_path):
+    from engine.charkh import Charkh
+    from engine.settings import Settings
+
+    return Charkh(Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'charkh.sqlite3'}"))
+
+
+def test_token_list_shows_ids_and_states_and_no_secret(tmp_path):
+    charkh("user", "add", "mona", data=tmp_path)
+    first = charkh("token", "mona", data=tmp_path).stdout.strip()
+    second = charkh("token", "mona", "--days", "7", data=tmp_path).stdout.strip()
+
+    listed = charkh("token", "mona", "--list", data=tmp_path).stdout
+
+    lines = listed.splitlines()
+    assert lines[0].split() == ["id", "kind", "created", "expires", "status"]
+    assert [line.split()[1] for line in lines[1:]] == ["api", "api"]
+    assert [line.split()[-1] for line in lines[1:]] == ["valid", "valid"]
+    assert first not in listed and second not in listed and first[3:10] not in listed
+
+
+def test_token_revoke_by_id_revokes_that_token_only(tmp_path):
+    charkh("user", "add", "mona", data=tmp_path)
+    first = charkh("token", "mona", data=tmp_path).stdout.strip()
+    second = charkh("token", "mona", data=tmp_path).stdout.strip()
+    engine = _engine(tmp_path)
+    [record] = [r for r in engine.tokens_of("mona") if r.id == hashlib.sha256(first.encode()).hexdigest()[:12]]
+
+    result = charkh("token", "mona", "--revoke", record.id[:8], data=tmp_path)
+
+    assert result.stdout == "" and "revoked 1 token of mona" in result.stderr
+    with pytest.raises(Unauthorized):
+        engine.caller_for_token(first)
+    assert engine.caller_for_token(second).name == "mona"
+    assert "revoked" in charkh("token", "mona", "--list", data=tmp_path).stdout
+    engine.close()
+
+
+def test_token_revoke_without_an_id_revokes_all_and_a_token_names_itself(tmp_path):
+    charkh("user", "add", "mona", data=tmp_path)
+    charkh("user", "add", "sara", data=tmp_path)
+    tokens = [charkh("token", "mona", data=tmp_path).stdout.strip() for _ in range(2)]
+    saras = charkh("token", "sara", data=tmp_path).stdout.strip()
+    own = charkh("token", "sara", data=tmp_path).stdout.strip()
+
+    everything = charkh("token", "mona", "--revoke", data=tmp_path)
+    by_itself = charkh("token", "sara", "--revoke", own, data=tmp_path)
+    unknown = charkh("token", "sara", "--revoke", "abcdef99", data=tmp_path, check=False)
+
+    assert "revoked 2 tokens of mona" in everything.stderr and "revoked 1 token" in by_itself.stderr
+    assert unknown.returncode != 0 and "no token" in unknown.stderr
+    engine = _engine(tmp_path)
+    for token in tokens + [own]:
+        with pytest.raises(Unauthorized):
+            engine.caller_for_token(token)
+    assert engine.caller_for_token(saras).name == "sara"
+    engine.close()

@@ -1,18 +1,7 @@
 """The pages as a browser meets them over HTTP: sign-in, redirects, languages, the config block."""
 from __future__ import annotations
 
-import json
-import re
-
-
-def sign_in(client, name="ali", password="secret"):
-    return client.post("/login", data={"username": name, "password": password})
-
-
-def config_of(html: str) -> dict:
-    found = re.search(r'<script id="charkh-config" type="application/json">(.*?)</script>', html, re.S)
-    assert found, "no config block"
-    return json.loads(found.group(1))
+from tests.pages.forms import config_of, sign_in, sign_out
 
 
 def test_pages_need_a_sign_in_and_come_back_after_it(client, make_user):
@@ -21,17 +10,17 @@ def test_pages_need_a_sign_in_and_come_back_after_it(client, make_user):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=")
 
-    wrong = client.post("/login?next=/designer/invoice", data={"username": "ali", "password": "nope"})
+    wrong = sign_in(client, password="nope", next="/designer/invoice")
     assert wrong.status_code == 401 and "Wrong user name or password." in wrong.get_data(as_text=True)
 
-    right = client.post("/login?next=/designer/invoice", data={"username": "ali", "password": "secret"})
+    right = sign_in(client, next="/designer/invoice")
     assert right.status_code == 302 and right.headers["Location"] == "/designer/invoice"
 
 
 def test_sign_in_never_redirects_off_site(client, make_user):
     make_user("ali")
     for target in ("https://evil.example/x", "//evil.example/x", "/\\evil.example"):
-        response = client.post(f"/login?next={target}", data={"username": "ali", "password": "secret"})
+        response = sign_in(client, next=target)
         assert response.headers["Location"] == "/designer", target
 
 
@@ -77,5 +66,5 @@ def test_sign_out_ends_the_session(client, make_user):
     make_user("ali")
     sign_in(client)
     assert client.get("/designer").status_code == 200
-    client.post("/logout")
+    sign_out(client)
     assert client.get("/designer").status_code == 302

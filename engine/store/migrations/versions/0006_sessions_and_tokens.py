@@ -4,8 +4,14 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-01 06:50:00
 """
+from datetime import datetime, timedelta, timezone
+
 import sqlalchemy as sa
 from alembic import op
+
+# Tokens issued before tokens expired get the default lifetime (engine/settings.py
+# DEFAULT_TOKEN_DAYS) from the upgrade on, rather than none.
+EXISTING_TOKEN_DAYS = 90
 
 
 revision = '0006'
@@ -19,6 +25,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column('kind', sa.String(20), nullable=False, server_default='api'))
         batch.add_column(sa.Column('expires_at', sa.DateTime(timezone=True)))
         batch.add_column(sa.Column('revoked_at', sa.DateTime(timezone=True)))
+    tokens = sa.table('tokens', sa.column('expires_at', sa.DateTime(timezone=True)))
+    op.execute(tokens.update().where(tokens.c.expires_at.is_(None))
+               .values(expires_at=datetime.now(timezone.utc) + timedelta(days=EXISTING_TOKEN_DAYS)))
     op.create_table(
         'sign_in_failures',
         sa.Column('subject', sa.String(200), primary_key=True),  # "name:<user>" or "addr:<ip>"
