@@ -386,3 +386,15 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(settings, ch
                             data={"username": "ali", "password": "secret", "csrf_token": csrf_of(colleague)})
 
     assert locked.status_code == 429 and signed.status_code == 302
+
+
+def test_signing_out_of_a_page_whose_session_was_already_gone_leads_to_the_sign_in_form(app, make_user):
+    make_user("ali")
+    browser = app.test_client()
+    sign_in(browser)
+    old_page_token = csrf_of(browser, "/designer")
+    sign_out(browser)
+
+    again = browser.post("/logout", data={"csrf_token": old_page_token})
+
+    assert again.status_code == 302 and again.headers["Location"] == "/login"
