@@ -1,7 +1,7 @@
 """A browser's page session: what its cookie holds and the bearer token its pages get.
 
-The signed session cookie holds a random session id, the user's name (to show) and the CSRF
-token; never a bearer token. The pages' token is derived from the session id with the server's
+The signed session cookie holds a random session id, the CSRF token and the page's language;
+never a bearer token. The pages' token is derived from the session id with the server's
 secret key (HMAC), so the cookie alone does not give it, and it is the same for every page of
 the session. The engine stores only that token's hash, as a token of kind "session" whose
 expiry is the session's idle and absolute timeouts (engine/page_sessions.py); signing out
@@ -21,7 +21,6 @@ from engine.errors import CharkhError
 from engine.store.people import Caller
 
 _ID = "sid"
-_USER = "user"
 # Kept across sign-in and sign-out: the page's language is not a secret and not the user's.
 _KEPT = ("lang",)
 
@@ -45,7 +44,6 @@ def start(caller: Caller) -> None:
     session_id = secrets.token_urlsafe(32)
     _charkh().open_page_session(caller.name, _token_for(session_id))
     session[_ID] = session_id
-    session[_USER] = caller.name
 
 
 def current() -> tuple[Caller, str] | None:
@@ -59,6 +57,11 @@ def current() -> tuple[Caller, str] | None:
     except CharkhError:
         end()
         return None
+
+
+def exists() -> bool:
+    """Whether the cookie names a session at all (it may have ended meanwhile)."""
+    return bool(session.get(_ID))
 
 
 def end() -> None:

@@ -75,6 +75,8 @@ def refuse_forged_forms():  # type: ignore[no-untyped-def]
     the app: apiflask expects a blueprint's before_request only on API blueprints.)"""
     if request.method != "POST" or request.blueprint != pages.name or form_is_genuine():
         return None
+    if request.endpoint == "pages.logout" and not page_session.exists():
+        return None  # nobody to sign out: an old page's button just leads to the sign-in form
     if request.endpoint == "pages.login":
         message = gettext("This sign-in form has expired. Please sign in again.")
         return render_template("login.html", error=message), 403

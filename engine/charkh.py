@@ -127,21 +127,19 @@ class Charkh:
         at = self.clock()
         with self.db.read() as conn:
             counts = sign_in_failures.failures_of(conn, subjects)
+            stored = people.password_hash_of(conn, name)
         locked_until = self.sign_in_policy.refusal(counts.get(subjects[0]), counts.get(subjects[1]), at)
         if locked_until is not None:
             raise Throttled("too many failed sign-ins; try again later",
                             {"retry_after": max(1, math.ceil((locked_until - at).total_seconds()))})
-        try:
-            with self.db.read() as conn:
-                caller = people.caller_for_password(conn, name, password)
-        except Unauthorized:
+        if not people.password_matches(stored, password):
             with self.db.write() as conn:
                 sign_in_failures.record_failure(conn, subjects, self.sign_in_policy, self.clock())
-            raise
+            raise Unauthorized("wrong user name or password")
         if subjects[0] in counts:  # the name's owner is back: earlier failures no longer count
             with self.db.write() as conn:
                 sign_in_failures.forget(conn, subjects[:1])
-        return caller
+        return self.caller_named(name)
 
     def open_page_session(self, name: str, token: str) -> None:
         """Store ``token`` as a new page session of the user (the pages make the token)."""

@@ -8,10 +8,10 @@ from typing import Any
 from datetime import datetime, timezone
 
 from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, insert, select
 
-from ..errors import Invalid, NotFound, Unauthorized
+from ..errors import Invalid, NotFound
 from .schema import groups, memberships, users
 
 _hasher = PasswordHasher()
@@ -97,20 +97,20 @@ def superior_of(conn: Connection, role: str) -> str | None:
                          .where(groups.c.name == role)).scalar()
 
 
-def caller_for_password(conn: Connection, name: str, password: str) -> Caller:
-    """The user whose password this is. An unknown name, or a user without a password, costs
-    the same hashing as a known one (against a stand-in hash), so the time an answer takes
-    does not tell which names exist."""
-    row = conn.execute(select(users.c.id, users.c.name, users.c.is_admin, users.c.password_hash)
-                       .where(users.c.name == name)).first()
-    stored = row.password_hash if row is not None and row.password_hash else None
+def password_hash_of(conn: Connection, name: str) -> str | None:
+    """The user's stored password hash; None for an unknown name or a user without a password."""
+    return conn.execute(select(users.c.password_hash).where(users.c.name == name)).scalar()
+
+
+def password_matches(stored: str | None, password: str) -> bool:
+    """Whether the password fits the stored hash. Without a hash (unknown name, no password) it
+    costs the same hashing, against a stand-in, so the time an answer takes does not tell which
+    names exist. Call it outside any transaction: hashing takes tens of milliseconds."""
     try:
         matches = _hasher.verify(stored or _stand_in_hash(), password)
-    except VerificationError:
+    except (VerificationError, InvalidHashError):
         matches = False
-    if not matches or stored is None:
-        raise Unauthorized("wrong user name or password")
-    return _caller(conn, row)
+    return matches and stored is not None
 
 
 @functools.cache

@@ -1,13 +1,13 @@
 """Signing in and out as a browser does, and what an attacker meets (issue 13, item 4): backoff
-before hashing, the same work for unknown names, redirects only on this site, CSRF tokens,
-cookies that hold no token, sessions that end."""
+before hashing, the same work for unknown names, redirects only on this site, CSRF tokens.
+(Sessions and cookies: test_page_sessions.py; headers: test_page_headers.py.)"""
 from __future__ import annotations
 
 import pytest
 
 from engine.clock import FrozenClock
 from engine.store import people
-from tests.pages.forms import config_of, csrf_of, sign_in, sign_out
+from tests.pages.forms import csrf_of, sign_in, sign_out
 
 ATTACKER = "203.0.113.66"
 OFFICE = "198.51.100.7"
@@ -39,7 +39,6 @@ def hashing(monkeypatch):
 
 def signed_in_page(client) -> int:
     return client.get("/designer").status_code
-
 
 # --- backoff and lockout -----------------------------------------------------------------------
 
@@ -141,6 +140,38 @@ def test_known_and_unknown_names_and_users_without_a_password_all_cost_one_hashi
     assert len(hashing) == 3
 
 
+def test_a_forged_forwarded_for_header_does_not_escape_the_address_lock(client, clock):
+    for number in range(21):
+        sign_in(client, name=f"user{number}", password="guess", address=ATTACKER)
+
+    spoofed = client.post("/login", environ_base={"REMOTE_ADDR": ATTACKER},
+                          headers={"X-Forwarded-For": "192.0.2.1"},
+                          data={"username": "sara", "password": "guess", "csrf_token": csrf_of(client)})
+
+    assert spoofed.status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(settings, charkh, make_user):
+    from dataclasses import replace
+
+    from designer.app import create_app
+
+    app = create_app(replace(settings, trusted_proxies=1), charkh)
+    make_user("ali")
+    guesser, colleague = app.test_client(), app.test_client()
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for number in range(21):
+        guesser.post("/login", environ_base=proxy, headers={"X-Forwarded-For": ATTACKER},
+                     data={"username": f"user{number}", "password": "guess", "csrf_token": csrf_of(guesser)})
+
+    locked = guesser.post("/login", environ_base=proxy, headers={"X-Forwarded-For": ATTACKER},
+                          data={"username": "ali", "password": "secret", "csrf_token": csrf_of(guesser)})
+    signed = colleague.post("/login", environ_base=proxy, headers={"X-Forwarded-For": OFFICE},
+                            data={"username": "ali", "password": "secret", "csrf_token": csrf_of(colleague)})
+
+    assert locked.status_code == 429 and signed.status_code == 302
+
+
 # --- redirects after sign-in -------------------------------------------------------------------
 
 @pytest.mark.parametrize("raw_next", [
@@ -164,7 +195,6 @@ def test_sign_in_keeps_a_path_with_a_query(client, make_user):
     response = sign_in(client, next="/designer/invoice?lang=fa")
 
     assert response.headers["Location"] == "/designer/invoice?lang=fa"
-
 
 # --- CSRF ---------------------------------------------------------------------------------------
 
@@ -208,181 +238,3 @@ def test_the_sign_out_form_carries_the_token(client, make_user):
 
     assert sign_out(client).status_code == 302
     assert signed_in_page(client) == 302
-
-
-# --- the cookie ---------------------------------------------------------------------------------
-
-def _session_cookie(response) -> str:
-    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
-    return cookie
-
-
-def test_the_session_cookie_is_http_only_and_same_site_and_secure_over_https(app, make_user):
-    make_user("ali")
-    plain, secure = app.test_client(), app.test_client()
-
-    over_http = _session_cookie(sign_in(plain))
-    over_https = _session_cookie(secure.post(
-        "/login", base_url="https://charkh.example",
-        data={"username": "ali", "password": "secret", "csrf_token": csrf_of(secure, base_url="https://charkh.example")}))
-
-    assert "HttpOnly" in over_http and "SameSite=Lax" in over_http and "Secure" not in over_http
-    assert "HttpOnly" in over_https and "Secure" in over_https
-
-
-def test_the_cookie_is_secure_everywhere_when_the_setting_says_so(settings, charkh, make_user):
-    from dataclasses import replace
-
-    from designer.app import create_app
-
-    app = create_app(replace(settings, secure_cookies=True), charkh)
-    make_user("ali")
-
-    assert "Secure" in _session_cookie(sign_in(app.test_client()))
-
-
-def test_the_cookie_holds_no_token(app, client, make_user):
-    make_user("ali")
-    sign_in(client)
-    token = config_of(client.get("/designer").get_data(as_text=True))["token"]
-    cookie = client.get_cookie("session")
-    contents = app.session_interface.get_signing_serializer(app).loads(cookie.value)
-
-    assert token not in cookie.value and token not in str(contents)
-    for value in contents.values():
-        answer = client.get("/api/v1/definitions", headers={"Authorization": f"Bearer {value}"})
-        assert answer.status_code == 401
-
-
-# --- sessions end -------------------------------------------------------------------------------
-
-def _page_token(client) -> str:
-    return config_of(client.get("/designer").get_data(as_text=True))["token"]
-
-
-def _api(client, token: str) -> int:
-    return client.get("/api/v1/definitions", headers={"Authorization": f"Bearer {token}"}).status_code
-
-
-def test_sign_out_revokes_the_pages_token(client, make_user):
-    make_user("ali")
-    sign_in(client)
-    token = _page_token(client)
-    assert _api(client, token) == 200
-
-    sign_out(client)
-
-    assert _api(client, token) == 401
-    assert signed_in_page(client) == 302
-
-
-def test_an_idle_session_ends_with_its_token(client, make_user, clock):
-    make_user("ali")
-    sign_in(client)
-    token = _page_token(client)
-
-    clock.advance(minutes=31)
-
-    assert signed_in_page(client) == 302
-    assert _api(client, token) == 401
-
-
-def test_using_the_pages_or_their_token_keeps_a_session_alive(client, make_user, clock):
-    make_user("ali")
-    sign_in(client)
-    token = _page_token(client)
-
-    for _ in range(3):
-        clock.advance(minutes=20)
-        assert signed_in_page(client) == 200
-    for _ in range(3):
-        clock.advance(minutes=20)
-        assert _api(client, token) == 200
-
-    assert signed_in_page(client) == 200
-
-
-def test_every_session_ends_at_its_absolute_timeout_however_busy(client, make_user, clock):
-    make_user("ali")
-    sign_in(client)
-    token = _page_token(client)
-    for _ in range(35):  # eleven hours and forty minutes of work
-        clock.advance(minutes=20)
-        assert signed_in_page(client) == 200
-
-    clock.advance(minutes=20)
-
-    assert signed_in_page(client) == 302
-    assert _api(client, token) == 401
-
-
-def test_timeouts_follow_the_settings(settings, charkh, make_user):
-    from dataclasses import replace
-
-    from designer.app import create_app
-    from engine.charkh import Charkh
-
-    engine = Charkh(replace(settings, session_idle_minutes=5), clock=FrozenClock())
-    app = create_app(replace(settings, session_idle_minutes=5), engine)
-    make_user("ali")
-    browser = app.test_client()
-    sign_in(browser)
-
-    engine.clock.advance(minutes=6)
-
-    assert signed_in_page(browser) == 302
-    engine.close()
-
-
-# --- headers ------------------------------------------------------------------------------------
-
-def test_pages_send_a_content_security_policy_and_refuse_framing(client, make_user):
-    make_user("ali")
-    sign_in(client)
-
-    for path in ("/login", "/designer", "/designer/invoice", "/instances/1"):
-        headers = client.get(path).headers
-        policy = headers["Content-Security-Policy"]
-        assert "script-src 'self'" in policy and "object-src 'none'" in policy, path
-        assert "base-uri 'self'" in policy and "frame-ancestors 'none'" in policy, path
-        assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff", path
-        assert headers["Referrer-Policy"] == "same-origin", path
-
-
-def test_api_answers_are_not_sniffed(client, make_user):
-    user = make_user("ali")
-
-    for response in (user.get("/definitions"), client.get("/api/v1/definitions"), user.get("/instances/x")):
-        assert response.headers["X-Content-Type-Options"] == "nosniff"
-
-
-def test_a_forged_forwarded_for_header_does_not_escape_the_address_lock(client, clock):
-    for number in range(21):
-        sign_in(client, name=f"user{number}", password="guess", address=ATTACKER)
-
-    spoofed = client.post("/login", environ_base={"REMOTE_ADDR": ATTACKER},
-                          headers={"X-Forwarded-For": "192.0.2.1"},
-                          data={"username": "sara", "password": "guess", "csrf_token": csrf_of(client)})
-
-    assert spoofed.status_code == 429
-
-
-def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(settings, charkh, make_user):
-    from dataclasses import replace
-
-    from designer.app import create_app
-
-    app = create_app(replace(settings, trusted_proxies=1), charkh)
-    make_user("ali")
-    guesser, colleague = app.test_client(), app.test_client()
-    proxy = {"REMOTE_ADDR": "10.0.0.2"}
-    for number in range(21):
-        guesser.post("/login", environ_base=proxy, headers={"X-Forwarded-For": ATTACKER},
-                     data={"username": f"user{number}", "password": "guess", "csrf_token": csrf_of(guesser)})
-
-    locked = guesser.post("/login", environ_base=proxy, headers={"X-Forwarded-For": ATTACKER},
-                          data={"username": "ali", "password": "secret", "csrf_token": csrf_of(guesser)})
-    signed = colleague.post("/login", environ_base=proxy, headers={"X-Forwarded-For": OFFICE},
-                            data={"username": "ali", "password": "secret", "csrf_token": csrf_of(colleague)})
-
-    assert locked.status_code == 429 and signed.status_code == 302
