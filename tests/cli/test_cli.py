@@ -133,3 +133,41 @@ def test_roles_report_to_a_superior_and_cycles_are_refused(tmp_path):
     assert engine.superior_of("sales-expert") == "sales-manager"
     assert engine.superior_of("sales-manager") == "ceo"
     assert engine.caller_named("reza").groups == {"sales-expert"}
+
+
+def test_user_add_makes_analysts_and_integration_users(tmp_path):
+    charkh("user", "add", "ana", "--analyst", data=tmp_path)
+    charkh("user", "add", "bank", "--integration", data=tmp_path)
+    charkh("user", "add", "eve", "--group", "sales", data=tmp_path)
+    ana, eve = charkh("token", "ana", data=tmp_path).stdout.strip(), charkh("token", "eve", data=tmp_path).stdout.strip()
+    from designer.app import create_app
+    from engine.settings import Settings
+
+    app = create_app(Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'charkh.sqlite3'}"))
+    client = app.test_client()
+
+    def upload(token: str) -> int:
+        return client.post("/api/v1/definitions", data=(LIBRARY / "invoice.bpmn").read_bytes(),
+                           headers={"Authorization": f"Bearer {token}", "Content-Type": "application/xml"}).status_code
+
+    assert upload(eve) == 403
+    assert upload(ana) == 201
+    engine = app.extensions["charkh"]
+    assert engine.caller_named("bank").is_integration and not engine.caller_named("bank").is_analyst
+    assert not engine.caller_named("eve").is_analyst
+
+    charkh("user", "add", "eve", "--analyst", data=tmp_path)  # an existing user gains the role
+    assert engine.caller_named("eve").is_analyst and engine.caller_named("eve").groups == {"sales"}
+
+
+def test_import_from_the_command_line_leaves_the_definition_to_administrators(tmp_path):
+    charkh("import", str(LIBRARY / "invoice.bpmn"), "--deploy", data=tmp_path)
+    charkh("user", "add", "ana", "--analyst", data=tmp_path)
+    from engine.charkh import Charkh
+    from engine.settings import Settings
+
+    engine = Charkh(Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'charkh.sqlite3'}"))
+    from engine.errors import Forbidden
+
+    with pytest.raises(Forbidden):
+        engine.import_bpmn((LIBRARY / "invoice.bpmn").read_bytes(), caller=engine.caller_named("ana"))
