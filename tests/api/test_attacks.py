@@ -82,13 +82,27 @@ def test_a_private_definitions_instances_are_hidden_even_from_its_group(make_use
     assert mona.complete(item_id, "Approve").status_code == 200
 
 
-def test_posting_a_message_needs_a_part_in_the_instance_or_an_integration_user(admin, make_user, model):
-    admin.upload(model("event_gateway.bpmn"))
+WAIT_FOR_PAYMENT = b"""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <message id="payment_message" name="payment_received"/>
+  <process id="wait_for_payment" isExecutable="true">
+    <startEvent id="begin"/>
+    <sequenceFlow id="f1" sourceRef="begin" targetRef="paid"/>
+    <intermediateCatchEvent id="paid"><messageEventDefinition messageRef="payment_message"/>
+    </intermediateCatchEvent>
+    <sequenceFlow id="f2" sourceRef="paid" targetRef="done"/>
+    <endEvent id="done"/>
+  </process>
+</definitions>"""
+
+
+def test_posting_a_message_needs_a_part_in_the_instance_or_an_integration_user(admin, make_user):
+    assert admin.upload(WAIT_FOR_PAYMENT).status_code == 201
     starter = make_user("sara")
     stranger = make_user("eve")
     gateway = make_user("bank", integration=True)
-    first = starter.start("event_gateway").json["id"]
-    second = starter.start("event_gateway").json["id"]
+    first = starter.start("wait_for_payment").json["id"]
+    second = starter.start("wait_for_payment").json["id"]
 
     refused = stranger.post(f"/instances/{first}/messages", json={"name": "payment_received"})
     assert refused.status_code == 403 and "integration" in refused.json["error"]["message"]
