@@ -85,7 +85,8 @@ def may_edit_definition(caller: Caller, definition: DefinitionFacts) -> bool:
 
 
 def may_create_definitions(caller: Caller) -> bool:
-    """Create or import a definition under a new key, and validate models."""
+    """Create or import a definition under a new key; validate models and use the designer's
+    pickers (which list every user, group and role)."""
     return caller.models
 
 
@@ -104,11 +105,6 @@ def check_edit_definition(caller: Caller, definition: DefinitionFacts) -> None:
 def check_create_definitions(caller: Caller) -> None:
     if not may_create_definitions(caller):
         raise Forbidden("only analysts and administrators create, import, validate and deploy definitions")
-
-
-def check_models(caller: Caller) -> None:
-    """Pickers and validation serve the modeller only."""
-    check_create_definitions(caller)
 
 
 def check_admin(caller: Caller, what: str) -> None:

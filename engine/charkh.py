@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from . import access as rules
+from .access import Caller, DefinitionFacts, Scope
 from .compiler import CompiledDefinition, compile_definition
 from .errors import Invalid, NotFound
 from .runtime import Runtime
@@ -23,7 +24,6 @@ from .store import definitions as definition_store
 from .store import instances as instance_store
 from .store import people
 from .store.database import Database
-from .access import Caller, DefinitionFacts, Scope
 from .store.people import now
 
 
@@ -58,13 +58,11 @@ class Charkh:
         self._callers.clear()
         return created
 
-    def set_roles(self, name: str, caller: Caller | None, changes: dict[str, bool | None]) -> dict[str, Any]:
-        """Grant or take away analyst, integration and administrator; administrators only
-        (no caller: the operator at the command line)."""
-        if caller is not None:
-            rules.check_admin(caller, "change a user's roles")
-            if changes.get("admin") is False and name == caller.name:
-                raise Invalid("administrators cannot take away their own administrator role")
+    def set_roles(self, name: str, caller: Caller, changes: dict[str, bool | None]) -> dict[str, Any]:
+        """Grant or take away analyst, integration and administrator; administrators only."""
+        rules.check_admin(caller, "change a user's roles")
+        if changes.get("admin") is False and name == caller.name:
+            raise Invalid("administrators cannot take away their own administrator role")
         with self.db.write() as conn:
             people.set_roles(conn, name, changes)
             found = next(u for u in people.list_users(conn) if u["name"] == name)

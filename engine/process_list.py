@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import access as rules
+from .access import Caller
 from .bpmn_xml import read_bpmn
 from .charkh import Charkh
 from .compiler import compile_definition
@@ -15,7 +16,6 @@ from .lint import lint
 from .store import catalog, people, progress
 from .store import definitions as definition_store
 from .store import instances as instance_store
-from .access import Caller
 
 
 class ProcessList:
@@ -28,7 +28,7 @@ class ProcessList:
 
     def validate_for(self, data: bytes, caller: Caller) -> list[dict[str, Any]]:
         """validate, for those who model (analysts and administrators)."""
-        rules.check_models(caller)
+        rules.check_create_definitions(caller)
         return self.validate(data)
 
     def validate(self, data: bytes) -> list[dict[str, Any]]:
@@ -130,7 +130,7 @@ class ProcessList:
     # --- pickers ----------------------------------------------------------------------------
 
     def principals(self, caller: Caller) -> dict[str, list[dict[str, Any]]]:
-        rules.check_models(caller)
+        rules.check_create_definitions(caller)
         with self.db.read() as conn:
             return people.principals(conn)
 

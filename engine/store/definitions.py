@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
+from .. import access as rules
+from ..access import Caller, FactsOf
 from ..bpmn_xml import read_bpmn
 from ..compiler import CompiledDefinition, compile_definition
 from ..errors import Invalid, NotFound
 from .hot import HotStatement
-from .. import access as rules
-from ..access import Caller, FactsOf
 from .catalog import facts
 from .people import existing_users, now
 from .schema import definition_access, definition_owners, definition_versions, definitions

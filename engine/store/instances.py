@@ -9,14 +9,14 @@ from typing import Any, Callable
 
 from sqlalchemy import Connection, and_, bindparam, exists, insert, or_, select, update
 
+from .. import access as rules
+from ..access import Caller, FactsOf, InstanceFacts, Scope
 from ..compiler import CompiledDefinition, principals_for
 from ..errors import Conflict, Invalid, NotFound
 from ..runtime import Runtime, StepResult, variables_of
 from .bulk import insert_rows
 from .combined import SAVE_STATE, finish_completion, insert_work_item
 from .hot import HotStatement
-from .. import access as rules
-from ..access import Caller, FactsOf, InstanceFacts, Scope
 from .people import now
 from .schema import history, instances, outbox_jobs, timers, work_item_parties, work_items
 
@@ -448,7 +448,9 @@ def list_work_items(conn: Connection, caller: Caller, mine: bool, status: str | 
     if after:
         query = query.where(work_items.c.id > _cursor(after))
     if not mine:
-        if scope is not None and not scope.everything:
+        if scope is None:
+            raise ValueError("listing more than the caller's cartable needs the caller's scope")
+        if not scope.everything:
             query = query.where(_visible(scope, work_items.c.instance_id))
     else:
         parties = exists().where(work_item_parties.c.work_item_id == work_items.c.id,
