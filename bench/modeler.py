@@ -86,8 +86,8 @@ def main() -> None:
     folder = tempfile.mkdtemp(prefix="charkh-bench-designer-")
     app = create_app(Settings.from_env(folder))
     charkh = app.extensions["charkh"]
-    charkh.add_user("bench", "bench", [], [], True)
-    stored = charkh.import_bpmn(data, user="bench")
+    charkh.add_user("bench", "bench", [], [], admin=True, analyst=True)
+    stored = charkh.import_bpmn(data, caller=charkh.caller_named("bench"))
     server = create_server(app, host="127.0.0.1", port=0, threads=8)
     port = server.socket.getsockname()[1]
     threading.Thread(target=server.run, daemon=True).start()

@@ -206,6 +206,10 @@ def pg_backends(url: str) -> list[int]:
                                             "AND pid <> pg_backend_pid()", (name,))]
 
 
+# The users who upload the benchmarks' models: only analysts create definitions.
+ANALYSTS = {"clerk", "reviewer"}
+
+
 def make_users(database_url: str, users: dict[str, list[str]], data_dir: Path) -> dict[str, str]:
     """Users, their groups and a token each, through the engine facade (it also creates the schema)."""
     from engine.charkh import Charkh
@@ -215,7 +219,7 @@ def make_users(database_url: str, users: dict[str, list[str]], data_dir: Path) -
     try:
         tokens = {}
         for name, groups in users.items():
-            charkh.add_user(name, groups=groups)
+            charkh.add_user(name, groups=groups, analyst=name in ANALYSTS)
             tokens[name] = charkh.issue_token(name)
         return tokens
     finally:

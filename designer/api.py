@@ -11,9 +11,9 @@ from flask import Response, current_app, g, request
 from marshmallow import EXCLUDE
 
 from engine.charkh import Charkh
-from engine.errors import BadInput, CharkhError, Invalid
+from engine.errors import BadInput, CharkhError
 from engine.process_list import ProcessList
-from engine.store.people import Caller
+from engine.access import Caller
 
 api = APIBlueprint("api", __name__, url_prefix="/api/v1")
 auth = HTTPTokenAuth(scheme="Bearer", description="A token from `charkh token NAME`")
@@ -109,7 +109,8 @@ def paged(rows: list[dict[str, Any]], limit: int, cursor_of: str, query: dict[st
 @api.auth_required(auth)
 @api.input(DeployQuery, location="query", arg_name="query")
 @api.doc(summary="Import a BPMN file (raw XML or multipart field `file`)",
-         responses={201: "Stored", 400: "Not BPMN, a DTD, or too large", 422: "Not deployable"})
+         responses={201: "Stored", 400: "Not BPMN, a DTD, or too large",
+                    403: "Not an analyst, or the key is someone else's definition", 422: "Not deployable"})
 def import_definition(query: dict[str, Any]):  # type: ignore[no-untyped-def]
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
@@ -118,12 +119,8 @@ def import_definition(query: dict[str, Any]):  # type: ignore[no-untyped-def]
         data = upload.read(charkh().settings.max_bpmn_bytes + 1)
     else:
         data = request.get_data(cache=False)
-    if query["deploy"]:  # the same verdict as POST /definitions/{key}/deploy: lint errors refuse it too
-        lint_errors = [p for p in process_list().validate(data) if p["severity"] == "error"]
-        if lint_errors:
-            raise Invalid("the model cannot be deployed", {"problems": lint_errors})
-    summary = charkh().import_bpmn(data, deploy=query["deploy"], user=caller().name)
-    return summary, 201
+    # With deploy, the same verdict as POST /definitions/{key}/deploy: lint errors refuse it too.
+    return process_list().import_bpmn(data, query["deploy"], caller()), 201
 
 
 @api.get("/definitions")
@@ -148,7 +145,8 @@ def definition_bpmn(key: str, query: dict[str, Any]):  # type: ignore[no-untyped
 @api.auth_required(auth)
 @api.input(VersionQuery, location="query", arg_name="query")
 @api.doc(summary="Make a stored version runnable (the latest unless ?version=N)",
-         responses={200: "Deployed", 404: "No such definition or version", 422: "Not executable"})
+         responses={200: "Deployed", 403: "Not an analyst who owns it", 404: "No such definition or version",
+                    422: "Not executable"})
 def deploy_definition(key: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
     return process_list().deploy(key, query["version"], caller())
 
@@ -176,7 +174,8 @@ def list_instances(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 @api.get("/instances/<instance_id>")
 @api.auth_required(auth)
-@api.doc(summary="One instance with its work items, history and variables")
+@api.doc(summary="One instance with its work items, history and variables",
+         responses={403: "You neither started it nor have an item on it", 404: "No such instance"})
 def get_instance(instance_id: str):  # type: ignore[no-untyped-def]
     return process_list().instance_view(instance_id, caller())
 
@@ -190,7 +189,8 @@ class MessageIn(Lenient):
 @api.auth_required(auth)
 @api.input(MessageIn, arg_name="body")
 @api.doc(summary="Deliver a message to an instance (a message catch event waiting for it fires)",
-         responses={200: "Delivered", 404: "No such instance", 409: "Nothing waits for that message"})
+         responses={200: "Delivered", 403: "Not a participant nor an integration user", 404: "No such instance",
+                    409: "Nothing waits for that message"})
 def send_message(instance_id: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
     return charkh().send_message(instance_id, body["name"], caller(), body["data"])
 
@@ -200,7 +200,7 @@ def send_message(instance_id: str, body: dict[str, Any]):  # type: ignore[no-unt
 @api.get("/work-items")
 @api.auth_required(auth)
 @api.input(WorkItemQuery, location="query", arg_name="query")
-@api.doc(summary="The caller's cartable (mine=true) or, for admins, every item")
+@api.doc(summary="The caller's cartable (mine=true), or every item of the instances the caller may see")
 def list_work_items(query: dict[str, Any]):  # type: ignore[no-untyped-def]
     rows = charkh().work_items(caller(), query["mine"], query["status"], query["limit"] + 1, query["after"])
     return paged(rows, query["limit"], "id", query)
@@ -208,9 +208,9 @@ def list_work_items(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 @api.get("/work-items/<item_id>")
 @api.auth_required(auth)
-@api.doc(summary="One work item", responses={404: "No such item"})
+@api.doc(summary="One work item", responses={403: "Not on an instance you may see", 404: "No such item"})
 def get_work_item(item_id: str):  # type: ignore[no-untyped-def]
-    return charkh().work_item(item_id)
+    return charkh().work_item(item_id, caller())
 
 
 @api.post("/jobs/<job_id>/retry")

@@ -118,9 +118,11 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
 
     from .catalog_api import catalog_api
     from .pages import setup_pages
+    from .users_api import users_api
 
     app.register_blueprint(api)
     app.register_blueprint(catalog_api)
+    app.register_blueprint(users_api)
     setup_pages(app, settings)
 
     @app.get("/api/v1/openapi.json")

@@ -108,7 +108,8 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     charkh = _charkh(args)
-    created = charkh.add_user(args.name, args.password, args.group, args.role, args.admin)
+    created = charkh.add_user(args.name, args.password, args.group, args.role, args.admin, args.analyst,
+                              args.integration)
     print(f"{'created' if created else 'updated'} user {args.name}", file=sys.stderr)
     return 0
 
@@ -226,7 +227,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--password")
     add.add_argument("--group", action="append", default=[])
     add.add_argument("--role", action="append", default=[])
-    add.add_argument("--admin", action="store_true")
+    add.add_argument("--admin", action="store_true", help="may do everything")
+    add.add_argument("--analyst", action="store_true",
+                     help="may create, import, edit and deploy definitions (and so write scripts)")
+    add.add_argument("--integration", action="store_true",
+                     help="a machine caller that may post messages to instances")
     add.set_defaults(run=cmd_user_add)
 
     role = sub.add_parser("role", parents=[common], help="manage roles (positions)")

@@ -18,7 +18,7 @@ from flask import current_app, session
 
 from engine.charkh import Charkh
 from engine.errors import CharkhError
-from engine.store.people import Caller
+from engine.access import Caller
 
 _ID = "sid"
 # Kept across sign-in and sign-out: the page's language is not a secret and not the user's.

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 import orjson
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import Babel, gettext
 from markupsafe import Markup
 
+from engine.access import Caller
 from engine.errors import Forbidden, Throttled, Unauthorized
 from engine.settings import Settings
 
@@ -89,17 +90,25 @@ def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
         signed = page_session.current()
         if signed is None:
             return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
-        g.page_user, g.page_token = signed[0].name, signed[1]
+        g.page_caller, g.page_user, g.page_token = signed[0], signed[0].name, signed[1]
         return view(*args, **kwargs)
 
     return wrapper
 
 
+def page_caller() -> Caller | None:
+    """The signed-in user as the access rule knows them (a page behind @signed_in)."""
+    return g.get("page_caller")
+
+
 def page_config(**extra: Any) -> Markup:
-    """The JSON block the bundle reads: API root, the page session's token, the language."""
+    """The JSON block the bundle reads: API root, the page session's token, the language, and
+    whether the user models (the pages show only what the user may do; the API enforces it)."""
     locale = select_locale()
+    caller = page_caller()
     config = {"api": "/api/v1", "token": g.page_token, "user": g.page_user, "locale": locale,
-              "dir": "rtl" if locale in RTL else "ltr", **extra}
+              "dir": "rtl" if locale in RTL else "ltr", "models": bool(caller and caller.models),
+              "admin": bool(caller and caller.is_admin), **extra}
     # </script> cannot appear: orjson escapes nothing, so escape the closing-tag characters.
     text = orjson.dumps(config).decode().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(f'<script id="charkh-config" type="application/json">{text}</script>')
@@ -132,12 +141,17 @@ def logout():  # type: ignore[no-untyped-def]
 @pages.get("/designer")
 @signed_in
 def designer_list():  # type: ignore[no-untyped-def]
-    return render_template("designer_list.html", config=page_config())
+    caller = page_caller()
+    return render_template("designer_list.html", config=page_config(), models=bool(caller and caller.models),
+                           admin=bool(caller and caller.is_admin))
 
 
 @pages.get("/designer/new")
 @signed_in
 def designer_new():  # type: ignore[no-untyped-def]
+    caller = page_caller()
+    if caller is None or not caller.models:
+        abort(403, gettext("Only analysts and administrators create processes."))
     return render_template("modeler.html", config=page_config(key=None), title=gettext("New process"))
 
 
@@ -145,6 +159,15 @@ def designer_new():  # type: ignore[no-untyped-def]
 @signed_in
 def designer_open(key: str):  # type: ignore[no-untyped-def]
     return render_template("modeler.html", config=page_config(key=key), title=key)
+
+
+@pages.get("/users")
+@signed_in
+def users_page():  # type: ignore[no-untyped-def]
+    caller = page_caller()
+    if caller is None or not caller.is_admin:
+        abort(403, gettext("Only administrators manage users."))
+    return render_template("users.html", config=page_config(), title=gettext("Users"))
 
 
 @pages.get("/instances/<instance_id>")

@@ -16,6 +16,8 @@ from typing import Any, Iterator
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from . import access as rules
+from .access import Caller, DefinitionFacts, Scope
 from .clock import Clock, system_clock
 from .compiler import CompiledDefinition, compile_definition
 from .errors import CharkhError, Conflict, Forbidden, Invalid, NotFound, StaleState, Throttled, Unauthorized
@@ -25,12 +27,12 @@ from .runtime import Runtime
 from .sandbox import Sandbox
 from .script_pool import shared_pool
 from .settings import Settings
-from .store import background
+from .store import background, catalog
 from .store import definitions as definition_store
 from .store import instances as instance_store
 from .store import people, sign_in_failures, tokens
 from .store.database import Database, json_text
-from .store.people import Caller, now
+from .store.people import now
 
 
 logger = logging.getLogger("charkh.engine")
@@ -39,6 +41,10 @@ logger = logging.getLogger("charkh.engine")
 COMMAND_ATTEMPTS = 40
 # How long a token's caller (name, groups, roles) is remembered by one process.
 CALLER_CACHE = timedelta(seconds=5)
+# How long one process trusts its copy of every definition's visibility, access list and owners
+# (the access rule's facts). Changes made through this process apply at once; another process's
+# within this long, as for group memberships above.
+ACCESS_CACHE_SECONDS = 5.0
 
 
 class Charkh:
@@ -57,6 +63,7 @@ class Charkh:
         self._compiled: dict[int, CompiledDefinition] = {}
         self._compiled_lock = threading.Lock()
         self._callers: dict[str, tuple[Caller, datetime]] = {}
+        self._facts: tuple[dict[str, DefinitionFacts], float] = ({}, 0.0)
 
     def close(self) -> None:
         self.db.dispose()
@@ -64,11 +71,28 @@ class Charkh:
     # --- people -----------------------------------------------------------------------------
 
     def add_user(self, name: str, password: str | None = None, groups: list[str] = (),
-                 roles: list[str] = (), admin: bool = False) -> bool:
+                 roles: list[str] = (), admin: bool = False, analyst: bool = False,
+                 integration: bool = False) -> bool:
         with self.db.write() as conn:
-            created = people.add_user(conn, name, password, list(groups), list(roles), admin)
+            created = people.add_user(conn, name, password, list(groups), list(roles), admin, analyst, integration)
         self._callers.clear()
         return created
+
+    def set_roles(self, name: str, caller: Caller, changes: dict[str, bool | None]) -> dict[str, Any]:
+        """Grant or take away analyst, integration and administrator; administrators only."""
+        rules.check_admin(caller, "change a user's roles")
+        if changes.get("admin") is False and name == caller.name:
+            raise Invalid("administrators cannot take away their own administrator role")
+        with self.db.write() as conn:
+            people.set_roles(conn, name, changes)
+            found = next(u for u in people.list_users(conn) if u["name"] == name)
+        self._callers.clear()
+        return found
+
+    def users(self, caller: Caller) -> list[dict[str, Any]]:
+        rules.check_admin(caller, "list users and their roles")
+        with self.db.read() as conn:
+            return people.list_users(conn)
 
     def add_role(self, name: str, superior: str | None = None) -> None:
         with self.db.write() as conn:
@@ -166,19 +190,58 @@ class Charkh:
         with self.db.read() as conn:
             return people.caller_named(conn, name)
 
+    # --- the access rule's facts ------------------------------------------------------------
+
+    def definition_facts(self, key: str, visibility: str | None = None) -> DefinitionFacts:
+        """A definition's facts from this process's short-lived copy, read again when it is
+        stale, does not know the key, or disagrees with a visibility just read from the database.
+        An unknown key counts as public and unowned (the caller's query finds no rows of it)."""
+        known, until = self._facts
+        found = known.get(key)
+        if until <= time.monotonic() or found is None or (visibility is not None and found.visibility != visibility):
+            known = self._load_facts()
+            found = known.get(key)
+        return found or DefinitionFacts(key=key)
+
+    def _all_facts(self) -> dict[str, DefinitionFacts]:
+        known, until = self._facts
+        return known if until > time.monotonic() else self._load_facts()
+
+    def _load_facts(self) -> dict[str, DefinitionFacts]:
+        with self.db.read() as conn:
+            known = catalog.all_facts(conn)
+        self._facts = (known, time.monotonic() + ACCESS_CACHE_SECONDS)
+        return known
+
+    def forget_access(self) -> None:
+        """A definition's visibility, access list or owners changed: read them again."""
+        self._facts = ({}, 0.0)
+
+    def scope(self, caller: Caller) -> Scope:
+        """The instances (and items) the caller may list."""
+        return rules.scope(caller, [] if caller.is_admin else self._all_facts().values())
+
+    def hidden_definitions(self, caller: Caller) -> frozenset[str]:
+        if caller.is_admin:
+            return frozenset()
+        return rules.hidden_definitions(caller, self._all_facts().values())
+
     # --- definitions ------------------------------------------------------------------------
 
-    def import_bpmn(self, data: bytes, deploy: bool = False, user: str | None = None) -> dict[str, Any]:
-        """Store a file as the next version of its key; with deploy, make it runnable."""
+    def import_bpmn(self, data: bytes, deploy: bool = False, caller: Caller | None = None) -> dict[str, Any]:
+        """Store a file as the next version of its key; with deploy, make it runnable. No
+        caller: the operator at the command line."""
         for attempt in range(3):
             try:
                 with self.db.write() as conn:
                     summary, compiled = definition_store.import_bpmn(
-                        conn, data, self.settings.max_bpmn_bytes, deploy=deploy, user=user)
+                        conn, data, self.settings.max_bpmn_bytes, deploy=deploy, caller=caller)
             except IntegrityError:  # another upload of the same key took the version number
                 if attempt == 2:
                     raise
                 continue
+            finally:
+                self.forget_access()
             if compiled is not None:
                 with self._compiled_lock:
                     self._compiled[int(summary["version_id"])] = compiled
@@ -221,7 +284,7 @@ class Charkh:
             raise Invalid("variables must be a JSON object")
         self._check_size(variables, "variables")
         with self.db.read() as conn:
-            version = definition_store.latest_deployed(conn, key, caller)
+            version = definition_store.latest_deployed(conn, key, caller, self.definition_facts)
             definition = self._definition(conn, version.id)
         process_id = instance_store.check_process(definition, key, process)
         workflow, result = self.runtime.start(definition, process_id, variables)  # user code: no transaction
@@ -240,8 +303,8 @@ class Charkh:
 
     def claim(self, item_id: str, caller: Caller) -> dict[str, Any]:
         with self.db.write() as conn:
-            instance_store.claim_work_item(conn, item_id, caller)
-        return self.work_item(item_id)
+            instance_store.claim_work_item(conn, item_id, caller, self.definition_facts)
+        return self.work_item(item_id, caller)
 
     def complete(self, item_id: str, caller: Caller, action: str | None = None,
                  data: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -252,7 +315,7 @@ class Charkh:
         self._check_size(data, "data")
         for attempt in _attempts():
             with self.db.read() as conn:
-                done = instance_store.read_completion(conn, item_id, caller, action)
+                done = instance_store.read_completion(conn, item_id, caller, action, self.definition_facts)
                 definition = self._definition(conn, done.instance.version_id)
             workflow = self.runtime.load(definition, done.instance.process_id, done.instance.state)
             result = self.runtime.complete_user_task(definition, workflow, done.item.task_id,
@@ -269,7 +332,7 @@ class Charkh:
         self._check_size(data or {}, "data")
         for attempt in _attempts():
             with self.db.read() as conn:
-                instance = instance_store.read_running(conn, instance_id)
+                instance = instance_store.read_message_target(conn, instance_id, caller, self.definition_facts)
                 definition = self._definition(conn, instance.version_id)
             workflow = self.runtime.load(definition, instance.process_id, instance.state)
             result = self.runtime.deliver_message(definition, workflow, name, data or {})
@@ -278,21 +341,27 @@ class Charkh:
                                                     caller, workflow, result)
         raise AssertionError("unreachable")
 
-    def work_item(self, item_id: str) -> dict[str, Any]:
+    def work_item(self, item_id: str, caller: Caller) -> dict[str, Any]:
+        """One work item, for whoever may see its instance."""
         with self.db.read() as conn:
             row = instance_store.work_item_row(conn, instance_store.parse_id(item_id, "work item"))
             if row is None:
                 raise NotFound(f"no work item with id {item_id}")
+            known = instance_store.instance_facts(conn, row.instance_id, self.definition_facts)
+            rules.check_see_instance(caller, known, f"work item {item_id}")
             return instance_store.work_item_json(row._mapping)
 
     def work_items(self, caller: Caller, mine: bool = True, status: str | None = "open", limit: int = 100,
                    after: str | None = None) -> list[dict[str, Any]]:
+        """mine: the caller's cartable; else every item of the instances the caller may see."""
+        hidden = self.hidden_definitions(caller) if mine else frozenset()
+        scope = None if mine else self.scope(caller)
         with self.db.read() as conn:
-            return instance_store.list_work_items(conn, caller, mine, status, limit, after)
+            return instance_store.list_work_items(conn, caller, mine, status, limit, after, hidden, scope)
 
     def instance(self, instance_id: str, caller: Caller) -> dict[str, Any]:
         with self.db.read() as conn:
-            return instance_store.instance_json(conn, instance_id, caller)
+            return instance_store.instance_json(conn, instance_id, caller, self.definition_facts)
 
     # --- the scheduler's and workers' commands ----------------------------------------------
 
@@ -371,18 +440,17 @@ class Charkh:
             return background.fail_job(conn, job_id, error)
 
     def retry_job(self, job_id: str, caller: Caller) -> dict[str, Any]:
-        if not caller.is_admin:
-            raise Forbidden("only an administrator may retry a failed job")
+        rules.check_admin(caller, "retry a failed job")
         number = instance_store.parse_id(job_id, "job")
         with self.db.write() as conn:
             background.retry_job(conn, number, caller.name)
         return self.job(number)
 
-    def deploy(self, key: str, version: int | None, caller: Caller) -> dict[str, Any]:
+    def deploy(self, key: str, version: int | None, caller: Caller | None) -> dict[str, Any]:
         """Make a stored version runnable (the latest when no version is given)."""
         with self.db.write() as conn:
             version_id, number, compiled = definition_store.deploy_version(
-                conn, key, version, self.settings.max_bpmn_bytes)
+                conn, key, version, self.settings.max_bpmn_bytes, caller)
         with self._compiled_lock:
             self._compiled[version_id] = compiled
         return {"key": key, "version": number, "deployed": True}
@@ -395,7 +463,7 @@ class Charkh:
     def instances(self, caller: Caller, status: str | None = None, definition: str | None = None,
                   limit: int = 100, after: str | None = None) -> list[dict[str, Any]]:
         with self.db.read() as conn:
-            return instance_store.list_instances(conn, caller, status, definition, limit, after)
+            return instance_store.list_instances(conn, self.scope(caller), status, definition, limit, after)
 
 
 def _reason(exc: Exception) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import access as rules
+from .access import Caller
 from .bpmn_xml import read_bpmn
 from .charkh import Charkh
 from .compiler import compile_definition
@@ -14,7 +16,6 @@ from .lint import lint
 from .store import catalog, people, progress
 from .store import definitions as definition_store
 from .store import instances as instance_store
-from .store.people import Caller
 
 
 class ProcessList:
@@ -24,6 +25,11 @@ class ProcessList:
         self.max_bytes = charkh.settings.max_bpmn_bytes
 
     # --- validation -------------------------------------------------------------------------
+
+    def validate_for(self, data: bytes, caller: Caller) -> list[dict[str, Any]]:
+        """validate, for those who model (analysts and administrators)."""
+        rules.check_create_definitions(caller)
+        return self.validate(data)
 
     def validate(self, data: bytes) -> list[dict[str, Any]]:
         """Every problem that blocks or weakens a deploy, each naming its element; stores nothing.
@@ -41,15 +47,33 @@ class ProcessList:
                              for p in (found or [{"element": None, "message": exc.message}])]
         return problems + lint(data)
 
+    def import_bpmn(self, data: bytes, deploy: bool, caller: Caller) -> dict[str, Any]:
+        """Store an uploaded file (a new key for analysts, a new version for its editors); with
+        deploy, refused on the same validation as deploy. Rights are checked before the file is
+        linted, and again where it is stored."""
+        rules.check_create_definitions(caller)
+        if deploy:
+            key = read_bpmn(data, self.max_bytes).key
+            with self.db.read() as conn:
+                known = catalog.facts(conn, key) if catalog.exists(conn, key) else None
+            if known is not None:
+                rules.check_edit_definition(caller, known)
+            lint_errors = [p for p in self.validate(data) if p["severity"] == "error"]
+            if lint_errors:
+                raise Invalid("the model cannot be deployed", {"problems": lint_errors})
+        return self.charkh.import_bpmn(data, deploy=deploy, caller=caller)
+
     def deploy(self, key: str, version: int | None, caller: Caller) -> dict[str, Any]:
         """Deploy after the same validation the designer shows: lint errors refuse it too."""
+        with self.db.read() as conn:
+            known = catalog.facts(conn, key)
+        rules.check_edit_definition(caller, known)
         data = self.charkh.bpmn(key, version)
         errors = [p for p in self.validate(data) if p["severity"] == "error"]
         if errors:
             raise Invalid("the model cannot be deployed", {"problems": errors})
         with self.db.read() as conn:
-            row = catalog.check_visible(conn, key, caller)
-            access = catalog.access_list(conn, key) if row.visibility == "private" else None
+            access = catalog.access_list(conn, key) if known.visibility == "private" else None
         if access is not None:
             problems = catalog.assignment_problems(compile_definition(data, max(self.max_bytes, len(data))).cartables,
                                                    access)
@@ -60,10 +84,13 @@ class ProcessList:
     # --- the process list -------------------------------------------------------------------
 
     def list(self, caller: Caller, limit: int = 100, after: str | None = None) -> list[dict[str, Any]]:
+        """The definitions the caller may see, each saying whether the caller may edit it."""
         with self.db.read() as conn:
-            hidden = catalog.hidden_keys(conn, caller)
+            known = catalog.all_facts(conn)
+            hidden = rules.hidden_definitions(caller, known.values())
             rows = definition_store.list_definitions(conn, limit + len(hidden), after)
-        return [row for row in rows if row["key"] not in hidden][:limit]
+        return [{**row, "editable": rules.may_edit_definition(caller, known[row["key"]])}
+                for row in rows if row["key"] not in hidden][:limit]
 
     def detail(self, key: str, caller: Caller) -> dict[str, Any]:
         with self.db.read() as conn:
@@ -77,6 +104,8 @@ class ProcessList:
         return with_layout(data, read_bpmn(data, max(self.max_bytes, len(data))).root) if layout else data
 
     def update(self, key: str, caller: Caller, changes: dict[str, Any]) -> dict[str, Any]:
+        with self.db.read() as conn:  # refused before the model is compiled; checked again below
+            rules.check_edit_definition(caller, catalog.facts(conn, key))
         cartables = None
         if changes.get("visibility") == "private" or changes.get("access") is not None:
             try:
@@ -84,17 +113,24 @@ class ProcessList:
                 cartables = compile_definition(data, max(self.max_bytes, len(data))).cartables
             except CharkhError:
                 cartables = None  # a model that cannot run assigns nobody yet
-        with self.db.write() as conn:
-            catalog.update_settings(conn, key, caller, changes, cartables)
+        try:
+            with self.db.write() as conn:
+                catalog.update_settings(conn, key, caller, changes, cartables)
+        finally:
+            self.charkh.forget_access()
         return self.detail(key, caller)
 
     def delete(self, key: str, caller: Caller) -> None:
-        with self.db.write() as conn:
-            catalog.delete_definition(conn, key, caller)
+        try:
+            with self.db.write() as conn:
+                catalog.delete_definition(conn, key, caller)
+        finally:
+            self.charkh.forget_access()
 
     # --- pickers ----------------------------------------------------------------------------
 
-    def principals(self) -> dict[str, list[dict[str, Any]]]:
+    def principals(self, caller: Caller) -> dict[str, list[dict[str, Any]]]:
+        rules.check_create_definitions(caller)
         with self.db.read() as conn:
             return people.principals(conn)
 
@@ -106,7 +142,7 @@ class ProcessList:
 
     def instance_view(self, instance_id: str, caller: Caller) -> dict[str, Any]:
         with self.db.read() as conn:
-            found = instance_store.instance_json(conn, instance_id, caller)
+            found = instance_store.instance_json(conn, instance_id, caller, self.charkh.definition_facts)
             return {**found, **progress.positions(conn, int(found["id"]))}
 
     def heat(self, key: str, caller: Caller, version: int | None = None) -> dict[str, Any]:

@@ -136,8 +136,9 @@ def client(app):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def make_user(charkh: Charkh, client):  # type: ignore[no-untyped-def]
-    def make(name: str, groups: list[str] = (), roles: list[str] = (), admin: bool = False) -> User:
-        charkh.add_user(name, "secret", list(groups), list(roles), admin)
+    def make(name: str, groups: list[str] = (), roles: list[str] = (), admin: bool = False,
+             analyst: bool = False, integration: bool = False) -> User:
+        charkh.add_user(name, "secret", list(groups), list(roles), admin, analyst, integration)
         return User(name, charkh.issue_token(name), client)
 
     return make

@@ -1,7 +1,8 @@
-"""The process list's rules (MISSION F5): rename, activate/deactivate, public/private, delete.
+"""The process list's settings (MISSION F5): rename, activate/deactivate, public/private, access
+list, owners, delete; and the facts the access rule (engine/access.py) decides on.
 
-A private definition is seen, started and assigned only within its access list; a definition with
-running or recurring instances cannot be deactivated; one with history cannot be deleted.
+A definition with running or recurring instances cannot be deactivated; one with history cannot
+be deleted. Who may see or change one is engine/access.py's to say.
 """
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ..bpmn_xml import VISIBILITIES
 from ..compiler import Cartable
-from ..errors import Conflict, Forbidden, Invalid, NotFound
-from .people import Caller, existing_users
-from .schema import definition_access, definition_versions, definitions, instances, timers
-
+from ..errors import Conflict, Invalid, NotFound
+from .. import access as rules
+from ..access import Caller, DefinitionFacts
+from .people import analysts_among, existing_users
+from .schema import definition_access, definition_owners, definition_versions, definitions, instances, timers
 
 
 def _row(conn: Connection, key: str) -> Any:
@@ -24,37 +26,51 @@ def _row(conn: Connection, key: str) -> Any:
     return row
 
 
+def exists(conn: Connection, key: str) -> bool:
+    return conn.execute(select(definitions.c.key).where(definitions.c.key == key)).first() is not None
+
+
 def access_list(conn: Connection, key: str) -> list[str]:
     return list(conn.execute(select(definition_access.c.user_name).where(definition_access.c.key == key)
                              .order_by(definition_access.c.user_name)).scalars())
 
 
-def may_see(row: Any, access: list[str], caller: Caller) -> bool:
-    return row.visibility != "private" or caller.is_admin or caller.name in access
+def owners_of(conn: Connection, key: str) -> list[str]:
+    return list(conn.execute(select(definition_owners.c.user_name).where(definition_owners.c.key == key)
+                             .order_by(definition_owners.c.user_name)).scalars())
+
+
+def facts(conn: Connection, key: str) -> DefinitionFacts:
+    """What the access rule needs of one definition, read now (NotFound if there is none)."""
+    row = _row(conn, key)
+    return DefinitionFacts(key=key, visibility=row.visibility, owners=frozenset(owners_of(conn, key)),
+                           access=frozenset(access_list(conn, key)) if row.visibility == "private" else frozenset())
+
+
+def all_facts(conn: Connection) -> dict[str, DefinitionFacts]:
+    """Every definition's facts in three statements, for the engine's short-lived cache."""
+    owners: dict[str, set[str]] = {}
+    for key, name in conn.execute(select(definition_owners.c.key, definition_owners.c.user_name)):
+        owners.setdefault(key, set()).add(name)
+    access: dict[str, set[str]] = {}
+    for key, name in conn.execute(select(definition_access.c.key, definition_access.c.user_name)):
+        access.setdefault(key, set()).add(name)
+    return {key: DefinitionFacts(key=key, visibility=visibility, owners=frozenset(owners.get(key, ())),
+                                 access=frozenset(access.get(key, ())) if visibility == "private" else frozenset())
+            for key, visibility in conn.execute(select(definitions.c.key, definitions.c.visibility))}
 
 
 def check_visible(conn: Connection, key: str, caller: Caller) -> Any:
-    """The definition's row, or Forbidden when it is private and the caller is not on its list."""
+    """The definition's row, or NotFound / Forbidden as the access rule says."""
     row = _row(conn, key)
-    if row.visibility == "private" and not caller.is_admin and caller.name not in access_list(conn, key):
-        raise Forbidden(f"definition {key!r} is private and you are not on its access list")
+    rules.check_see_definition(caller, facts(conn, key))
     return row
 
 
-def hidden_keys(conn: Connection, caller: Caller) -> set[str]:
-    """Private definitions the caller may not see (for lists)."""
-    if caller.is_admin:
-        return set()
-    private = set(conn.execute(select(definitions.c.key).where(definitions.c.visibility == "private")).scalars())
-    if not private:
-        return set()
-    allowed = set(conn.execute(select(definition_access.c.key).where(
-        definition_access.c.user_name == caller.name, definition_access.c.key.in_(private))).scalars())
-    return private - allowed
-
-
 def detail(conn: Connection, key: str, caller: Caller) -> dict[str, Any]:
-    row = check_visible(conn, key, caller)
+    row = _row(conn, key)
+    known = facts(conn, key)
+    rules.check_see_definition(caller, known)
     versions = [{
         "version": v.version,
         "created_at": v.created_at.isoformat() if v.created_at else None,
@@ -81,19 +97,11 @@ def detail(conn: Connection, key: str, caller: Caller) -> dict[str, Any]:
         "visibility": row.visibility,
         "access": access_list(conn, key),
         "owner": versions[0]["created_by"] if versions else None,
+        "owners": sorted(known.owners),
+        "editable": rules.may_edit_definition(caller, known),
         "versions": versions,
         "instances": {status: int(n) for status, n in counts.items()},
     }
-
-
-def _may_administer(conn: Connection, key: str, caller: Caller) -> None:
-    """Admins, and whoever uploaded the first version, change a definition's settings."""
-    if caller.is_admin:
-        return
-    owner = conn.execute(select(definition_versions.c.created_by).where(definition_versions.c.key == key)
-                         .order_by(definition_versions.c.version).limit(1)).scalar()
-    if owner != caller.name:
-        raise Forbidden(f"only an administrator or the owner ({owner}) may change definition {key!r}")
 
 
 def _recurring_or_running(conn: Connection, key: str) -> tuple[int, int]:
@@ -121,10 +129,10 @@ def assignment_problems(cartables: dict[str, Cartable], access: list[str]) -> li
 
 def update_settings(conn: Connection, key: str, caller: Caller, changes: dict[str, Any],
                     cartables: dict[str, Cartable] | None) -> None:
-    """Apply name/active/visibility/access changes; cartables are the latest version's, for the
-    access-list check (None when the latest version cannot be compiled)."""
+    """Apply name/active/visibility/access/owners changes; cartables are the latest version's, for
+    the access-list check (None when the latest version cannot be compiled)."""
     row = _row(conn, key)
-    _may_administer(conn, key, caller)
+    rules.check_edit_definition(caller, facts(conn, key))
     values: dict[str, Any] = {}
     if changes.get("name") is not None:
         name = changes["name"].strip()
@@ -150,6 +158,14 @@ def update_settings(conn: Connection, key: str, caller: Caller, changes: dict[st
         unknown = sorted(set(access) - existing_users(conn, access))
         if unknown:
             raise Invalid(f"no such user(s): {', '.join(unknown)}", {"users": unknown})
+    owners = changes.get("owners")
+    if owners is not None:
+        owners = sorted({name.strip() for name in owners if name and name.strip()})
+        if not owners:
+            raise Invalid("a definition keeps at least one owner")
+        not_analysts = sorted(set(owners) - analysts_among(conn, owners))
+        if not_analysts:
+            raise Invalid(f"owners must be analysts: {', '.join(not_analysts)}", {"users": not_analysts})
     if (visibility or row.visibility) == "private" and cartables is not None:
         problems = assignment_problems(cartables, access if access is not None else access_list(conn, key))
         if problems:
@@ -160,15 +176,18 @@ def update_settings(conn: Connection, key: str, caller: Caller, changes: dict[st
         conn.execute(delete(definition_access).where(definition_access.c.key == key))
         if access:
             conn.execute(insert(definition_access), [{"key": key, "user_name": name} for name in access])
+    if owners is not None:
+        conn.execute(delete(definition_owners).where(definition_owners.c.key == key))
+        conn.execute(insert(definition_owners), [{"key": key, "user_name": name} for name in owners])
 
 
 def delete_definition(conn: Connection, key: str, caller: Caller) -> None:
-    _row(conn, key)
-    _may_administer(conn, key, caller)
+    rules.check_edit_definition(caller, facts(conn, key))
     started = conn.execute(select(func.count()).where(instances.c.definition_key == key)).scalar()
     if started:
         raise Conflict(f"definition {key!r} has history ({started} instance(s)) and cannot be deleted; "
                        "deactivate it instead", {"instances": int(started)})
     conn.execute(delete(definition_access).where(definition_access.c.key == key))
+    conn.execute(delete(definition_owners).where(definition_owners.c.key == key))
     conn.execute(delete(definition_versions).where(definition_versions.c.key == key))
     conn.execute(delete(definitions).where(definitions.c.key == key))

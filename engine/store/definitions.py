@@ -6,12 +6,15 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
+from .. import access as rules
+from ..access import Caller, FactsOf
 from ..bpmn_xml import read_bpmn
 from ..compiler import CompiledDefinition, compile_definition
-from ..errors import Forbidden, Invalid, NotFound
+from ..errors import Invalid, NotFound
 from .hot import HotStatement
-from .people import Caller, existing_users, now
-from .schema import definition_access, definition_versions, definitions
+from .catalog import facts
+from .people import existing_users, now
+from .schema import definition_access, definition_owners, definition_versions, definitions
 
 
 @dataclass(frozen=True)
@@ -23,14 +26,23 @@ class StoredVersion:
 
 
 def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = False,
-                user: str | None = None) -> tuple[dict[str, Any], CompiledDefinition | None]:
-    """Store a file as a new version of its key; with deploy, only if it can run."""
+                caller: Caller | None = None) -> tuple[dict[str, Any], CompiledDefinition | None]:
+    """Store a file as a new version of its key; with deploy, only if it can run. A new key needs
+    an analyst (its creator becomes its owner), an existing one edit rights on it; nothing is
+    stored otherwise. No caller: the operator at the command line."""
+    if caller is not None:
+        rules.check_create_definitions(caller)
     bpmn = read_bpmn(data, max_bytes)
-    compiled = compile_definition(data, max_bytes) if deploy else None
     existing = conn.execute(select(definitions.c.key).where(definitions.c.key == bpmn.key)).first()
+    if existing is not None and caller is not None:
+        rules.check_edit_definition(caller, facts(conn, bpmn.key))
+    compiled = compile_definition(data, max_bytes) if deploy else None
+    user = caller.name if caller is not None else None
     if existing is None:
         conn.execute(insert(definitions).values(key=bpmn.key, name=bpmn.name, active=True,
                                                 visibility=bpmn.visibility or "public", created_at=now()))
+        if user:
+            conn.execute(insert(definition_owners).values(key=bpmn.key, user_name=user))
     else:
         # A file that says its visibility (the designer's panel) sets it; one that does not
         # leaves what the process list page set.
@@ -70,8 +82,10 @@ def _keep_uploader_on_access_list(conn: Connection, key: str, user: str) -> None
         conn.execute(insert(definition_access).values(key=key, user_name=user))
 
 
-def deploy_version(conn: Connection, key: str, version: int | None,
-                   max_bytes: int) -> tuple[int, int, CompiledDefinition]:
+def deploy_version(conn: Connection, key: str, version: int | None, max_bytes: int,
+                   caller: Caller | None = None) -> tuple[int, int, CompiledDefinition]:
+    if caller is not None:
+        rules.check_edit_definition(caller, facts(conn, key))
     query = select(definition_versions.c.id, definition_versions.c.version, definition_versions.c.bpmn) \
         .where(definition_versions.c.key == key)
     if version is not None:
@@ -95,16 +109,16 @@ _LATEST_DEPLOYED = HotStatement(
     "ON v.key = d.key AND v.deployed WHERE d.key = %(key)s ORDER BY v.version DESC LIMIT 1")
 
 
-def latest_deployed(conn: Connection, key: str, caller: Caller | None = None) -> StoredVersion:
-    """The version new instances start on; refuses deactivated definitions and, for a caller off
-    a private definition's access list, private ones (MISSION F5)."""
+def latest_deployed(conn: Connection, key: str, caller: Caller | None = None,
+                    facts_of: FactsOf | None = None) -> StoredVersion:
+    """The version new instances start on; refuses definitions the caller may not see (MISSION
+    F5), then deactivated ones."""
     row = _LATEST_DEPLOYED.first(conn, {"key": key})
     if row is None:
         raise NotFound(f"no definition with key {key!r}")
-    if row.visibility == "private" and caller is not None and not caller.is_admin and \
-            conn.execute(select(definition_access.c.user_name).where(
-                definition_access.c.key == key, definition_access.c.user_name == caller.name)).first() is None:
-        raise Forbidden(f"definition {key!r} is private and you are not on its access list")
+    if caller is not None:
+        known = facts_of(key, row.visibility) if facts_of is not None else facts(conn, key)
+        rules.check_see_definition(caller, known)
     if not row.active:
         raise Invalid(f"definition {key!r} is deactivated; activate it before starting instances")
     if row.id is None:

@@ -10,13 +10,15 @@ from typing import Any, Callable
 
 from sqlalchemy import Connection, and_, bindparam, exists, insert, or_, select, update
 
+from .. import access as rules
+from ..access import Caller, FactsOf, InstanceFacts, Scope
 from ..compiler import CompiledDefinition, principals_for
-from ..errors import Conflict, Forbidden, Invalid, NotFound, StaleState
+from ..errors import Conflict, Invalid, NotFound, StaleState
 from ..runtime import Runtime, StepResult, variables_of
 from .bulk import insert_rows
 from .combined import SAVE_STATE, finish_completion, insert_work_item
 from .hot import HotStatement
-from .people import Caller, now
+from .people import now
 from .schema import history, instances, outbox_jobs, timers, work_item_parties, work_items
 
 OPEN_STATUSES = ("open", "claimed")
@@ -92,8 +94,8 @@ def _record_id(record: dict[str, Any] | None) -> str | None:
     return str(record["id"])
 
 
-def claim_work_item(conn: Connection, item_id: str, caller: Caller) -> None:
-    _, item, _ = _item_for(conn, item_id, caller, lock=True)
+def claim_work_item(conn: Connection, item_id: str, caller: Caller, facts_of: FactsOf) -> None:
+    _, item, _ = _item_for(conn, item_id, caller, facts_of, lock=True)
     status, claimed_by = item.status, item.claimed_by
     if status not in OPEN_STATUSES:
         raise Conflict(f"work item {item.id} is {status}")
@@ -117,9 +119,10 @@ class Completion:
     chosen: dict[str, Any] | None
 
 
-def read_completion(conn: Connection, item_id: str, caller: Caller, action: str | None) -> Completion:
+def read_completion(conn: Connection, item_id: str, caller: Caller, action: str | None,
+                    facts_of: FactsOf) -> Completion:
     """Everything a completion checks before its step runs (404, 403, 409, 422 in that order)."""
-    instance, item, open_rows = _item_for(conn, item_id, caller, lock=False)
+    instance, item, open_rows = _item_for(conn, item_id, caller, facts_of, lock=False)
     status, claimed_by = item.status, item.claimed_by
     if status not in OPEN_STATUSES:
         raise Conflict(f"work item {item.id} is already {status}")
@@ -151,11 +154,26 @@ def write_completion(conn: Connection, runtime: Runtime, definition: CompiledDef
             "instance": _brief_after_step(instance, result.status, variables, at, open_items)}
 
 
+def read_message_target(conn: Connection, instance_id: str, caller: Caller, facts_of: FactsOf) -> Any:
+    """The instance a caller's message is for: 404, then 403 (not theirs to message), then 409."""
+    instance = _read_instance(conn, instance_id)
+    rules.check_message(caller, _facts_of_instance(conn, instance, facts_of), instance.id)
+    return _running(instance)
+
+
 def read_running(conn: Connection, instance_id: str | int) -> Any:
-    """An instance a message or a background step may move on; 404 or 409 otherwise."""
+    """An instance a background step may move on; 404 or 409 otherwise."""
+    return _running(_read_instance(conn, instance_id))
+
+
+def _read_instance(conn: Connection, instance_id: str | int) -> Any:
     instance = conn.execute(_LOCK_INSTANCE, {"instance_id": parse_id(instance_id, "instance")}).first()
     if instance is None:
         raise NotFound(f"no instance with id {instance_id}")
+    return instance
+
+
+def _running(instance: Any) -> Any:
     if instance.status != "running":
         raise Conflict(f"instance {instance.id} is {instance.status}")
     return instance
@@ -348,7 +366,8 @@ def work_item_row(conn: Connection, item_id: int) -> Any:
     return conn.execute(_ITEM_BY_ID, {"item_id": item_id}).first()
 
 
-def _item_for(conn: Connection, item_id: str, caller: Caller, lock: bool) -> tuple[Any, Any, list[Any]]:
+def _item_for(conn: Connection, item_id: str, caller: Caller, facts_of: FactsOf,
+              lock: bool) -> tuple[Any, Any, list[Any]]:
     """The item's instance (locked when ``lock``), then the item and the instance's open items:
     (instance, item, open items). The items are read after the instance, in their own statement,
     because on PostgreSQL another command may have changed them while we waited for the lock (a
@@ -361,12 +380,60 @@ def _item_for(conn: Connection, item_id: str, caller: Caller, lock: bool) -> tup
     item = next((row for row in rows if row.id == number), None)
     if item is None:
         raise NotFound(f"no work item with id {item_id}")
-    parties = principals_for(item.assignee, item.users, item.groups, item.roles)
-    allowed = bool(parties & set(caller.principals)) or item.claimed_by == caller.name \
-        or (not parties and caller.is_admin)
-    if not allowed:
-        raise Forbidden(f"work item {item_id} is not assigned to {caller.name}, their groups or their roles")
+    parties = frozenset(principals_for(item.assignee, item.users, item.groups, item.roles))
+    rules.check_act_on_item(caller, parties, item.claimed_by, facts_of(instance.definition_key, None), item_id)
     return instance, item, [row for row in rows if row.status in OPEN_STATUSES]
+
+
+# --- what the access rule needs of an instance -------------------------------------------------
+
+_PARTY_COLUMNS = (work_items.c.assignee, work_items.c.users, work_items.c.groups, work_items.c.roles,
+                  work_items.c.claimed_by, work_items.c.completed_by)
+
+
+def _facts_from(definition_key: str, started_by: str | None, items: Any, facts_of: FactsOf) -> InstanceFacts:
+    """An instance's facts from its row and its items' party columns (all items, done ones too:
+    whoever had an item on an instance keeps seeing it)."""
+    parties: set[str] = set()
+    actors: set[str] = set()
+    for item in items:
+        parties |= principals_for(item.assignee, item.users, item.groups, item.roles)
+        actors.update(name for name in (item.claimed_by, item.completed_by) if name)
+    return InstanceFacts(definition=facts_of(definition_key, None), started_by=started_by,
+                         parties=frozenset(parties), actors=frozenset(actors))
+
+
+def _facts_of_instance(conn: Connection, instance: Any, facts_of: FactsOf) -> InstanceFacts:
+    items = conn.execute(select(*_PARTY_COLUMNS).where(work_items.c.instance_id == instance.id)).all()
+    return _facts_from(instance.definition_key, instance.started_by, items, facts_of)
+
+
+def instance_facts(conn: Connection, instance_id: int, facts_of: FactsOf) -> InstanceFacts:
+    row = conn.execute(select(instances.c.id, instances.c.definition_key, instances.c.started_by)
+                       .where(instances.c.id == instance_id)).first()
+    if row is None:
+        raise NotFound(f"no instance with id {instance_id}")
+    return _facts_of_instance(conn, row, facts_of)
+
+
+def _visible(scope: Scope, instance_id: Any) -> Any:
+    """Scope.admits in SQL, over the instance whose id is ``instance_id`` (a column)."""
+    seen = instances.alias("seen")
+    item = work_items.alias("item")
+    party = work_item_parties.alias("party")
+    takes_part = or_(
+        seen.c.started_by == scope.name,
+        exists().where(item.c.instance_id == seen.c.id,
+                       or_(item.c.claimed_by == scope.name, item.c.completed_by == scope.name)),
+        exists().where(item.c.instance_id == seen.c.id, party.c.work_item_id == item.c.id,
+                       party.c.principal.in_(scope.principals)),
+    )
+    admitted = takes_part
+    if scope.hidden:
+        admitted = and_(seen.c.definition_key.not_in(sorted(scope.hidden)), takes_part)
+    if scope.owned:
+        admitted = or_(seen.c.definition_key.in_(sorted(scope.owned)), admitted)
+    return exists().where(seen.c.id == instance_id, admitted)
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -403,7 +470,10 @@ def work_item_json(item: Any) -> dict[str, Any]:
 
 
 def list_work_items(conn: Connection, caller: Caller, mine: bool, status: str | None, limit: int,
-                    after: str | None) -> list[dict[str, Any]]:
+                    after: str | None, hidden: frozenset[str] = frozenset(),
+                    scope: Scope | None = None) -> list[dict[str, Any]]:
+    """mine: the items the caller may act on or has claimed, outside the definitions hidden from
+    them; else the items of the instances in the caller's scope."""
     query = select(work_items).order_by(work_items.c.id).limit(limit)
     if status in (None, "", "all"):
         pass
@@ -415,7 +485,12 @@ def list_work_items(conn: Connection, caller: Caller, mine: bool, status: str | 
         raise Invalid(f"status must be one of open, claimed, completed, cancelled, all; not {status!r}")
     if after:
         query = query.where(work_items.c.id > _cursor(after))
-    if mine or not caller.is_admin:
+    if not mine:
+        if scope is None:
+            raise ValueError("listing more than the caller's cartable needs the caller's scope")
+        if not scope.everything:
+            query = query.where(_visible(scope, work_items.c.instance_id))
+    else:
         parties = exists().where(work_item_parties.c.work_item_id == work_items.c.id,
                                  work_item_parties.c.principal.in_(caller.principals))
         unassigned = ~exists().where(work_item_parties.c.work_item_id == work_items.c.id)
@@ -424,6 +499,9 @@ def list_work_items(conn: Connection, caller: Caller, mine: bool, status: str | 
         if caller.is_admin:
             mine_clause = or_(mine_clause, and_(work_items.c.claimed_by.is_(None), unassigned))
         query = query.where(mine_clause)
+        if hidden:
+            query = query.where(~exists().where(instances.c.id == work_items.c.instance_id,
+                                                instances.c.definition_key.in_(sorted(hidden))))
     return [work_item_json(row._mapping) for row in conn.execute(query)]
 
 
@@ -443,14 +521,16 @@ _SUMMARY_COLUMNS = (instances.c.id, instances.c.status, instances.c.definition_k
                     instances.c.updated_at)
 
 
-def instance_json(conn: Connection, instance_id: str, caller: Caller) -> dict[str, Any]:
+def instance_json(conn: Connection, instance_id: str, caller: Caller, facts_of: FactsOf) -> dict[str, Any]:
+    """The instance with all its items and history, for whoever may see it."""
     number = parse_id(instance_id, "instance")
     row = conn.execute(select(*_SUMMARY_COLUMNS).where(instances.c.id == number)).first()
     if row is None:
         raise NotFound(f"no instance with id {instance_id}")
-    items = [work_item_json(r._mapping) for r in conn.execute(select(work_items)
-                                                              .where(work_items.c.instance_id == number)
-                                                              .order_by(work_items.c.id))]
+    rows = conn.execute(select(work_items).where(work_items.c.instance_id == number).order_by(work_items.c.id)).all()
+    rules.check_see_instance(caller, _facts_from(row.definition_key, row.started_by, rows, facts_of),
+                             f"instance {instance_id}")
+    items = [work_item_json(r._mapping) for r in rows]
     entries = [history_json(r) for r in conn.execute(select(history).where(history.c.instance_id == number)
                                                      .order_by(history.c.id))]
     return {**_instance_summary(row._mapping), "work_items": items, "history": entries}
@@ -489,9 +569,11 @@ def _instance_summary(row: Any) -> dict[str, Any]:
     }
 
 
-def list_instances(conn: Connection, caller: Caller, status: str | None, definition: str | None, limit: int,
+def list_instances(conn: Connection, scope: Scope, status: str | None, definition: str | None, limit: int,
                    after: str | None) -> list[dict[str, Any]]:
     query = select(*_SUMMARY_COLUMNS).order_by(instances.c.id).limit(limit)
+    if not scope.everything:
+        query = query.where(_visible(scope, instances.c.id))
     if status:
         query = query.where(instances.c.status == status)
     if definition:

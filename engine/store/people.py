@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import secrets
-from dataclasses import dataclass
 from typing import Any
 from datetime import datetime, timezone
 
@@ -11,23 +10,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, insert, select
 
+from ..access import Caller
 from ..errors import Invalid, NotFound
 from .schema import groups, memberships, users
 
 _hasher = PasswordHasher()
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who is acting, and the parties whose items they may act on."""
-
-    name: str
-    is_admin: bool
-    groups: frozenset[str]
-
-    @property
-    def principals(self) -> list[str]:
-        return [f"u:{self.name}"] + [f"g:{g}" for g in sorted(self.groups)]
 
 
 def now() -> datetime:
@@ -35,8 +22,10 @@ def now() -> datetime:
 
 
 def add_user(conn: Connection, name: str, password: str | None = None, group_names: list[str] = (),
-             role_names: list[str] = (), admin: bool = False) -> bool:
-    """Create the user, or add groups and roles to an existing one. Returns True if created."""
+             role_names: list[str] = (), admin: bool = False, analyst: bool = False,
+             integration: bool = False) -> bool:
+    """Create the user, or add groups, roles and flags to an existing one (flags are only ever
+    added here; set_roles takes them away). Returns True if created."""
     name = name.strip()
     if not name or len(name) > 150:
         raise Invalid("a user name must be 1 to 150 characters")
@@ -44,13 +33,14 @@ def add_user(conn: Connection, name: str, password: str | None = None, group_nam
     created = row is None
     if created:
         user_id = conn.execute(insert(users).values(
-            name=name, is_admin=admin, created_at=now(),
+            name=name, is_admin=admin, is_analyst=analyst, is_integration=integration, created_at=now(),
             password_hash=_hasher.hash(password) if password else None)).inserted_primary_key[0]
     else:
         user_id = row.id
-        changes = {}
-        if admin:
-            changes["is_admin"] = True
+        changes: dict[str, Any] = {}
+        for column, wanted in (("is_admin", admin), ("is_analyst", analyst), ("is_integration", integration)):
+            if wanted:
+                changes[column] = True
         if password:
             changes["password_hash"] = _hasher.hash(password)
         if changes:
@@ -119,8 +109,11 @@ def _stand_in_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
 
 
+_CALLER_COLUMNS = (users.c.id, users.c.name, users.c.is_admin, users.c.is_analyst, users.c.is_integration)
+
+
 def caller_named(conn: Connection, name: str) -> Caller:
-    row = conn.execute(select(users.c.id, users.c.name, users.c.is_admin).where(users.c.name == name)).first()
+    row = conn.execute(select(*_CALLER_COLUMNS).where(users.c.name == name)).first()
     if row is None:
         raise NotFound(f"no user named {name!r}")
     return _caller(conn, row)
@@ -129,7 +122,8 @@ def caller_named(conn: Connection, name: str) -> Caller:
 def _caller(conn: Connection, row) -> Caller:  # type: ignore[no-untyped-def]
     names = conn.execute(select(groups.c.name).join(memberships, memberships.c.group_id == groups.c.id)
                          .where(memberships.c.user_id == row.id)).scalars().all()
-    return Caller(name=row.name, is_admin=bool(row.is_admin), groups=frozenset(names))
+    return Caller(name=row.name, is_admin=bool(row.is_admin), groups=frozenset(names),
+                  is_analyst=bool(row.is_analyst), is_integration=bool(row.is_integration))
 
 
 def principals(conn: Connection) -> dict[str, list[dict[str, Any]]]:
@@ -144,6 +138,37 @@ def principals(conn: Connection) -> dict[str, list[dict[str, Any]]]:
         "groups": [{"name": r.name, "display": r.name} for r in rows if r.kind == "group"],
         "roles": [{"name": r.name, "display": r.name, "superior": r.superior} for r in rows if r.kind == "role"],
     }
+
+
+def set_roles(conn: Connection, name: str, changes: dict[str, bool]) -> None:
+    """Grant or take away a user's analyst, integration or administrator flag."""
+    if conn.execute(select(users.c.id).where(users.c.name == name)).first() is None:
+        raise NotFound(f"no user named {name!r}")
+    columns = {"analyst": "is_analyst", "integration": "is_integration", "admin": "is_admin"}
+    values = {columns[flag]: bool(wanted) for flag, wanted in changes.items() if wanted is not None}
+    if values:
+        conn.execute(users.update().where(users.c.name == name).values(**values))
+
+
+def list_users(conn: Connection) -> list[dict[str, Any]]:
+    """Every user with their roles and groups, for the administrators' users page."""
+    member_of: dict[int, list[str]] = {}
+    for user_id, group in conn.execute(select(memberships.c.user_id, groups.c.name)
+                                       .join(groups, groups.c.id == memberships.c.group_id)
+                                       .order_by(groups.c.name)):
+        member_of.setdefault(user_id, []).append(group)
+    return [{"name": row.name, "admin": bool(row.is_admin), "analyst": bool(row.is_analyst),
+             "integration": bool(row.is_integration), "groups": member_of.get(row.id, [])}
+            for row in conn.execute(select(*_CALLER_COLUMNS).order_by(users.c.name))]
+
+
+def analysts_among(conn: Connection, names: list[str]) -> set[str]:
+    """Those of the names who are analysts (or administrators): who may own a definition."""
+    if not names:
+        return set()
+    return set(conn.execute(select(users.c.name).where(users.c.name.in_(names),
+                                                       (users.c.is_analyst.is_(True)) | (users.c.is_admin.is_(True))))
+               .scalars())
 
 
 def existing_users(conn: Connection, names: list[str]) -> set[str]:

@@ -50,7 +50,7 @@ def _all_at_once(calls):  # type: ignore[no-untyped-def]
 
 def _concurrent_completions_of_one_item(live_server, make_user, model) -> None:  # type: ignore[no-untyped-def]
     managers = [make_user(f"manager{i}", groups=["sales-managers"]) for i in range(BRANCHES)]
-    sara = make_user("sara", groups=["sales"])
+    sara = make_user("sara", groups=["sales"], analyst=True)
     assert sara.upload(model("invoice.bpmn")).status_code == 201
     instance_id = sara.start("invoice").json["id"]
     [item] = managers[0].cartable()
@@ -68,7 +68,7 @@ def _concurrent_completions_of_one_item(live_server, make_user, model) -> None: 
 
 
 def _concurrent_completions_of_parallel_items(live_server, make_user) -> None:  # type: ignore[no-untyped-def]
-    reviewers = [make_user(f"reviewer{i}", groups=["reviewers"]) for i in range(BRANCHES)]
+    reviewers = [make_user(f"reviewer{i}", groups=["reviewers"], analyst=i == 0) for i in range(BRANCHES)]
     assert reviewers[0].upload(parallel_model(BRANCHES)).status_code == 201
     instance_id = reviewers[0].start("parallel_review").json["id"]
     items = reviewers[0].cartable()

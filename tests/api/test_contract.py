@@ -42,7 +42,7 @@ def test_uploading_the_same_key_adds_a_version_and_lists_it(admin, model):
     assert second.json["version"] == 2
     listed = admin.get("/definitions").json
     assert listed == [{"key": "invoice", "name": "Invoice cycle", "latest_version": 2, "deployed_version": 2,
-                       "deployed": True, "active": True, "visibility": "public"}]
+                       "deployed": True, "active": True, "visibility": "public", "editable": True}]
 
 
 def test_the_invoice_cycle_runs_through_every_cartable(people):

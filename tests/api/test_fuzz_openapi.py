@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, settings
 
 @pytest.fixture
 def api_schema(app, make_user, model):  # type: ignore[no-untyped-def]
-    owner = make_user("fuzzer", groups=["sales-managers", "finance", "warehouse", "sales"])
-    owner.upload(model("invoice.bpmn"))
+    owner = make_user("fuzzer", groups=["sales-managers", "finance", "warehouse", "sales"], analyst=True)
+    assert owner.upload(model("invoice.bpmn")).status_code == 201
     owner.start("invoice")
     app.config["FUZZ_TOKEN"] = owner.token
     return schemathesis.openapi.from_wsgi("/openapi.json", app)

@@ -17,7 +17,7 @@ def test_detail_lists_versions_settings_and_instance_counts(admin, model):
     assert [(v["version"], v["deployed"]) for v in detail["versions"]] == [(1, True), (2, False)]
     assert detail["latest_version"] == 2 and detail["deployed_version"] == 1
     assert detail["active"] is True and detail["visibility"] == "public" and detail["access"] == []
-    assert detail["owner"] == "admin" and detail["instances"] == {"running": 1}
+    assert detail["owner"] == "admin" and detail["owners"] == ["admin"] and detail["instances"] == {"running": 1}
 
 
 def test_rename_and_deactivate_rules(admin, make_user, model, client):
@@ -63,8 +63,8 @@ def test_delete_only_without_history(admin, model, client):
 
 
 def test_only_owner_or_admin_changes_settings(admin, make_user, model, client):
-    owner = make_user("sara")
-    other = make_user("omid")
+    owner = make_user("sara", analyst=True)
+    other = make_user("omid", analyst=True)
     owner.upload(model("invoice.bpmn"))
     assert client.patch("/api/v1/definitions/invoice", json={"name": "x"}, headers=other.headers).status_code == 403
     assert client.delete("/api/v1/definitions/invoice", headers=other.headers).status_code == 403
@@ -227,7 +227,7 @@ def _with_visibility(data: bytes, visibility: str | None) -> bytes:
 
 
 def test_visibility_set_in_the_designer_applies_when_the_file_is_saved(make_user, model):
-    sara = make_user("sara")  # an analyst, not an administrator
+    sara = make_user("sara", analyst=True)  # an analyst, not an administrator
     outsider = make_user("dara")
     private = _with_visibility(model("invoice.bpmn"), "private")
     assert b'charkh:visibility="private"' in private

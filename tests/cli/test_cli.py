@@ -148,6 +148,8 @@ def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path, free_port):
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert f"cannot listen on 127.0.0.1:{free_port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
 def _engine(tmp_path):
     from engine.charkh import Charkh
     from engine.settings import Settings
@@ -205,3 +207,41 @@ def test_token_revoke_without_an_id_revokes_all_and_a_token_names_itself(tmp_pat
             engine.caller_for_token(token)
     assert engine.caller_for_token(saras).name == "sara"
     engine.close()
+
+
+def test_user_add_makes_analysts_and_integration_users(tmp_path):
+    charkh("user", "add", "ana", "--analyst", data=tmp_path)
+    charkh("user", "add", "bank", "--integration", data=tmp_path)
+    charkh("user", "add", "eve", "--group", "sales", data=tmp_path)
+    ana, eve = charkh("token", "ana", data=tmp_path).stdout.strip(), charkh("token", "eve", data=tmp_path).stdout.strip()
+    from designer.app import create_app
+    from engine.settings import Settings
+
+    app = create_app(Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'charkh.sqlite3'}"))
+    client = app.test_client()
+
+    def upload(token: str) -> int:
+        return client.post("/api/v1/definitions", data=(LIBRARY / "invoice.bpmn").read_bytes(),
+                           headers={"Authorization": f"Bearer {token}", "Content-Type": "application/xml"}).status_code
+
+    assert upload(eve) == 403
+    assert upload(ana) == 201
+    engine = app.extensions["charkh"]
+    assert engine.caller_named("bank").is_integration and not engine.caller_named("bank").is_analyst
+    assert not engine.caller_named("eve").is_analyst
+
+    charkh("user", "add", "eve", "--analyst", data=tmp_path)  # an existing user gains the role
+    assert engine.caller_named("eve").is_analyst and engine.caller_named("eve").groups == {"sales"}
+
+
+def test_import_from_the_command_line_leaves_the_definition_to_administrators(tmp_path):
+    charkh("import", str(LIBRARY / "invoice.bpmn"), "--deploy", data=tmp_path)
+    charkh("user", "add", "ana", "--analyst", data=tmp_path)
+    from engine.charkh import Charkh
+    from engine.settings import Settings
+
+    engine = Charkh(Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'charkh.sqlite3'}"))
+    from engine.errors import Forbidden
+
+    with pytest.raises(Forbidden):
+        engine.import_bpmn((LIBRARY / "invoice.bpmn").read_bytes(), caller=engine.caller_named("ana"))

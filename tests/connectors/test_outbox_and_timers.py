@@ -37,7 +37,7 @@ def wait_until(condition, seconds: float = 20.0):  # type: ignore[no-untyped-def
 
 
 def run_notify_customer(charkh, make_user, model, dispatch):  # type: ignore[no-untyped-def]
-    sara = make_user("sara", groups=["sales"])
+    sara = make_user("sara", groups=["sales"], analyst=True)
     sara.upload(model("notify_customer.bpmn"))
     instance_id = sara.start("notify_customer", {"phone": "+98 912 000 0000"}).json["id"]
     scheduler = Scheduler(charkh, dispatch)
@@ -93,7 +93,7 @@ def test_a_job_that_keeps_failing_becomes_an_incident(charkh, make_user, model):
     try:
         from connectors.jobs import run_job
 
-        sara = make_user("sara", groups=["sales"])
+        sara = make_user("sara", groups=["sales"], analyst=True)
         sara.upload(model("notify_customer.bpmn"))
         instance_id = sara.start("notify_customer", {"phone": "1"}).json["id"]
         [job_id] = charkh.claim_jobs()
@@ -113,7 +113,7 @@ def test_a_job_that_keeps_failing_becomes_an_incident(charkh, make_user, model):
 def test_a_connector_that_is_not_installed_fails_the_job_not_the_worker(charkh, make_user, model):
     from connectors.jobs import run_job
 
-    sara = make_user("sara", groups=["sales"])
+    sara = make_user("sara", groups=["sales"], analyst=True)
     sara.upload(model("notify_customer.bpmn"))
     sara.start("notify_customer", {"phone": "1"})
     [job_id] = charkh.claim_jobs()
@@ -123,7 +123,7 @@ def test_a_connector_that_is_not_installed_fails_the_job_not_the_worker(charkh, 
 
 
 def test_finishing_a_job_twice_completes_the_task_once(charkh, make_user, model):
-    sara = make_user("sara", groups=["sales"])
+    sara = make_user("sara", groups=["sales"], analyst=True)
     sara.upload(model("notify_customer.bpmn"))
     instance_id = sara.start("notify_customer", {"phone": "1"}).json["id"]
     [job_id] = charkh.claim_jobs()
@@ -137,7 +137,7 @@ def test_finishing_a_job_twice_completes_the_task_once(charkh, make_user, model)
 def test_an_administrator_retries_an_incident_over_the_api(charkh, make_user, admin, model, sms_provider):
     from connectors.jobs import run_job
 
-    sara = make_user("sara", groups=["sales"])
+    sara = make_user("sara", groups=["sales"], analyst=True)
     sara.upload(model("notify_customer.bpmn"))
     instance_id = sara.start("notify_customer", {"phone": "1"}).json["id"]
     [job_id] = charkh.claim_jobs()

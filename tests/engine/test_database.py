@@ -84,3 +84,40 @@ def test_the_migrations_build_the_schema_the_code_declares(charkh: Charkh) -> No
     structural = [d for d in differences if d[0] in ("add_table", "remove_table", "add_column", "remove_column",
                                                      "add_index", "remove_index")]
     assert structural == []
+
+
+def test_upgrading_makes_each_definitions_first_uploader_its_owner(database_url: str) -> None:
+    """Migration 0005: definitions stored before owners existed are owned by whoever uploaded
+    their first version (the rule they were made under); nobody becomes an analyst by it."""
+    from datetime import datetime, timezone
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    from engine.settings import normalize_database_url
+    from engine.store.database import MIGRATIONS
+
+    engine = create_engine(normalize_database_url(database_url))
+    at = datetime.now(timezone.utc)
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+        connection.execute(text("INSERT INTO users (name, is_admin, created_at) VALUES ('sara', false, :at)"),
+                           {"at": at})
+        connection.execute(text("INSERT INTO definitions (key, name, active, visibility, created_at) "
+                                "VALUES ('invoice', 'Invoice', true, 'public', :at)"), {"at": at})
+        for version, user in ((1, "sara"), (2, "omid")):
+            connection.execute(text(
+                "INSERT INTO definition_versions (key, version, bpmn, processes, problems, executable, deployed, "
+                "created_at, created_by) VALUES ('invoice', :v, :b, '[]', '[]', true, false, :at, :u)"),
+                {"v": version, "b": b"<x/>", "at": at, "u": user})
+        command.upgrade(config, "head")
+        owners = connection.execute(text("SELECT key, user_name FROM definition_owners")).all()
+        analysts = connection.execute(text("SELECT name FROM users WHERE is_analyst")).all()
+    engine.dispose()
+
+    assert [tuple(row) for row in owners] == [("invoice", "sara")]
+    assert analysts == []

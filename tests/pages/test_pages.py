@@ -68,3 +68,27 @@ def test_sign_out_ends_the_session(client, make_user):
     assert client.get("/designer").status_code == 200
     sign_out(client)
     assert client.get("/designer").status_code == 302
+
+
+def test_a_plain_user_gets_no_new_process_page_and_no_users_page(client, make_user):
+    make_user("ali")
+    sign_in(client)
+    listed = client.get("/designer").get_data(as_text=True)
+    assert config_of(listed)["models"] is False
+    assert 'id="new-process"' not in listed and 'id="import-file"' not in listed
+    assert client.get("/designer/new").status_code == 403
+    assert client.get("/users").status_code == 403
+
+
+def test_an_analyst_creates_processes_and_an_administrator_manages_users(app, make_user):
+    make_user("ana", analyst=True)
+    make_user("root", admin=True)
+    analyst, admin = app.test_client(), app.test_client()
+    sign_in(analyst, "ana")
+    sign_in(admin, "root")
+    listed = analyst.get("/designer").get_data(as_text=True)
+    assert config_of(listed)["models"] is True and 'id="new-process"' in listed
+    assert analyst.get("/designer/new").status_code == 200
+    assert analyst.get("/users").status_code == 403
+    assert 'id="users-link"' in admin.get("/designer").get_data(as_text=True)
+    assert admin.get("/users").status_code == 200

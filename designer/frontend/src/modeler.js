@@ -77,6 +77,15 @@ root.append(
 );
 canvasBox.appendChild(dropHint);
 
+// What only editors do: a plain user never sees these; an analyst sees them on the definitions
+// they may edit (their owners' and administrators'), once the detail says so.
+const EDITING = [ 'save', 'validate', 'deploy' ];
+function hideEditing() {
+  for (const id of EDITING) document.getElementById(id)?.remove();
+  fileInput.closest('label')?.remove();
+}
+if (!config.models) hideEditing();
+
 const modeler = new BpmnModeler({
   container: canvasBox,
   propertiesPanel: { parent: panelBox },
@@ -95,7 +104,7 @@ const modeler = new BpmnModeler({
   moddleExtensions: { camunda: camundaModdle, charkh: charkhModdle },
   elementTemplates,
   linting: { bpmnlint: lintConfig, active: false },
-  charkh: { api: config.api, token: config.token },
+  charkh: { api: config.api, token: config.token, models: config.models },
   textRenderer: {
     defaultStyle: { fontFamily: FONT_STACK, fontSize: 12, fontWeight: 'normal', lineHeight: 1.2 },
     externalStyle: { fontFamily: FONT_STACK, fontSize: 11, lineHeight: 1.2 }
@@ -207,6 +216,7 @@ async function open() {
     return;
   }
   await loadDetail();
+  if (state.detail && !state.detail.editable) hideEditing();
   await loadVersion(null);
   setStatus(state.detail ? `${state.detail.name || state.key} — v${state.version}` : state.key);
 }
@@ -561,9 +571,9 @@ function wire(id, fn) {
     });
   });
 }
-wire('save', save);
-wire('validate', validate);
-wire('deploy', deploy);
+for (const [ id, fn ] of [ [ 'save', save ], [ 'validate', validate ], [ 'deploy', deploy ] ]) {
+  if (document.getElementById(id)) wire(id, fn);
+}
 wire('start', start);
 wire('export-bpmn', exportBpmn);
 wire('export-svg', exportSvg);

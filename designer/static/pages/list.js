@@ -49,6 +49,11 @@
     tr.querySelector('.deployed').textContent = definition.deployed_version || texts.none;
     tr.querySelector('.state').textContent = definition.active ? texts.active : texts.inactive;
     tr.querySelector('.visibility').textContent = texts[definition.visibility] || definition.visibility;
+    if (!definition.editable) {
+      // Only its owners and administrators change a definition: the others never see the buttons.
+      tr.querySelector('.actions').replaceChildren();
+      return tr;
+    }
     const path = '/definitions/' + encodeURIComponent(definition.key);
     const json = { 'Content-Type': 'application/json' };
     tr.querySelector('.rename').onclick = () => {
@@ -83,7 +88,8 @@
     document.getElementById('empty').hidden = definitions.length > 0;
   }
 
-  document.getElementById('import-file').addEventListener('change', (event) => {
+  const importFile = document.getElementById('import-file');
+  if (importFile) importFile.addEventListener('change', (event) => {
     const file = event.target.files[0];
     if (!file) return;
     act(async () => {

@@ -19,6 +19,8 @@ export default class CharkhPropertiesProvider {
   constructor(propertiesPanel, translate, injector) {
     this._translate = translate;
     this._elementTemplates = injector.get('elementTemplates', false);
+    // Who may set a process's visibility: analysts and administrators (the server checks again).
+    this._models = (injector.get('config.charkh', false) || {}).models !== false;
     propertiesPanel.registerProvider(LOW_PRIORITY, this);
   }
 
@@ -35,7 +37,7 @@ export default class CharkhPropertiesProvider {
       if (is(bo, 'bpmn:Process') || (is(bo, 'bpmn:Participant') && bo.processRef)) {
         extra.push(triggerGroup(element, t));
         extra.push(conditionsGroup(element, t));
-        extra.push(visibilityGroup(element, t));
+        if (this._models) extra.push(visibilityGroup(element, t));
       }
       if (is(bo, 'bpmn:Task') && isCharkhConnector(element)) {
         extra.push({ id: 'charkh-insert-field', label: t('Insert field'), component: Group,

@@ -1,5 +1,10 @@
 """roles and owners: analysts and integration users; a definition's owners
 
+Existing definitions are owned by whoever uploaded their first version (the rule before owners
+existed). Nobody becomes an analyst by this migration: an administrator grants it (the users
+page, PATCH /api/v1/users/NAME, or charkh user add NAME --analyst), so that plain users who
+uploaded under the old rule do not keep writing scripts unnoticed.
+
 Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-01 06:50:00
@@ -22,6 +27,12 @@ def upgrade() -> None:
         'definition_owners',
         sa.Column('key', sa.String(255), sa.ForeignKey('definitions.key', ondelete='CASCADE'), primary_key=True),
         sa.Column('user_name', sa.String(150), primary_key=True),
+    )
+    op.execute(
+        "INSERT INTO definition_owners (key, user_name) "
+        "SELECT v.key, v.created_by FROM definition_versions v "
+        "WHERE v.created_by IS NOT NULL AND v.version = "
+        "(SELECT MIN(first.version) FROM definition_versions first WHERE first.key = v.key)"
     )
 
 

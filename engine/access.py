@@ -1,0 +1,204 @@
+"""Who may see and do what: the one access rule (DESIGN.md, "Trust boundary").
+
+Pure: no SQL, no Flask. The store hands in facts (a definition's visibility, access list and
+owners; an instance's starter and the parties of its items) and every endpoint, page and command
+asks here. The lists' queries filter by a ``Scope`` built here, the set form of the same rule.
+
+Roles: administrators may do everything; analysts create, import, edit and deploy definitions
+(and so write scripts and expressions); plain users work cartables and records and start the
+processes they may see; integration users are machine callers that may also post messages.
+A definition's owners (its creator, plus the analysts its owners add) edit, deploy and administer
+it. A private definition, its instances and their items are seen only by its access list, its
+owners and administrators.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable, Iterable
+
+from .errors import Forbidden
+
+PRIVATE = "private"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is acting, their roles, and the parties whose items they may act on."""
+
+    name: str
+    is_admin: bool
+    groups: frozenset[str]
+    is_analyst: bool = False
+    is_integration: bool = False
+
+    @cached_property
+    def principals(self) -> list[str]:
+        """The cartable parties that are this caller: ``u:<name>`` and ``g:<group or role>``."""
+        return [f"u:{self.name}"] + [f"g:{g}" for g in sorted(self.groups)]
+
+    @property
+    def models(self) -> bool:
+        """Whether the caller may create, import and deploy definitions."""
+        return self.is_admin or self.is_analyst
+
+
+@dataclass(frozen=True)
+class DefinitionFacts:
+    """What the rule needs to know of a definition."""
+
+    key: str
+    visibility: str = "public"
+    owners: frozenset[str] = frozenset()
+    access: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class InstanceFacts:
+    """What the rule needs to know of an instance: its definition, who started it, and the parties
+    of every item it has or had (``u:``/``g:`` principals, and the names that claimed or
+    completed one)."""
+
+    definition: DefinitionFacts
+    started_by: str | None
+    parties: frozenset[str] = frozenset()
+    actors: frozenset[str] = frozenset()
+
+
+# (key, visibility if just read, else None) -> the definition's facts; the engine answers from a
+# short-lived copy, read again when the visibility given disagrees with it.
+FactsOf = Callable[[str, "str | None"], DefinitionFacts]
+
+
+# --- definitions ------------------------------------------------------------------------------
+
+def may_see_definition(caller: Caller, definition: DefinitionFacts) -> bool:
+    """See, open, export and start: public ones, and private ones from their access list."""
+    return (definition.visibility != PRIVATE or caller.is_admin or caller.name in definition.access
+            or caller.name in definition.owners)
+
+
+def may_edit_definition(caller: Caller, definition: DefinitionFacts) -> bool:
+    """Add a version, deploy, rename, (de)activate, set visibility, access and owners, delete.
+    An owner who is no longer an analyst keeps nothing: editing a model is writing its scripts."""
+    return caller.is_admin or (caller.is_analyst and caller.name in definition.owners)
+
+
+def may_create_definitions(caller: Caller) -> bool:
+    """Create or import a definition under a new key; validate models and use the designer's
+    pickers (which list every user, group and role)."""
+    return caller.models
+
+
+def check_see_definition(caller: Caller, definition: DefinitionFacts) -> None:
+    if not may_see_definition(caller, definition):
+        raise Forbidden(f"definition {definition.key!r} is private and you are not on its access list")
+
+
+def check_edit_definition(caller: Caller, definition: DefinitionFacts) -> None:
+    if not may_edit_definition(caller, definition):
+        who = ", ".join(sorted(definition.owners)) or "none"
+        raise Forbidden(f"only an administrator or an analyst who owns definition {definition.key!r} "
+                        f"(owners: {who}) may change it")
+
+
+def check_create_definitions(caller: Caller) -> None:
+    if not may_create_definitions(caller):
+        raise Forbidden("only analysts and administrators create, import, validate and deploy definitions")
+
+
+def check_admin(caller: Caller, what: str) -> None:
+    if not caller.is_admin:
+        raise Forbidden(f"only an administrator may {what}")
+
+
+# --- instances and work items ----------------------------------------------------------------
+
+def _takes_part(caller: Caller, instance: InstanceFacts) -> bool:
+    return (caller.name == instance.started_by or caller.name in instance.actors
+            or not instance.parties.isdisjoint(caller.principals))
+
+
+def may_see_instance(caller: Caller, instance: InstanceFacts) -> bool:
+    """Admins, the definition's owners, and, within a private definition's access list, whoever
+    started it or has or had an item on it. An instance's items are seen with it."""
+    return scope(caller, [instance.definition]).admits(caller, instance)
+
+
+def may_message(caller: Caller, instance: InstanceFacts) -> bool:
+    """Post a message: whoever may see the instance, and integration users (machine callers that
+    know an instance's id), within a private definition's access list."""
+    if may_see_instance(caller, instance):
+        return True
+    return caller.is_integration and may_see_definition(caller, instance.definition)
+
+
+def check_see_instance(caller: Caller, instance: InstanceFacts, what: str) -> None:
+    if not may_see_instance(caller, instance):
+        raise Forbidden(f"{what} is not yours to see: you neither started it nor have an item on it")
+
+
+def check_message(caller: Caller, instance: InstanceFacts, instance_id: int | str) -> None:
+    if not may_message(caller, instance):
+        raise Forbidden(f"you may not post messages to instance {instance_id}: you take no part in it "
+                        "and are not an integration user")
+
+
+def may_act_on_item(caller: Caller, item_parties: frozenset[str], claimed_by: str | None,
+                    definition: DefinitionFacts) -> bool:
+    """Claim or complete: the item is assigned to the caller, their groups or roles, or claimed
+    by them (an unassigned item: administrators); never outside a private definition's list."""
+    if not may_see_definition(caller, definition):
+        return False
+    return (not item_parties.isdisjoint(caller.principals) or claimed_by == caller.name
+            or (not item_parties and caller.is_admin))
+
+
+def check_act_on_item(caller: Caller, item_parties: frozenset[str], claimed_by: str | None,
+                      definition: DefinitionFacts, item_id: int | str) -> None:
+    if not may_act_on_item(caller, item_parties, claimed_by, definition):
+        raise Forbidden(f"work item {item_id} is not assigned to {caller.name}, their groups or their roles")
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Scope:
+    """Which instances (and so which items) a caller may list, as facts a query filters on.
+
+    ``everything``: no filter. Otherwise an instance is in scope when its definition is in
+    ``owned``, or when its definition is not in ``hidden`` and the caller started it, claimed or
+    completed one of its items, or one of its items names one of ``principals``. The store's
+    query is this method written in SQL; tests hold the two together.
+    """
+
+    everything: bool
+    name: str
+    principals: tuple[str, ...] = ()
+    owned: frozenset[str] = frozenset()
+    hidden: frozenset[str] = field(default_factory=frozenset)
+
+    def admits(self, caller: Caller, instance: InstanceFacts) -> bool:
+        key = instance.definition.key
+        if self.everything or key in self.owned:
+            return True
+        return key not in self.hidden and _takes_part(caller, instance)
+
+
+def scope(caller: Caller, definitions: Iterable[DefinitionFacts]) -> Scope:
+    """The caller's scope over the given definitions (those not given count as public, unowned)."""
+    if caller.is_admin:
+        return Scope(everything=True, name=caller.name)
+    owned, hidden = set(), set()
+    for definition in definitions:
+        if caller.name in definition.owners:
+            owned.add(definition.key)
+        elif not may_see_definition(caller, definition):
+            hidden.add(definition.key)
+    return Scope(everything=False, name=caller.name, principals=tuple(caller.principals),
+                 owned=frozenset(owned), hidden=frozenset(hidden))
+
+
+def hidden_definitions(caller: Caller, definitions: Iterable[DefinitionFacts]) -> frozenset[str]:
+    """The definitions (and so instances and items) the caller may not see at all."""
+    return frozenset(d.key for d in definitions if not may_see_definition(caller, d))

@@ -1,0 +1,215 @@
+"""Who gets what from every endpoint (DESIGN.md, "Trust boundary"; issue 13).
+
+Every operation of the OpenAPI document is asked by every kind of caller, on a public and on a
+private definition, and must answer the status this table says. An operation missing from the
+table fails the test: a new endpoint comes with its rule.
+
+The callers: nobody (no token); ``plain``, a user of the group the step is assigned to (and on the
+private definition's access list); ``other``, a user of another group; ``analyst``, an analyst who
+does not own the definition; ``owner``, the analyst who created it; ``admin``; ``integration``, a
+machine caller. "listed" / "unlisted": 200, with or without the scene's definition, instance or
+item in the list.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import pytest
+from sqlalchemy import select
+
+from engine.store.schema import outbox_jobs
+
+PERSONAS = ("anonymous", "plain", "other", "analyst", "owner", "admin", "integration")
+VISIBILITIES = ("public", "private")
+
+
+def scene_model(key: str) -> bytes:
+    """A step for the clerks, a message to wait for and a background activity, side by side."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+             xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_{key}" targetNamespace="t">
+  <message id="paid_message" name="paid"/>
+  <process id="{key}" name="Scene {key}" isExecutable="true">
+    <startEvent id="begin"/>
+    <sequenceFlow id="f0" sourceRef="begin" targetRef="split"/>
+    <parallelGateway id="split"/>
+    <sequenceFlow id="f1" sourceRef="split" targetRef="review"/>
+    <sequenceFlow id="f2" sourceRef="split" targetRef="paid"/>
+    <sequenceFlow id="f3" sourceRef="split" targetRef="notify"/>
+    <userTask id="review" name="Review" camunda:candidateGroups="clerks"/>
+    <intermediateCatchEvent id="paid" name="Paid"><messageEventDefinition messageRef="paid_message"/>
+    </intermediateCatchEvent>
+    <serviceTask id="notify" name="Notify">
+      <extensionElements><camunda:connector><camunda:connectorId>test-sms</camunda:connectorId>
+      </camunda:connector></extensionElements>
+    </serviceTask>
+    <sequenceFlow id="f4" sourceRef="review" targetRef="reviewed"/>
+    <sequenceFlow id="f5" sourceRef="paid" targetRef="settled"/>
+    <sequenceFlow id="f6" sourceRef="notify" targetRef="notified"/>
+    <endEvent id="reviewed"/><endEvent id="settled"/><endEvent id="notified"/>
+  </process>
+</definitions>""".encode()
+
+
+def expect(**statuses: Any) -> dict[str, dict[str, Any]]:
+    """One operation's row: the same on both definitions unless ``private=`` overrides some."""
+    private = statuses.pop("private", {})
+    default = statuses.pop("default")
+    public = {persona: statuses.get(persona, default) for persona in PERSONAS}
+    public["anonymous"] = statuses.get("anonymous", 401)
+    return {"public": public, "private": {**public, **private}}
+
+
+# Who may see a private definition: its access list (plain), its owners and admins.
+OFF_THE_LIST = {"other": 403, "analyst": 403, "integration": 403}
+# Who may see an instance or item: its participants (plain, via the clerks group), owners, admins.
+PARTICIPANTS = dict(default=403, plain=200, owner=200, admin=200)
+EDITORS = dict(default=403, owner=200, admin=200)
+MODELLERS = dict(default=403, analyst=200, owner=200, admin=200)
+LISTED_TO_PARTICIPANTS = dict(default="unlisted", plain="listed", owner="listed", admin="listed")
+
+EXPECTED: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
+    ("GET", "/api/v1/definitions"): expect(default="listed", private={
+        "other": "unlisted", "analyst": "unlisted", "integration": "unlisted"}),
+    ("POST", "/api/v1/definitions"): expect(default=403, owner=201, admin=201),
+    ("GET", "/api/v1/definitions/{key}"): expect(default=200, private=OFF_THE_LIST),
+    ("PATCH", "/api/v1/definitions/{key}"): expect(**EDITORS),
+    ("DELETE", "/api/v1/definitions/{key}"): expect(default=403, owner=409, admin=409),  # it has run
+    ("GET", "/api/v1/definitions/{key}/bpmn"): expect(default=200, private=OFF_THE_LIST),
+    ("GET", "/api/v1/definitions/{key}/heat"): expect(default=200, private=OFF_THE_LIST),
+    ("POST", "/api/v1/definitions/{key}/deploy"): expect(**EDITORS),
+    ("POST", "/api/v1/validate"): expect(**MODELLERS),
+    ("GET", "/api/v1/principals"): expect(**MODELLERS),
+    ("GET", "/api/v1/entities"): expect(default=200),
+    ("POST", "/api/v1/instances"): expect(default=201, private=OFF_THE_LIST),
+    ("GET", "/api/v1/instances"): expect(**LISTED_TO_PARTICIPANTS),
+    ("GET", "/api/v1/instances/{instance_id}"): expect(**PARTICIPANTS),
+    ("POST", "/api/v1/instances/{instance_id}/messages"): expect(**PARTICIPANTS, integration=200,
+                                                                 private={"integration": 403}),
+    ("GET", "/api/v1/work-items"): expect(**LISTED_TO_PARTICIPANTS),
+    ("GET", "/api/v1/work-items/{item_id}"): expect(**PARTICIPANTS),
+    # Only whom the step is assigned to acts on it: not its owner, not an administrator.
+    ("POST", "/api/v1/work-items/{item_id}/claim"): expect(default=403, plain=200),
+    ("POST", "/api/v1/work-items/{item_id}/complete"): expect(default=403, plain=200),
+    ("POST", "/api/v1/jobs/{job_id}/retry"): expect(default=403, admin=409),  # pending: it has not failed
+    ("GET", "/api/v1/users"): expect(default=403, admin=200),
+    ("PATCH", "/api/v1/users/{name}"): expect(default=403, admin=200),
+}
+
+
+@dataclass
+class Scene:
+    """One deployed definition with one running instance: its open item, the message it waits
+    for and its pending background job."""
+
+    key: str
+    bpmn: bytes
+    instance_id: str
+    item_id: str
+    job_id: str
+
+
+Request = Callable[[Scene], tuple[str, dict[str, Any]]]  # -> (path, keyword arguments for the client)
+
+REQUESTS: dict[tuple[str, str], Request] = {
+    ("GET", "/api/v1/definitions"): lambda s: ("/api/v1/definitions?limit=1000", {}),
+    ("POST", "/api/v1/definitions"): lambda s: ("/api/v1/definitions", {
+        "data": s.bpmn + b"<!-- a second version -->", "content_type": "application/xml"}),
+    ("GET", "/api/v1/definitions/{key}"): lambda s: (f"/api/v1/definitions/{s.key}", {}),
+    ("PATCH", "/api/v1/definitions/{key}"): lambda s: (f"/api/v1/definitions/{s.key}", {"json": {"name": "New"}}),
+    ("DELETE", "/api/v1/definitions/{key}"): lambda s: (f"/api/v1/definitions/{s.key}", {}),
+    ("GET", "/api/v1/definitions/{key}/bpmn"): lambda s: (f"/api/v1/definitions/{s.key}/bpmn", {}),
+    ("GET", "/api/v1/definitions/{key}/heat"): lambda s: (f"/api/v1/definitions/{s.key}/heat", {}),
+    ("POST", "/api/v1/definitions/{key}/deploy"): lambda s: (f"/api/v1/definitions/{s.key}/deploy", {}),
+    ("POST", "/api/v1/validate"): lambda s: ("/api/v1/validate", {"data": s.bpmn,
+                                                                 "content_type": "application/xml"}),
+    ("GET", "/api/v1/principals"): lambda s: ("/api/v1/principals", {}),
+    ("GET", "/api/v1/entities"): lambda s: ("/api/v1/entities", {}),
+    ("POST", "/api/v1/instances"): lambda s: ("/api/v1/instances", {"json": {"definition": s.key}}),
+    ("GET", "/api/v1/instances"): lambda s: ("/api/v1/instances?limit=1000", {}),
+    ("GET", "/api/v1/instances/{instance_id}"): lambda s: (f"/api/v1/instances/{s.instance_id}", {}),
+    ("POST", "/api/v1/instances/{instance_id}/messages"): lambda s: (
+        f"/api/v1/instances/{s.instance_id}/messages", {"json": {"name": "paid"}}),
+    ("GET", "/api/v1/work-items"): lambda s: ("/api/v1/work-items?mine=false&status=all&limit=1000", {}),
+    ("GET", "/api/v1/work-items/{item_id}"): lambda s: (f"/api/v1/work-items/{s.item_id}", {}),
+    ("POST", "/api/v1/work-items/{item_id}/claim"): lambda s: (f"/api/v1/work-items/{s.item_id}/claim", {}),
+    ("POST", "/api/v1/work-items/{item_id}/complete"): lambda s: (
+        f"/api/v1/work-items/{s.item_id}/complete", {"json": {}}),
+    ("POST", "/api/v1/jobs/{job_id}/retry"): lambda s: (f"/api/v1/jobs/{s.job_id}/retry", {}),
+    ("GET", "/api/v1/users"): lambda s: ("/api/v1/users", {}),
+    ("PATCH", "/api/v1/users/{name}"): lambda s: ("/api/v1/users/pia", {"json": {"integration": False}}),
+}
+
+# What a list must contain for "listed": the scene's definition, instance or item.
+LISTED_ID = {
+    "/api/v1/definitions": lambda s, row: row["key"] == s.key,
+    "/api/v1/instances": lambda s, row: row["id"] == s.instance_id,
+    "/api/v1/work-items": lambda s, row: row["id"] == s.item_id,
+}
+
+
+def spec_operations(app: Any) -> set[tuple[str, str]]:
+    return {(method.upper(), path) for path, operations in app.spec["paths"].items()
+            for method in operations if method in ("get", "post", "put", "patch", "delete")}
+
+
+def test_every_operation_of_the_api_has_a_row_in_the_matrix(app):
+    operations = spec_operations(app)
+
+    assert sorted(operations - EXPECTED.keys()) == [], "operations without an authorization rule in the matrix"
+    assert sorted(EXPECTED.keys() - operations) == [], "rows for operations the API no longer has"
+    assert EXPECTED.keys() == REQUESTS.keys()
+
+
+@pytest.fixture
+def world(app, make_user):  # type: ignore[no-untyped-def]
+    """The callers, by persona; their tokens and a way to set up a scene as the owner."""
+    people = {
+        "plain": make_user("pia", groups=["clerks"]),
+        "other": make_user("otto", groups=["others"]),
+        "analyst": make_user("andy", analyst=True),
+        "owner": make_user("olga", analyst=True),
+        "admin": make_user("ada", admin=True),
+        "integration": make_user("ivan", integration=True),
+    }
+    charkh = app.extensions["charkh"]
+    process_list = app.extensions["charkh_process_list"]
+    owner = charkh.caller_named("olga")
+    counter = iter(range(10_000))
+
+    def scene(visibility: str) -> Scene:
+        key = f"scene_{next(counter)}"
+        data = scene_model(key)
+        charkh.import_bpmn(data, deploy=True, caller=owner)
+        if visibility == "private":
+            process_list.update(key, owner, {"visibility": "private", "access": ["pia"]})
+        started = charkh.start_and_read(key, owner)
+        with charkh.db.read() as conn:
+            job_id = conn.execute(select(outbox_jobs.c.id).where(outbox_jobs.c.instance_id == int(started["id"]))
+                                  ).scalar_one()
+        return Scene(key, data, started["id"], started["work_items"][0]["id"], str(job_id))
+
+    return people, scene
+
+
+@pytest.mark.parametrize("operation", sorted(EXPECTED), ids=lambda op: f"{op[0]} {op[1]}")
+def test_each_caller_gets_what_the_matrix_says(operation, world, client):
+    people, scene = world
+    method, template = operation
+    found = []
+    for visibility in VISIBILITIES:
+        for persona in PERSONAS:
+            wanted = EXPECTED[operation][visibility][persona]
+            current = scene(visibility)
+            path, options = REQUESTS[operation](current)
+            headers = people[persona].headers if persona in people else {}
+            response = client.open(path, method=method, headers=headers, **options)
+            got: Any = response.status_code
+            if wanted in ("listed", "unlisted") and response.status_code == 200:
+                listed = any(LISTED_ID[template](current, row) for row in response.json)
+                got = "listed" if listed else "unlisted"
+            if got != wanted:
+                found.append(f"{visibility:7} {persona:11} wanted {wanted}, got {got}: "
+                             f"{response.get_data(as_text=True)[:160]}")
+    assert found == [], f"{method} {template}:\n" + "\n".join(found)
