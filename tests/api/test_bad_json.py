@@ -27,7 +27,7 @@ def _json(client, path, body: bytes, headers):
 
 @pytest.fixture
 def clerk(make_user, model):
-    user = make_user("clerk", ["sales", "sales-managers"])
+    user = make_user("clerk", ["sales", "sales-managers"], analyst=True)
     assert user.upload(model("invoice.bpmn")).status_code == 201
     return user
 
