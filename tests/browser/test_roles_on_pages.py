@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.browser.waiting import wait_until
+
 LIBRARY = Path(__file__).resolve().parents[2] / "bpmn" / "library"
 EDITING_BUTTONS = (".rename", ".deploy", ".toggle", ".share", ".delete")
 
@@ -31,7 +33,7 @@ def test_a_plain_user_sees_no_new_deploy_access_or_delete_while_an_analyst_does(
     assert all(row.locator(button).count() == 0 for button in EDITING_BUTTONS)
 
     page.goto(f"{live_server}/designer/invoice")
-    page.wait_for_function("window.charkh && window.charkh.state.version === 1")
+    wait_until(page, "window.charkh && window.charkh.state.version === 1")
     shoot(page, "modeler-plain-user")
     assert [page.locator(f"#{button}").count() for button in ("save", "validate", "deploy", "import-file")] == [0] * 4
     assert page.locator("#start").is_visible()
@@ -46,7 +48,7 @@ def test_a_plain_user_sees_no_new_deploy_access_or_delete_while_an_analyst_does(
     assert page.locator("#users-link").count() == 0  # administrators only
 
     page.goto(f"{live_server}/designer/invoice")
-    page.wait_for_function("window.charkh && window.charkh.state.version === 1")
+    wait_until(page, "window.charkh && window.charkh.state.version === 1")
     assert page.locator("#deploy").is_visible() and page.locator("#save").is_visible()
     assert page.errors == []
 
