@@ -236,12 +236,14 @@ class Server:
     """``charkh web`` as a subprocess."""
 
     def __init__(self, database_url: str, data_dir: Path, workers: int, threads: int,
-                 profile_dir: Path | None = None) -> None:
+                 profile_dir: Path | None = None, working_threads: int | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.command = [str(CHARKH), "web", "--host", "127.0.0.1", "--port", str(self.port),
                         "--workers", str(workers), "--threads", str(threads), "--data", str(data_dir)]
         self.env = {**os.environ, "CHARKH_DATABASE_URL": database_url}
+        if working_threads is not None:
+            self.env["CHARKH_WORKING_THREADS"] = str(working_threads)
         self.log_path = data_dir / "server.log"
         self.process: subprocess.Popen | None = None
 
@@ -285,7 +287,7 @@ class Server:
 def bench_server(args: argparse.Namespace, users: dict[str, list[str]]) -> Iterator[tuple[Server, dict[str, str], str]]:
     with tempfile.TemporaryDirectory(prefix="charkh-bench-") as tmp, fresh_database(args.postgres) as db_url:
         tokens = make_users(db_url, users, Path(tmp))
-        server = Server(db_url, Path(tmp), args.workers, args.server_threads)
+        server = Server(db_url, Path(tmp), args.workers, args.server_threads, working_threads=args.working_threads)
         server.start()
         try:
             yield server, tokens, db_url
@@ -582,7 +584,7 @@ def scenario_invoice(args: argparse.Namespace) -> dict[str, Any]:
         with httpx.Client(base_url=server.url, timeout=60) as client:
             deploy(client, tokens["clerk"], INVOICE)
         print(f"server {' '.join(server.command[1:])}; warming up ...", flush=True)
-        warm = drive_invoices(server, tokens, max(40, 4 * args.workers * args.server_threads), args.client_procs,
+        warm = drive_invoices(server, tokens, max(40, 4 * args.workers * min(args.server_threads, 4)), args.client_procs,
                               args.client_threads, args.cartable, None, args.http_client)
         if warm["errors"]:
             raise RuntimeError(f"warm-up failed: {warm['errors'][:3]}")
@@ -651,7 +653,7 @@ def report_invoice(args: argparse.Namespace, f: dict[str, Any]) -> list[str]:
     ok_ratio = "met" if f["ratio_wall"] <= 2 else "NOT met"
     lines = [
         f"- settings: {args.instances} instances, `charkh web --workers {args.workers} --threads "
-        f"{args.server_threads}`, clients {args.client_procs} processes x {args.client_threads} threads "
+        f"{args.server_threads}` with CHARKH_WORKING_THREADS={args.working_threads}, clients {args.client_procs} processes x {args.client_threads} threads "
         f"({'httpx' if args.http_client == 'httpx' else 'stdlib http.client'}, keep-alive){', cartable listed before each completion' if args.cartable else ''}; errors: {f['errors']}",
         f"- runs: {len(f['runs_instances_per_s'])} measured drives on the same server, the median shown below; "
         "each run: " + ", ".join(f"{rate:.1f}/s ({ratio:.2f}x)" for rate, ratio in
@@ -818,7 +820,7 @@ def report_long(args: argparse.Namespace, f: dict[str, Any]) -> list[str]:
     loop = f["loop"]
     ok = "met" if loop["growth"] <= 1.5 else "NOT met"
     lines = [
-        f"- settings: `charkh web --workers {args.workers} --threads {args.server_threads}`, one client "
+        f"- settings: `charkh web --workers {args.workers} --threads {args.server_threads}` with CHARKH_WORKING_THREADS={args.working_threads}, one client "
         f"(httpx, keep-alive), all calls over HTTP; \"next step\" = median of {args.samples} timed "
         "`POST /work-items/{id}/complete` calls right after the checkpoint",
         "",
@@ -929,8 +931,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=7, help="long: timed steps per checkpoint (default 7)")
     parser.add_argument("--mi-items", type=int, default=1000, help="long: multi-instance items (default 1000)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--server-threads", type=int, default=2, help="gunicorn threads per worker (default 2, "
-                                                                       "as `charkh web`)")
+    parser.add_argument("--server-threads", type=int, default=16, help="gunicorn threads per worker (default 16, "
+                                                                        "as `charkh web`)")
+    parser.add_argument("--working-threads", type=int, default=2,
+                        help="CHARKH_WORKING_THREADS: requests per worker working at once (default 2; 0: no limit)")
     parser.add_argument("--postgres", default=DEFAULT_PG, help=f"PostgreSQL to create the bench database in "
                                                              f"(default {DEFAULT_PG})")
     parser.add_argument("--no-record", action="store_true", help="print only; do not append to bench/RESULTS.md")

@@ -199,17 +199,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common], help="embedded mode: web, API, worker, scheduler")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=int(os.environ.get("CHARKH_PORT", "8000")))
-    serve.add_argument("--threads", type=int, default=8)
+    # Threads hold requests; CHARKH_WORKING_THREADS of them work at once (engine/work_gate.py), the
+    # rest wait for them or for a script child, so a few runaway scripts never take every thread.
+    serve.add_argument("--threads", type=int, default=16)
     serve.set_defaults(run=cmd_serve)
 
     web = sub.add_parser("web", parents=[common], help="distributed mode's web process (gunicorn)")
     web.add_argument("--host", default="0.0.0.0")
     web.add_argument("--port", type=int, default=8000)
-    # A process per core; few threads each: the steps are CPU-bound and more threads in one process
-    # only queue for its GIL (bench/RESULTS.md: 2 x 2 ran the invoice drive with 20% less CPU per
-    # instance than 2 x 4). Keep-alive connections wait in the worker's poller, not in a thread.
+    # A process per core. Steps are CPU-bound and more threads working in one process only queue for
+    # its GIL (bench/RESULTS.md: 2 x 2 ran the invoice drive with 20% less CPU per instance than
+    # 2 x 4), so only CHARKH_WORKING_THREADS (2) of each worker's threads work at once; the others
+    # hold requests that wait for them or for a script child (engine/work_gate.py).
+    # Keep-alive connections wait in the worker's poller, not in a thread.
     web.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
-    web.add_argument("--threads", type=int, default=2)
+    web.add_argument("--threads", type=int, default=16)
     web.set_defaults(run=cmd_web)
 
     worker = sub.add_parser("worker", parents=[common], help="distributed mode's worker (Dramatiq on Redis)")

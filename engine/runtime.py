@@ -34,6 +34,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from .compiler import ACTION_KEY, RESERVED_IDS, CompiledDefinition, ConnectorSendTask, ConnectorTask
+from . import work_gate
 from .errors import Conflict, Invalid, ScriptError
 from .sandbox import Sandbox, strip_expression
 
@@ -322,6 +323,7 @@ class Runtime:
             if problem:
                 raise ScriptError(f"{problem}; it is stopped", {"element": task.task_spec.bpmn_id})
             self._check_collections(task)
+            work_gate.take_turns()  # a long step lets waiting requests go first
 
         workflow.do_engine_steps(will_complete_task=before)
 

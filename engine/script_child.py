@@ -118,11 +118,14 @@ def _answer(request: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> None:
     memory_mb = int(sys.argv[1])
-    os.nice(NICENESS)
     _limit_memory(memory_mb)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but frames may reach the parent on stdout
     from . import sandbox  # noqa: F401 - compile the policy before the first request's clock runs
+
+    # Only analysts' code runs at low priority: a successor started while runaways spin must not
+    # start up at their priority, or the next script waits for it.
+    os.nice(NICENESS)
 
     write_frame(stdout, READY)  # the first request's clock starts after the start-up
     while True:
