@@ -44,7 +44,7 @@ import tempfile
 import threading
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -200,7 +200,24 @@ def pg_query(url: str, sql: str, params: tuple = ()) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
 
 
+def sqlite_url(data_dir: Path) -> str:
+    """The database `charkh serve --data data_dir` uses."""
+    return f"sqlite:///{data_dir.resolve() / 'charkh.sqlite3'}"
+
+
+def db_query(url: str, sql: str, params: tuple = ()) -> list[tuple]:
+    """A query on the bench's database, PostgreSQL (%s parameters) or the embedded SQLite."""
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            return conn.execute(sql.replace("%s", "?").replace("octet_length", "length"), params).fetchall()
+    return pg_query(url, sql, params)
+
+
 def pg_backends(url: str) -> list[int]:
+    if url.startswith("sqlite"):
+        return []  # the embedded server has no database processes
     name = url.partition("?")[0].rsplit("/", 1)[1]
     return [row[0] for row in pg_query(url, "SELECT pid FROM pg_stat_activity WHERE datname = %s "
                                             "AND pid <> pg_backend_pid()", (name,))]
@@ -236,12 +253,18 @@ class Server:
     """``charkh web`` as a subprocess."""
 
     def __init__(self, database_url: str, data_dir: Path, workers: int, threads: int,
-                 profile_dir: Path | None = None, working_threads: int | None = None) -> None:
+                 profile_dir: Path | None = None, working_threads: int | None = None,
+                 embedded: bool = False) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.command = [str(CHARKH), "web", "--host", "127.0.0.1", "--port", str(self.port),
-                        "--workers", str(workers), "--threads", str(threads), "--data", str(data_dir)]
-        self.env = {**os.environ, "CHARKH_DATABASE_URL": database_url}
+        if embedded:  # `charkh serve`: one process, SQLite under data_dir, in-process worker
+            self.command = [str(CHARKH), "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                            "--threads", str(threads), "--data", str(data_dir)]
+            self.env = {k: v for k, v in os.environ.items() if k != "CHARKH_DATABASE_URL"}
+        else:
+            self.command = [str(CHARKH), "web", "--host", "127.0.0.1", "--port", str(self.port),
+                            "--workers", str(workers), "--threads", str(threads), "--data", str(data_dir)]
+            self.env = {**os.environ, "CHARKH_DATABASE_URL": database_url}
         if working_threads is not None:
             self.env["CHARKH_WORKING_THREADS"] = str(working_threads)
         self.log_path = data_dir / "server.log"
@@ -285,9 +308,12 @@ class Server:
 
 @contextmanager
 def bench_server(args: argparse.Namespace, users: dict[str, list[str]]) -> Iterator[tuple[Server, dict[str, str], str]]:
-    with tempfile.TemporaryDirectory(prefix="charkh-bench-") as tmp, fresh_database(args.postgres) as db_url:
+    embedded = getattr(args, "server", "web") == "embedded"
+    with tempfile.TemporaryDirectory(prefix="charkh-bench-") as tmp, \
+            (nullcontext(sqlite_url(Path(tmp))) if embedded else fresh_database(args.postgres)) as db_url:
         tokens = make_users(db_url, users, Path(tmp))
-        server = Server(db_url, Path(tmp), args.workers, args.server_threads, working_threads=args.working_threads)
+        server = Server(db_url, Path(tmp), args.workers, args.server_threads, working_threads=args.working_threads,
+                        embedded=embedded)
         server.start()
         try:
             yield server, tokens, db_url
@@ -484,6 +510,7 @@ def _invoice_client(proc_index: int, threads: int, quota: int, base_url: str, to
         instance = response.json()
         instance_id = instance["id"]
         items = instance["work_items"]
+        claimed = not with_cartable
         while items:
             item = items[0]
             user, action, data = INVOICE_STEPS[item["element"]]
@@ -496,6 +523,13 @@ def _invoice_client(proc_index: int, threads: int, quota: int, base_url: str, to
                 if not mine:
                     raise RuntimeError(f"item {item['id']} is not in {user}'s cartable")
                 item = mine[0]
+                if not claimed:  # people claim an item now and then (the flow of issue 14: one claim)
+                    started = time.perf_counter()
+                    response = client.post(f"/api/v1/work-items/{item['id']}/claim", json={}, headers=headers[user])
+                    record("claim", time.perf_counter() - started)
+                    if response.status_code != 200:
+                        raise RuntimeError(f"claim: {response.status_code} {response.text[:300]}")
+                    claimed = True
             started = time.perf_counter()
             response = client.post(f"/api/v1/work-items/{item['id']}/complete",
                                    json={"action": action, "data": data}, headers=headers[user])
@@ -567,6 +601,39 @@ def drive_invoices(server: Server, tokens: dict[str, str], n: int, procs: int, t
             "client_cpu": sum(o["cpu"] for o in outcomes)}
 
 
+def cartable_call_cost(server: Server, tokens: dict[str, str], db_url: str, calls: int,
+                       waiting: int = 10) -> dict[str, Any]:
+    """Server CPU of one GET "my items": with ``waiting`` invoices at their first step (in the
+    manager's cartable), the four people list their cartables ``calls`` times in turn, one
+    keep-alive connection each, one call at a time."""
+    headers = {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()}
+    clients = {name: StdlibClient(server.url) for name in headers}
+    try:
+        for _ in range(waiting):
+            reply = clients["clerk"].post("/api/v1/instances", json={"definition": "invoice",
+                                                                     "variables": INVOICE_VARIABLES},
+                                          headers=headers["clerk"])
+            assert reply.status_code == 201, reply.text
+        names = list(headers)
+        for name in names:  # warm each connection
+            clients[name].get("/api/v1/work-items", {"mine": "true", "status": "open"}, headers[name])
+        meter = CpuMeter({"server": server.pids, "postgres_bench": lambda: pg_backends(db_url)})
+        meter.start()
+        sizes = []
+        for index in range(calls):
+            name = names[index % len(names)]
+            reply = clients[name].get("/api/v1/work-items", {"mine": "true", "status": "open"}, headers[name])
+            assert reply.status_code == 200, reply.text
+            sizes.append(len(reply.json()))
+        meter.stop()
+    finally:
+        for client in clients.values():
+            client.connection.close()
+    return {"calls": calls, "waiting_items": waiting, "items_listed_mean": statistics.fmean(sizes),
+            "server_cpu_ms": meter.result["server"] / calls * 1000.0,
+            "postgres_bench_cpu_ms": meter.result["postgres_bench"] / calls * 1000.0}
+
+
 def scenario_invoice(args: argparse.Namespace) -> dict[str, Any]:
     import httpx
 
@@ -613,7 +680,9 @@ def scenario_invoice(args: argparse.Namespace) -> dict[str, Any]:
         figures["raw_spiff_json_ms_before"] = figures["raw_spiff_json_ms"]
         figures["raw_spiff_json_ms_after"] = after["raw_spiff_json_ms"]
         figures["raw_spiff_json_ms"] = (figures["raw_spiff_json_ms_before"] + after["raw_spiff_json_ms"]) / 2
-        stored = pg_query(db_url, "SELECT count(*), avg(octet_length(state)), (SELECT count(*) FROM history) "
+        if args.cartable:
+            figures["cartable_call"] = cartable_call_cost(server, tokens, db_url, args.cartable_calls)
+        stored = db_query(db_url, "SELECT count(*), avg(octet_length(state)), (SELECT count(*) FROM history) "
                                   "FROM instances WHERE status = 'completed'")[0]
     n = args.instances
     wall = run["wall"]
@@ -651,10 +720,12 @@ def scenario_invoice(args: argparse.Namespace) -> dict[str, Any]:
 def report_invoice(args: argparse.Namespace, f: dict[str, Any]) -> list[str]:
     ok_rate = "met" if f["instances_per_s"] >= 150 else "NOT met"
     ok_ratio = "met" if f["ratio_wall"] <= 2 else "NOT met"
+    embedded = args.server == "embedded"
+    server = (f"`charkh serve --threads {args.server_threads}` (SQLite)" if embedded else
+              f"`charkh web --workers {args.workers} --threads {args.server_threads}` (PostgreSQL)")
     lines = [
-        f"- settings: {args.instances} instances, `charkh web --workers {args.workers} --threads "
-        f"{args.server_threads}` with CHARKH_WORKING_THREADS={args.working_threads}, clients {args.client_procs} processes x {args.client_threads} threads "
-        f"({'httpx' if args.http_client == 'httpx' else 'stdlib http.client'}, keep-alive){', cartable listed before each completion' if args.cartable else ''}; errors: {f['errors']}",
+        f"- settings: {args.instances} instances, {server} with CHARKH_WORKING_THREADS={args.working_threads}, clients {args.client_procs} processes x {args.client_threads} threads "
+        f"({'httpx' if args.http_client == 'httpx' else 'stdlib http.client'}, keep-alive){', people open their cartable before each completion and claim the first item' if args.cartable else ''}; errors: {f['errors']}",
         f"- runs: {len(f['runs_instances_per_s'])} measured drives on the same server, the median shown below; "
         "each run: " + ", ".join(f"{rate:.1f}/s ({ratio:.2f}x)" for rate, ratio in
                                  zip(f["runs_instances_per_s"], f["runs_ratio_wall"])),
@@ -668,12 +739,19 @@ def report_invoice(args: argparse.Namespace, f: dict[str, Any]) -> list[str]:
         f"state): {f['charkh_runtime_ms']:.2f} ms/instance",
         f"- Charkh end to end: **{f['charkh_wall_ms']:.2f} ms/instance wall** (wall / instances) -> ratio "
         f"**{f['ratio_wall']:.2f}x** raw — target <= 2x {ok_ratio}",
-        f"- CPU per instance: server (gunicorn master + workers) {f['server_cpu_ms']:.2f} ms "
+        f"- CPU per instance: server ({'charkh serve' if embedded else 'gunicorn master + workers'}) "
+        f"{f['server_cpu_ms']:.2f} ms "
         f"({f['ratio_server_cpu']:.2f}x raw), PostgreSQL backends of the bench database "
         f"{f['postgres_bench_cpu_ms']:.2f} ms (server + its backends {f['ratio_server_and_db_cpu']:.2f}x raw), "
         f"all PostgreSQL processes {f['postgres_all_cpu_ms']:.2f} ms, clients {f['client_cpu_ms']:.2f} ms, "
         f"whole machine {f['machine_cpu_ms']:.2f} ms (other processes {f['other_cpu_ms']:.2f} ms); machine "
         f"utilization {100 * f['machine_utilization']:.0f}%",
+        *([f"- server + database CPU per instance **{f['ratio_server_and_db_cpu']:.2f}x** raw SpiffWorkflow + JSON "
+           f"— target <= 3x {'met' if f['ratio_server_and_db_cpu'] <= 3 else 'NOT met'}"] if args.cartable else []),
+        *([f"- GET my items alone ({f['cartable_call']['calls']} calls, {f['cartable_call']['items_listed_mean']:.1f} "
+           f"items listed on average): **{f['cartable_call']['server_cpu_ms']:.2f} ms server CPU per call** "
+           f"(+ {f['cartable_call']['postgres_bench_cpu_ms']:.2f} ms PostgreSQL) — target <= 0.8 ms "
+           f"{'met' if f['cartable_call']['server_cpu_ms'] <= 0.8 else 'NOT met'}"] if "cartable_call" in f else []),
         f"- stored: state of a completed instance {f['state_bytes_completed_avg']:.0f} B, "
         f"{f['history_rows_per_instance']:.1f} history rows per instance",
         "",
@@ -705,7 +783,7 @@ def scenario_long(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _state_size(db_url: str, instance_id: str) -> tuple[int, int]:
-    row = pg_query(db_url, "SELECT octet_length(state), (SELECT count(*) FROM history WHERE instance_id = %s) "
+    row = db_query(db_url, "SELECT octet_length(state), (SELECT count(*) FROM history WHERE instance_id = %s) "
                            "FROM instances WHERE id = %s", (int(instance_id), int(instance_id)))[0]
     return int(row[0]), int(row[1])
 
@@ -924,8 +1002,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="invoice: the clients' HTTP library (default stdlib = http.client; httpx is heavier)")
     parser.add_argument("--runs", type=int, default=3,
                         help="invoice: measured drives on the same server; the median is reported (default 3)")
-    parser.add_argument("--cartable", action="store_true",
-                        help="invoice: list the cartable (GET /work-items) before each completion")
+    parser.add_argument("--with-cartable", "--cartable", dest="cartable", action="store_true",
+                        help="invoice: the flow people drive: each opens the cartable (GET /work-items) before "
+                             "completing, and the first item is claimed")
+    parser.add_argument("--server", choices=["web", "embedded"], default="web",
+                        help="web: `charkh web` on a fresh PostgreSQL database (default); embedded: `charkh serve` "
+                             "on SQLite")
+    parser.add_argument("--cartable-calls", type=int, default=1000,
+                        help="invoice --with-cartable: GET /work-items calls measured alone afterwards (default 1000)")
     parser.add_argument("--raw-runs", type=int, default=600, help="invoice: raw SpiffWorkflow runs (default 600)")
     parser.add_argument("--iterations", type=int, default=1000, help="long: loop turns (default 1000)")
     parser.add_argument("--samples", type=int, default=7, help="long: timed steps per checkpoint (default 7)")

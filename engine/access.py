@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Callable, Iterable
 
 from .errors import Forbidden
+from .parties import parties_of_person
 
 PRIVATE = "private"
 
@@ -35,7 +36,7 @@ class Caller:
     @cached_property
     def principals(self) -> list[str]:
         """The cartable parties that are this caller: ``u:<name>`` and ``g:<group or role>``."""
-        return [f"u:{self.name}"] + [f"g:{g}" for g in sorted(self.groups)]
+        return parties_of_person(self.name, self.groups)
 
     @property
     def models(self) -> bool:

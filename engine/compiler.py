@@ -24,6 +24,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from .bpmn_xml import BPMN_NS, CAMUNDA_NS, CHARKH_NS, Problem, read_bpmn
 from .errors import Invalid, ScriptError
+from .parties import parties_of_item
 from .sandbox import compile_expression, compile_script, strip_expression
 
 # SpiffWorkflow names internal task specs so; a BPMN element with such an id breaks it.
@@ -142,17 +143,7 @@ class Cartable:
 
     @property
     def principals(self) -> set[str]:
-        return principals_for(self.assignee, self.users, self.groups, self.roles)
-
-
-def principals_for(assignee: str | None, users: Any, groups: Any, roles: Any) -> set[str]:
-    """The parties who may act on an item, as the cartable index stores them:
-    u:<user>, g:<group or role> (candidateGroups may name either)."""
-    found = {f"u:{u}" for u in users}
-    if assignee:
-        found.add(f"u:{assignee}")
-    found |= {f"g:{g}" for g in (*groups, *roles)}
-    return found
+        return parties_of_item(self.assignee, self.users, self.groups, self.roles)
 
 
 @dataclass

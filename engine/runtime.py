@@ -108,24 +108,6 @@ class StatelessSpecConverter(BpmnWorkflowConverter):
         return workflow
 
 
-def _memoize_state_names() -> None:
-    """SpiffWorkflow's TaskState.get_name builds a dict of every state's name on each call, and it
-    is called on every state change (for a log message, even with logging off) and for every task
-    serialized: 2% of the server's CPU on the invoice drive. The names never change, so each
-    answer is kept."""
-    compute = TaskState.get_name.__func__
-    names: dict[int, str] = {}
-
-    def get_name(cls: type, state: int) -> str:
-        name = names.get(state)
-        if name is None:
-            name = names[state] = compute(cls, state)
-        return name
-
-    TaskState.get_name = classmethod(get_name)
-
-
-_memoize_state_names()
 _CONFIG = dict(CAMUNDA_CONFIG)
 _CONFIG[BpmnWorkflow] = StatelessSpecConverter
 _REGISTRY = BpmnWorkflowSerializer.configure(_CONFIG)

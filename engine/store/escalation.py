@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from ..parties import parties_of_item
 from .instances import OPEN_STATUSES, DefinitionLoader, entry, lock_instance
 from .people import now, superior_of
 from .schema import history, timers, users, work_item_parties, work_items
@@ -37,7 +38,7 @@ def escalate(conn: Connection, load: DefinitionLoader, timer: Any) -> bool:
     at = now()
     targets = _targets(conn, escalate_to, list(item.roles)) if escalate_to else {"users": [], "groups": [],
                                                                                    "roles": []}
-    principals = {f"u:{u}" for u in targets["users"]} | {f"g:{g}" for g in targets["groups"] + targets["roles"]}
+    principals = parties_of_item(None, targets["users"], targets["groups"], targets["roles"])
     known = set(conn.execute(select(work_item_parties.c.principal)
                              .where(work_item_parties.c.work_item_id == item.id)).scalars())
     fresh = sorted(principals - known)

@@ -12,8 +12,9 @@ from sqlalchemy import Connection, and_, bindparam, exists, insert, or_, select,
 
 from .. import access as rules
 from ..access import Caller, FactsOf, InstanceFacts, Scope
-from ..compiler import CompiledDefinition, principals_for
+from ..compiler import CompiledDefinition
 from ..errors import Conflict, Invalid, NotFound, StaleState
+from ..parties import parties_of_item
 from ..runtime import Runtime, StepResult, variables_of
 from .bulk import insert_rows
 from .combined import SAVE_STATE, finish_completion, insert_work_item
@@ -380,7 +381,7 @@ def _item_for(conn: Connection, item_id: str, caller: Caller, facts_of: FactsOf,
     item = next((row for row in rows if row.id == number), None)
     if item is None:
         raise NotFound(f"no work item with id {item_id}")
-    parties = frozenset(principals_for(item.assignee, item.users, item.groups, item.roles))
+    parties = frozenset(parties_of_item(item.assignee, item.users, item.groups, item.roles))
     rules.check_act_on_item(caller, parties, item.claimed_by, facts_of(instance.definition_key, None), item_id)
     return instance, item, [row for row in rows if row.status in OPEN_STATUSES]
 
@@ -397,7 +398,7 @@ def _facts_from(definition_key: str, started_by: str | None, items: Any, facts_o
     parties: set[str] = set()
     actors: set[str] = set()
     for item in items:
-        parties |= principals_for(item.assignee, item.users, item.groups, item.roles)
+        parties |= parties_of_item(item.assignee, item.users, item.groups, item.roles)
         actors.update(name for name in (item.claimed_by, item.completed_by) if name)
     return InstanceFacts(definition=facts_of(definition_key, None), started_by=started_by,
                          parties=frozenset(parties), actors=frozenset(actors))
@@ -474,35 +475,58 @@ def list_work_items(conn: Connection, caller: Caller, mine: bool, status: str | 
                     scope: Scope | None = None) -> list[dict[str, Any]]:
     """mine: the items the caller may act on or has claimed, outside the definitions hidden from
     them; else the items of the instances in the caller's scope."""
-    query = select(work_items).order_by(work_items.c.id).limit(limit)
-    if status in (None, "", "all"):
-        pass
-    elif status == "open":
-        query = query.where(work_items.c.status.in_(OPEN_STATUSES))
-    elif status in ("claimed", "completed", "cancelled"):
-        query = query.where(work_items.c.status == status)
-    else:
+    if status in ("", "all"):
+        status = None
+    if status not in (None, "open", "claimed", "completed", "cancelled"):
         raise Invalid(f"status must be one of open, claimed, completed, cancelled, all; not {status!r}")
+    values: dict[str, Any] = {"limit": limit}
     if after:
-        query = query.where(work_items.c.id > _cursor(after))
-    if not mine:
+        values["after"] = _cursor(after)
+    if status is not None:
+        values["status"] = list(OPEN_STATUSES) if status == "open" else [status]
+    if mine:
+        values.update(me=caller.name, principals=list(caller.principals))
+        if hidden:
+            values["hidden"] = sorted(hidden)
+        query = _cartable_query(status is not None, bool(after), caller.is_admin, bool(hidden))
+    else:
         if scope is None:
             raise ValueError("listing more than the caller's cartable needs the caller's scope")
-        if not scope.everything:
+        query = _cartable_query(status is not None, bool(after), False, False, mine=False)
+        if not scope.everything:  # the scope's clauses vary with the caller: built per call
             query = query.where(_visible(scope, work_items.c.instance_id))
-    else:
+    return [work_item_json(row._mapping) for row in conn.execute(query, values)]
+
+
+_cartable_queries: dict[tuple[bool, ...], Any] = {}
+
+
+def _cartable_query(by_status: bool, after: bool, admin: bool, hidden: bool, mine: bool = True) -> Any:
+    """The statement of one shape of work-item list, built once: "my items" is asked before every
+    action people take, and building the expression cost more than running it."""
+    shape = (by_status, after, admin, hidden, mine)
+    query = _cartable_queries.get(shape)
+    if query is not None:
+        return query
+    query = select(work_items).order_by(work_items.c.id).limit(bindparam("limit"))
+    if by_status:
+        query = query.where(work_items.c.status.in_(bindparam("status", expanding=True)))
+    if after:
+        query = query.where(work_items.c.id > bindparam("after"))
+    if mine:
         parties = exists().where(work_item_parties.c.work_item_id == work_items.c.id,
-                                 work_item_parties.c.principal.in_(caller.principals))
-        unassigned = ~exists().where(work_item_parties.c.work_item_id == work_items.c.id)
-        mine_clause = or_(work_items.c.claimed_by == caller.name,
+                                 work_item_parties.c.principal.in_(bindparam("principals", expanding=True)))
+        mine_clause = or_(work_items.c.claimed_by == bindparam("me"),
                           and_(work_items.c.claimed_by.is_(None), parties))
-        if caller.is_admin:
+        if admin:
+            unassigned = ~exists().where(work_item_parties.c.work_item_id == work_items.c.id)
             mine_clause = or_(mine_clause, and_(work_items.c.claimed_by.is_(None), unassigned))
         query = query.where(mine_clause)
         if hidden:
             query = query.where(~exists().where(instances.c.id == work_items.c.instance_id,
-                                                instances.c.definition_key.in_(sorted(hidden))))
-    return [work_item_json(row._mapping) for row in conn.execute(query)]
+                                                instances.c.definition_key.in_(bindparam("hidden", expanding=True))))
+    _cartable_queries[shape] = query
+    return query
 
 
 def _cursor(after: str) -> int:
