@@ -288,8 +288,9 @@ class Charkh:
             definition = self._definition(conn, version.id)
         process_id = instance_store.check_process(definition, key, process)
         workflow, result = self.runtime.start(definition, process_id, variables)  # user code: no transaction
+        state = self.runtime.dump(workflow)  # and no transaction held while the state is encoded
         with self.db.write() as conn:
-            return instance_store.insert_instance(conn, self.runtime, definition, version.id, key, process_id,
+            return instance_store.insert_instance(conn, state, definition, version.id, key, process_id,
                                                   variables, record, caller, workflow, result)
 
     def _check_size(self, values: dict[str, Any], what: str) -> None:
@@ -320,8 +321,9 @@ class Charkh:
             workflow = self.runtime.load(definition, done.instance.process_id, done.instance.state)
             result = self.runtime.complete_user_task(definition, workflow, done.item.task_id,
                                                      done.chosen["id"] if done.chosen else None, data)
+            state = self.runtime.dump(workflow)
             with attempt, self.db.write() as conn:
-                return instance_store.write_completion(conn, self.runtime, definition, done, caller, data,
+                return instance_store.write_completion(conn, state, definition, done, caller, data,
                                                        workflow, result)
         raise AssertionError("unreachable")
 
@@ -336,8 +338,9 @@ class Charkh:
                 definition = self._definition(conn, instance.version_id)
             workflow = self.runtime.load(definition, instance.process_id, instance.state)
             result = self.runtime.deliver_message(definition, workflow, name, data or {})
+            state = self.runtime.dump(workflow)
             with attempt, self.db.write() as conn:
-                return instance_store.write_message(conn, self.runtime, definition, instance, name, data or {},
+                return instance_store.write_message(conn, state, definition, instance, name, data or {},
                                                     caller, workflow, result)
         raise AssertionError("unreachable")
 
@@ -400,8 +403,12 @@ class Charkh:
             except Exception as exc:  # the model's or the engine's failure: this instance's incident
                 with self.db.write() as conn:
                     return background.timer_incident(conn, timer, _reason(exc))
-            with attempt, self.db.write() as conn:
-                return background.write_timer(conn, self.runtime, definition, instance, timer, workflow, result)
+            state = self.runtime.dump(workflow)
+            try:
+                with attempt, self.db.write() as conn:
+                    return background.write_timer(conn, state, definition, instance, timer, workflow, result)
+            except background.AlreadyHandled:
+                return False
         raise AssertionError("unreachable")
 
     def claim_jobs(self, limit: int = 100) -> list[int]:
@@ -430,9 +437,13 @@ class Charkh:
                 with self.db.write() as conn:
                     background.fail_job(conn, job_id, _reason(exc), final=True)
                 return False
-            with attempt, self.db.write() as conn:
-                return background.write_job_done(conn, self.runtime, definition, instance, job, workflow,
-                                                 result, output or {})
+            state = self.runtime.dump(workflow)
+            try:
+                with attempt, self.db.write() as conn:
+                    return background.write_job_done(conn, state, definition, instance, job, workflow,
+                                                     result, output or {})
+            except background.AlreadyHandled:
+                return False
         raise AssertionError("unreachable")
 
     def fail_job(self, job_id: int, error: str) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, or_, select, update
 
 from ..compiler import CompiledDefinition
 from ..errors import Conflict, NotFound
-from ..runtime import Runtime, StepResult
+from ..runtime import StepResult
 from .instances import DefinitionLoader, apply_step, entry, lock_instance, save_state
 from .escalation import escalate
 from .people import now
@@ -54,13 +54,19 @@ def _close_timer(conn: Connection, timer_id: int, status: str) -> bool:
                         .values(status=status)).rowcount == 1
 
 
-def write_timer(conn: Connection, runtime: Runtime, definition: CompiledDefinition, instance: Any, timer: Any,
+class AlreadyHandled(Exception):
+    """Another scheduler or worker handled this timer or job first: the command's transaction
+    rolls back, and the caller answers False."""
+
+
+def write_timer(conn: Connection, state: bytes, definition: CompiledDefinition, instance: Any, timer: Any,
                 workflow: Any, result: StepResult) -> bool:
-    """Write a fired timer's step (StaleState when the instance changed while it ran)."""
-    if not _close_timer(conn, timer.id, "fired"):
-        return False
+    """Write a fired timer's step: StaleState, with nothing written, when the instance changed
+    while it ran; AlreadyHandled when another scheduler fired or failed the timer meanwhile."""
     at = now()
-    save_state(conn, runtime, instance, workflow, result, at)
+    save_state(conn, state, instance, workflow, result, at)
+    if not _close_timer(conn, timer.id, "fired"):
+        raise AlreadyHandled(f"timer {timer.id}")
     apply_step(conn, definition, instance.id, result,
                [entry(instance.id, at, "timer_fired", element=timer.element,
                       name=definition.element_names.get(timer.element))], at, completed_task=None)
@@ -113,15 +119,15 @@ def read_job(conn: Connection, job_id: int) -> Any:
     return job
 
 
-def write_job_done(conn: Connection, runtime: Runtime, definition: CompiledDefinition, instance: Any, job: Any,
+def write_job_done(conn: Connection, state: bytes, definition: CompiledDefinition, instance: Any, job: Any,
                    workflow: Any, result: StepResult, output: dict[str, Any]) -> bool:
-    """Write the step after a connector's work (StaleState when the instance changed while it
-    ran); False when the job was done already."""
+    """Write the step after a connector's work: StaleState, with nothing written, when the
+    instance changed while it ran; AlreadyHandled when the job was done already."""
+    at = now()
+    save_state(conn, state, instance, workflow, result, at)
     if conn.execute(update(outbox_jobs).where(outbox_jobs.c.id == job.id, outbox_jobs.c.status != "done")
                     .values(status="done", last_error=None)).rowcount != 1:
-        return False
-    at = now()
-    save_state(conn, runtime, instance, workflow, result, at)
+        raise AlreadyHandled(f"job {job.id}")
     apply_step(conn, definition, instance.id, result,
                [entry(instance.id, at, "job_done", element=job.element,
                       name=definition.element_names.get(job.element), data=output or None)],

@@ -15,7 +15,7 @@ from ..access import Caller, FactsOf, InstanceFacts, Scope
 from ..compiler import CompiledDefinition
 from ..errors import Conflict, Invalid, NotFound, StaleState
 from ..parties import parties_of_item
-from ..runtime import Runtime, StepResult, variables_of
+from ..runtime import StepResult, variables_of
 from .bulk import insert_rows
 from .combined import SAVE_STATE, finish_completion, insert_work_item
 from .hot import HotStatement
@@ -71,14 +71,15 @@ def check_process(definition: CompiledDefinition, key: str, process_id: str | No
     return process
 
 
-def insert_instance(conn: Connection, runtime: Runtime, definition: CompiledDefinition, version_id: int,
+def insert_instance(conn: Connection, state: bytes, definition: CompiledDefinition, version_id: int,
                     key: str, process: str, variables: dict[str, Any], record: dict[str, Any] | None,
                     caller: Caller, workflow: Any, result: StepResult) -> dict[str, Any]:
-    """Store an instance that ran to its first wait state; returns it as instance_brief does."""
+    """Store an instance that ran to its first wait state (``state``: the workflow as
+    Runtime.dump gave it, before the transaction); returns it as instance_brief does."""
     at = now()
     values = {
         "version_id": version_id, "definition_key": key, "process_id": process, "status": result.status,
-        "revision": 1, "state": runtime.dump(workflow), "variables": variables_of(workflow),
+        "revision": 1, "state": state, "variables": variables_of(workflow),
         "record_entity": (record or {}).get("entity"), "record_id": _record_id(record),
         "started_by": caller.name, "created_at": at, "updated_at": at,
     }
@@ -132,23 +133,24 @@ def read_completion(conn: Connection, item_id: str, caller: Caller, action: str 
     return Completion(instance, item, open_rows, resolve_action(item.actions, action))
 
 
-def write_completion(conn: Connection, runtime: Runtime, definition: CompiledDefinition, done: Completion,
+def write_completion(conn: Connection, state: bytes, definition: CompiledDefinition, done: Completion,
                      caller: Caller, data: dict[str, Any], workflow: Any, result: StepResult) -> dict[str, Any]:
-    """Write a completion whose step ran outside the transaction. StaleState when the instance
-    or the item changed meanwhile (the caller reads again and retries). Returns what the caller
-    reads next: the completed item and the instance with its open items."""
+    """Write a completion whose step ran outside the transaction (``state``: the workflow as
+    Runtime.dump gave it). StaleState, with nothing written, when the instance or the item changed
+    meanwhile (the caller reads again and retries). Returns what the caller reads next: the
+    completed item and the instance with its open items."""
     instance, item, chosen = done.instance, done.item, done.chosen
     at = now()
-    entries = [entry(instance.id, at, "work_item_completed", element=item.element, name=item.name,
-                      user=caller.name, work_item=item.id, action=chosen, data=data or None)]
-    open_items = apply_step(conn, definition, instance.id, result, entries, at, completed_task=item.task_id,
-                            open_rows=[row for row in done.open_rows if row.id != item.id], write_history=False)
     variables = variables_of(workflow)
+    completed_entry = entry(instance.id, at, "work_item_completed", element=item.element, name=item.name,
+                            user=caller.name, work_item=item.id, action=chosen, data=data or None)
     if not finish_completion(conn, instance_id=instance.id, expected_revision=instance.revision,
-                             state=runtime.dump(workflow), status=result.status, variables=variables, at=at,
+                             state=state, status=result.status, variables=variables, at=at,
                              item_id=item.id, user=caller.name, action_id=chosen["id"] if chosen else None,
-                             entries=entries):
+                             entries=[completed_entry]):
         raise StaleState(f"instance {instance.id} changed meanwhile; try again")
+    open_items = apply_step(conn, definition, instance.id, result, [], at, completed_task=item.task_id,
+                            open_rows=[row for row in done.open_rows if row.id != item.id])
     completed = {**item._mapping, "status": "completed", "claimed_by": caller.name, "completed_at": at,
                  "completed_by": caller.name, "action_id": chosen["id"] if chosen else None}
     return {"work_item": work_item_json(completed),
@@ -180,11 +182,12 @@ def _running(instance: Any) -> Any:
     return instance
 
 
-def write_message(conn: Connection, runtime: Runtime, definition: CompiledDefinition, instance: Any, name: str,
+def write_message(conn: Connection, state: bytes, definition: CompiledDefinition, instance: Any, name: str,
                   data: dict[str, Any], caller: Caller, workflow: Any, result: StepResult) -> dict[str, Any]:
-    """Write a delivered message's step (StaleState when the instance changed meanwhile)."""
+    """Write a delivered message's step (StaleState, with nothing written, when the instance
+    changed meanwhile)."""
     at = now()
-    save_state(conn, runtime, instance, workflow, result, at)
+    save_state(conn, state, instance, workflow, result, at)
     open_items = apply_step(conn, definition, instance.id, result,
                             [entry(instance.id, at, "message_received", name=name, user=caller.name,
                                    data=data or None)], at, completed_task=None)
@@ -211,11 +214,13 @@ def resolve_action(actions: list[dict[str, Any]], action: str | None) -> dict[st
                   {"actions": [{"id": a["id"], "name": a["name"]} for a in actions]})
 
 
-def save_state(conn: Connection, runtime: Runtime, instance: Any, workflow: Any, result: StepResult,
+def save_state(conn: Connection, state: bytes, instance: Any, workflow: Any, result: StepResult,
                at: datetime, status: str | None = None) -> None:
-    """Write the new state, version-checked: a concurrent writer that slipped past the lock loses."""
+    """Write the new state (``state``, dumped before the transaction), only if the instance is
+    still at the revision the command read: a command's first write, so a stale one writes
+    nothing (StaleState)."""
     changed = conn.execute(SAVE_STATE, {
-        "instance_id": instance.id, "expected": instance.revision, "state": runtime.dump(workflow),
+        "instance_id": instance.id, "expected": instance.revision, "state": state,
         "revision": instance.revision + 1, "status": status or result.status,
         "variables": variables_of(workflow), "at": at,
     }).rowcount

@@ -11,7 +11,6 @@ from sqlalchemy import create_engine, text
 
 from engine.charkh import Charkh
 from engine.settings import Settings, normalize_database_url
-from engine.errors import Conflict
 from engine.store import database
 from engine.store.combined import finish_completion
 from engine.store.people import now
@@ -49,26 +48,60 @@ def test_a_connection_dropped_while_idle_is_replaced_before_use(database_url, tm
         engine.close()
 
 
+def _finish(charkh: Charkh, started: dict, item: dict, expected_revision: int, user: str = "sara") -> bool:
+    """finish_completion in a transaction that commits whatever it wrote."""
+    with charkh.db.write() as conn:
+        return finish_completion(
+            conn, instance_id=int(started["id"]), expected_revision=expected_revision, state=b"{}",
+            status="completed", variables={"x": 1}, at=now(), item_id=int(item["id"]), user=user, action_id=None,
+            entries=[{"instance_id": int(started["id"]), "at": now(), "type": "work_item_completed",
+                      "kind": None, "element": item["element"], "name": None, "user": user,
+                      "work_item": int(item["id"]), "action_id": None, "action_name": None, "data": None}])
+
+
+def _rows(charkh: Charkh, instance_id: str) -> tuple:
+    from sqlalchemy import select
+
+    from engine.store.schema import history, instances, work_items
+
+    with charkh.db.read() as conn:
+        number = int(instance_id)
+        return (conn.execute(select(instances.c.revision, instances.c.state, instances.c.status,
+                                    instances.c.variables).where(instances.c.id == number)).all(),
+                conn.execute(select(work_items).where(work_items.c.instance_id == number)).all(),
+                conn.execute(select(history).where(history.c.instance_id == number)).all())
+
+
 def test_a_completion_saved_against_a_stale_revision_writes_nothing(charkh: Charkh, model) -> None:
+    """Even in a transaction that commits: the revision check comes before every write."""
     charkh.add_user("sara", "secret", ["sales"])
     charkh.import_bpmn(model("invoice.bpmn"), deploy=True)
     sara = charkh.caller_named("sara")
     started = charkh.start_and_read("invoice", sara, {"customer": "ACME", "amount": 10, "currency": "EUR"})
     item = started["work_items"][0]
-    before = charkh.instance(started["id"], sara)
+    before = _rows(charkh, started["id"])
+    revision = before[0][0].revision
 
-    with pytest.raises(Conflict):
-        with charkh.db.write() as conn:
-            saved = finish_completion(
-                conn, instance_id=int(started["id"]), expected_revision=0, state=b"{}", status="completed",
-                variables={"x": 1}, at=now(), item_id=int(item["id"]), user="sara", action_id=None,
-                entries=[{"instance_id": int(started["id"]), "at": now(), "type": "work_item_completed",
-                          "kind": None, "element": item["element"], "name": None, "user": "sara",
-                          "work_item": int(item["id"]), "action_id": None, "action_name": None, "data": None}])
-            assert saved is False
-            raise Conflict("stale")
+    assert _finish(charkh, started, item, expected_revision=revision - 1) is False
+    assert _rows(charkh, started["id"]) == before  # item still open, no history row, same state
 
-    assert charkh.instance(started["id"], sara) == before  # item still open, no history row, same state
+    assert _finish(charkh, started, item, expected_revision=revision, user="omid") is True  # unclaimed: anyone may
+    after = _rows(charkh, started["id"])
+    assert after[0][0].revision == revision + 1 and len(after[2]) == len(before[2]) + 1
+
+
+def test_a_completion_of_an_item_claimed_by_another_writes_nothing(charkh: Charkh, model) -> None:
+    charkh.add_user("sara", "secret", ["sales"])
+    charkh.import_bpmn(model("invoice.bpmn"), deploy=True)
+    sara = charkh.caller_named("sara")
+    started = charkh.start_and_read("invoice", sara, {"customer": "ACME", "amount": 10, "currency": "EUR"})
+    item = started["work_items"][0]
+    charkh.add_user("mona", "secret", item["groups"])
+    charkh.claim(item["id"], charkh.caller_named("mona"))
+    before = _rows(charkh, started["id"])
+
+    assert _finish(charkh, started, item, expected_revision=before[0][0].revision) is False
+    assert _rows(charkh, started["id"]) == before
 
 
 def test_the_migrations_build_the_schema_the_code_declares(charkh: Charkh) -> None:
