@@ -104,9 +104,7 @@ _LATEST_DEPLOYED = HotStatement(
     .select_from(definitions.outerjoin(definition_versions, and_(definition_versions.c.key == definitions.c.key,
                                                                  definition_versions.c.deployed.is_(True))))
     .where(definitions.c.key == bindparam("key"))
-    .order_by(definition_versions.c.version.desc()).limit(1),
-    "SELECT d.active, d.visibility, v.id, v.version FROM definitions d LEFT JOIN definition_versions v "
-    "ON v.key = d.key AND v.deployed WHERE d.key = %(key)s ORDER BY v.version DESC LIMIT 1")
+    .order_by(definition_versions.c.version.desc()).limit(1))
 
 
 def latest_deployed(conn: Connection, key: str, caller: Caller | None = None,

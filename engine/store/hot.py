@@ -1,9 +1,10 @@
-"""The hot path's statements in two forms: SQLAlchemy Core (SQLite, and the reference) and the same
-statement written out for PostgreSQL, run on psycopg's own cursor inside the command's transaction.
+"""The hot path's statements: written once in SQLAlchemy Core, run through SQLAlchemy on SQLite and,
+on PostgreSQL, compiled once to SQL and run on psycopg's own cursor inside the command's
+transaction.
 
 On the invoice drive, SQLAlchemy's per-statement work (parameter processing, the compiled cache,
 result set-up) cost the server as much as psycopg's (bench/RESULTS.md); a step's few statements
-skip it on PostgreSQL. Rows from either form answer ``row.column`` and ``row._mapping``.
+skip it on PostgreSQL. Rows from either path answer ``row.column`` and ``row._mapping``.
 """
 from __future__ import annotations
 
@@ -75,15 +76,36 @@ def _cursor_of(conn: Connection) -> Any:
 
 
 class HotStatement:
-    def __init__(self, core: Executable, postgres: str, json_params: Iterable[str] = ()) -> None:
+    """One statement of the hot path. ``core`` may not use expanding IN parameters (write fixed
+    lists as literals); ``column_keys``: an INSERT's columns; ``json_params``: parameters sent as
+    JSON on PostgreSQL (SQLAlchemy's JSON type does it on SQLite)."""
+
+    def __init__(self, core: Executable, json_params: Iterable[str] = (),
+                 column_keys: Iterable[str] | None = None) -> None:
         self.core = core
-        self.postgres = postgres
-        self.json_params = tuple(json_params)  # sent as JSON on PostgreSQL (Python values on SQLite)
+        self.json_params = tuple(json_params)
+        self.column_keys = list(column_keys) if column_keys is not None else None
+        self._postgres: tuple[str, dict[str, Any]] | None = None
+
+    @property
+    def postgres(self) -> tuple[str, dict[str, Any]]:
+        """The statement as PostgreSQL SQL with psycopg's %(name)s parameters, and the values of
+        the parameters the statement fixes itself (a LIMIT)."""
+        if self._postgres is None:
+            from sqlalchemy.dialects.postgresql import psycopg as dialect
+
+            compiled = self.core.compile(dialect=dialect.dialect(), column_keys=self.column_keys)
+            fixed = {compiled.bind_names[bind]: bind.value for bind in compiled.binds.values()
+                     if not bind.required and bind.value is not None}
+            self._postgres = (compiled.string, fixed)
+        return self._postgres
 
     def _pg_cursor(self, conn: Connection, params: dict[str, Any]) -> Any:
+        sql, fixed = self.postgres
+        params = {**fixed, **params}
         for name in self.json_params:
-            params = {**params, name: Json(params[name])}
-        return postgres_cursor(conn, self.postgres, params)
+            params[name] = Json(params[name])
+        return postgres_cursor(conn, sql, params)
 
     def rows(self, conn: Connection, params: dict[str, Any]) -> list[Any]:
         if conn.dialect.name == "postgresql":

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from sqlalchemy import Connection, and_, bindparam, exists, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, exists, insert, literal_column, or_, select, update
 
 from .. import access as rules
 from ..access import Caller, FactsOf, InstanceFacts, Scope
@@ -28,11 +28,8 @@ MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 # more than running them on SQLite.
 _INSTANCE_COLUMNS = ("version_id", "definition_key", "process_id", "status", "revision", "state", "variables",
                      "record_entity", "record_id", "started_by", "created_at", "updated_at")
-_INSERT_INSTANCE = HotStatement(
-    insert(instances).returning(instances.c.id),
-    "INSERT INTO instances ({}) VALUES ({}) RETURNING id".format(
-        ", ".join(_INSTANCE_COLUMNS), ", ".join(f"%({c})s" for c in _INSTANCE_COLUMNS)),
-    json_params=("variables",))
+_INSERT_INSTANCE = HotStatement(insert(instances).returning(instances.c.id), json_params=("variables",),
+                                column_keys=_INSTANCE_COLUMNS)
 DefinitionLoader = Callable[[Connection, int], CompiledDefinition]
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 
@@ -348,11 +345,10 @@ _LOCK_INSTANCE = select(instances).where(instances.c.id == bindparam("instance_i
 _LOCK_INSTANCE_FOR_UPDATE = _LOCK_INSTANCE.with_for_update()
 # An item's instance, found (and, for a claim, locked) in one statement (an item never moves to
 # another instance; SQLite needs no row lock: a write holds the database's write lock).
-_INSTANCE_OF_ITEM_SQL = "SELECT * FROM instances WHERE id = (SELECT instance_id FROM work_items WHERE id = %(item_id)s)"
 _INSTANCE_OF_ITEM_QUERY = select(instances).where(instances.c.id == select(work_items.c.instance_id).where(
     work_items.c.id == bindparam("item_id")).scalar_subquery())
-_INSTANCE_OF_ITEM = HotStatement(_INSTANCE_OF_ITEM_QUERY, _INSTANCE_OF_ITEM_SQL)
-_LOCK_INSTANCE_OF_ITEM = HotStatement(_INSTANCE_OF_ITEM_QUERY, _INSTANCE_OF_ITEM_SQL + " FOR UPDATE")
+_INSTANCE_OF_ITEM = HotStatement(_INSTANCE_OF_ITEM_QUERY)
+_LOCK_INSTANCE_OF_ITEM = HotStatement(_INSTANCE_OF_ITEM_QUERY.with_for_update())
 _OPEN_ITEMS = (select(work_items).where(work_items.c.instance_id == bindparam("instance_id"),
                                         work_items.c.status.in_(OPEN_STATUSES)).order_by(work_items.c.id))
 # The item a command acts on and its instance's other open items, in one statement. On
@@ -361,11 +357,10 @@ _OPEN_ITEMS = (select(work_items).where(work_items.c.instance_id == bindparam("i
 # read every item the instance ever had (a 1,000-turn loop's step grew from 3 to 5 ms).
 _ITEM_AND_OPEN_ITEMS = HotStatement(
     select(work_items).where(work_items.c.instance_id == bindparam("instance_id"),
-                             or_(work_items.c.status.in_(OPEN_STATUSES), work_items.c.id == bindparam("item_id")))
-    .order_by(work_items.c.id),
-    f"SELECT * FROM work_items WHERE instance_id = %(instance_id)s "
-    f"AND status IN ({', '.join(repr(s) for s in OPEN_STATUSES)}) AND id <> %(item_id)s "
-    "UNION ALL SELECT * FROM work_items WHERE id = %(item_id)s ORDER BY id")
+                             work_items.c.status.in_([literal_column(f"'{s}'") for s in OPEN_STATUSES]),
+                             work_items.c.id != bindparam("item_id"))
+    .union_all(select(work_items).where(work_items.c.id == bindparam("item_id")))
+    .order_by("id"))
 
 
 def work_item_row(conn: Connection, item_id: int) -> Any:
