@@ -1,17 +1,16 @@
 """The engine's public API: every command and query the web app, the CLI and workers use.
 
-Each command is one write transaction. Compiled definitions are cached per version, so a step
+The commands that move instances live in engine/commands.py; this facade adds people, tokens,
+sign-in, definitions and the queries. Compiled definitions are cached per version, so a step
 never parses BPMN.
 """
 from __future__ import annotations
 
-import logging
 import math
-import random
 import threading
 import time
 from datetime import datetime, timedelta
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
@@ -19,8 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from . import access as rules
 from .access import Caller, DefinitionFacts, Scope
 from .clock import Clock, system_clock
+from .commands import Commands
 from .compiler import CompiledDefinition, compile_definition
-from .errors import CharkhError, Conflict, Forbidden, Invalid, NotFound, StaleState, Throttled, Unauthorized
+from .errors import Invalid, NotFound, Throttled, Unauthorized
 from .page_sessions import SessionPolicy
 from .sign_in import SignInPolicy, address_subject, name_subject
 from .runtime import Runtime
@@ -31,14 +31,9 @@ from .store import background, catalog
 from .store import definitions as definition_store
 from .store import instances as instance_store
 from .store import people, sign_in_failures, tokens
-from .store.database import Database, json_text
+from .store.database import Database
 from .store.people import now
 
-
-logger = logging.getLogger("charkh.engine")
-# How many times a command runs its step again when the instance changed while the step ran
-# (16 people completing parallel items of one instance at once need up to 16).
-COMMAND_ATTEMPTS = 40
 # How long a token's caller (name, groups, roles) is remembered by one process.
 CALLER_CACHE = timedelta(seconds=5)
 # How long one process trusts its copy of every definition's visibility, access list and owners
@@ -64,6 +59,8 @@ class Charkh:
         self._compiled_lock = threading.Lock()
         self._callers: dict[str, tuple[Caller, datetime]] = {}
         self._facts: tuple[dict[str, DefinitionFacts], float] = ({}, 0.0)
+        self.commands = Commands(settings, self.db, self.runtime, self._definition, self.definition_facts,
+                                 self.work_item)
 
     def close(self) -> None:
         self.db.dispose()
@@ -276,73 +273,35 @@ class Charkh:
         """Start an instance of the latest deployed version; returns its id."""
         return self.start_and_read(key, caller, variables, process, record)["id"]
 
+    # --- commands (engine/commands.py) ------------------------------------------------------
+
     def start_and_read(self, key: str, caller: Caller, variables: dict[str, Any] | None = None,
                        process: str | None = None, record: dict[str, Any] | None = None) -> dict[str, Any]:
         """Start an instance; returns it with its open work items, as of its first wait state."""
-        variables = variables or {}
-        if not isinstance(variables, dict):
-            raise Invalid("variables must be a JSON object")
-        self._check_size(variables, "variables")
-        with self.db.read() as conn:
-            version = definition_store.latest_deployed(conn, key, caller, self.definition_facts)
-            definition = self._definition(conn, version.id)
-        process_id = instance_store.check_process(definition, key, process)
-        workflow, result = self.runtime.start(definition, process_id, variables)  # user code: no transaction
-        state = self.runtime.dump(workflow)  # and no transaction held while the state is encoded
-        with self.db.write() as conn:
-            return instance_store.insert_instance(conn, state, definition, version.id, key, process_id,
-                                                  variables, record, caller, workflow, result)
-
-    def _check_size(self, values: dict[str, Any], what: str) -> None:
-        """What a caller hands an instance is bounded like what a script may leave."""
-        if not values:
-            return
-        size = len(json_text(values))
-        if size > self.settings.max_variables_bytes:
-            raise Invalid(f"{what} take {size} bytes; an instance's variables may take "
-                          f"{self.settings.max_variables_bytes} (CHARKH_MAX_VARIABLES_BYTES)")
+        return self.commands.start_and_read(key, caller, variables, process, record)
 
     def claim(self, item_id: str, caller: Caller) -> dict[str, Any]:
-        with self.db.write() as conn:
-            instance_store.claim_work_item(conn, item_id, caller, self.definition_facts)
-        return self.work_item(item_id, caller)
+        return self.commands.claim(item_id, caller)
 
     def complete(self, item_id: str, caller: Caller, action: str | None = None,
                  data: dict[str, Any] | None = None) -> dict[str, Any]:
         """Complete a work item with an action; returns {"work_item", "instance"} as they are now."""
-        data = data or {}
-        if not isinstance(data, dict):
-            raise Invalid("data must be a JSON object")
-        self._check_size(data, "data")
-        for attempt in _attempts():
-            with self.db.read() as conn:
-                done = instance_store.read_completion(conn, item_id, caller, action, self.definition_facts)
-                definition = self._definition(conn, done.instance.version_id)
-            workflow = self.runtime.load(definition, done.instance.process_id, done.instance.state)
-            result = self.runtime.complete_user_task(definition, workflow, done.item.task_id,
-                                                     done.chosen["id"] if done.chosen else None, data)
-            state = self.runtime.dump(workflow)
-            with attempt, self.db.write() as conn:
-                return instance_store.write_completion(conn, state, definition, done, caller, data,
-                                                       workflow, result)
-        raise AssertionError("unreachable")
+        return self.commands.complete(item_id, caller, action, data)
 
     def send_message(self, instance_id: str, name: str, caller: Caller,
                      data: dict[str, Any] | None = None) -> dict[str, Any]:
-        if not isinstance(data or {}, dict):
-            raise Invalid("data must be a JSON object")
-        self._check_size(data or {}, "data")
-        for attempt in _attempts():
-            with self.db.read() as conn:
-                instance = instance_store.read_message_target(conn, instance_id, caller, self.definition_facts)
-                definition = self._definition(conn, instance.version_id)
-            workflow = self.runtime.load(definition, instance.process_id, instance.state)
-            result = self.runtime.deliver_message(definition, workflow, name, data or {})
-            state = self.runtime.dump(workflow)
-            with attempt, self.db.write() as conn:
-                return instance_store.write_message(conn, state, definition, instance, name, data or {},
-                                                    caller, workflow, result)
-        raise AssertionError("unreachable")
+        return self.commands.send_message(instance_id, name, caller, data)
+
+    def fire_due_timers(self, limit: int = 100) -> int:
+        """Fire every timer that is due, each in its own transaction; returns how many fired."""
+        return self.commands.fire_due_timers(limit)
+
+    def fire_timer(self, timer_id: int) -> bool:
+        return self.commands.fire_timer(timer_id)
+
+    def finish_job(self, job_id: int, output: dict[str, Any] | None = None) -> bool:
+        """A connector did its work: its task completes and the instance runs on. Idempotent."""
+        return self.commands.finish_job(job_id, output)
 
     def work_item(self, item_id: str, caller: Caller) -> dict[str, Any]:
         """One work item, for whoever may see its instance."""
@@ -368,49 +327,6 @@ class Charkh:
 
     # --- the scheduler's and workers' commands ----------------------------------------------
 
-    def fire_due_timers(self, limit: int = 100) -> int:
-        """Fire every timer that is due, each in its own transaction; returns how many fired."""
-        fired = 0
-        with self.db.read() as conn:
-            due = background.due_timers(conn, now(), limit)
-        for timer_id in due:
-            try:
-                fired += self.fire_timer(timer_id)
-            except Exception:  # one timer's trouble (a database hiccup) never stops the others
-                logger.exception("timer %s could not fire; the next pass tries again", timer_id)
-        return fired
-
-    def fire_timer(self, timer_id: int) -> bool:
-        """Fire one timer. Its step runs outside the transaction; a step that fails (a script, a
-        condition, a limit) becomes an incident on the instance, and the timer fires no more."""
-        with self.db.read() as conn:
-            timer = background.read_waiting_timer(conn, timer_id)
-        if timer is None:
-            return False  # fired already: a timer fires once
-        if timer.kind == "escalation":  # no analyst code: one transaction
-            with self.db.write() as conn:
-                return background.escalate_timer(conn, self._definition, timer_id)
-        for attempt in _attempts():
-            with self.db.read() as conn:
-                try:
-                    instance = instance_store.read_running(conn, timer.instance_id)
-                except Conflict:
-                    return False  # an instance with an incident moves on once it is retried
-                definition = self._definition(conn, instance.version_id)
-            try:
-                workflow = self.runtime.load(definition, instance.process_id, instance.state)
-                result = self.runtime.fire_timers(definition, workflow)
-            except Exception as exc:  # the model's or the engine's failure: this instance's incident
-                with self.db.write() as conn:
-                    return background.timer_incident(conn, timer, _reason(exc))
-            state = self.runtime.dump(workflow)
-            try:
-                with attempt, self.db.write() as conn:
-                    return background.write_timer(conn, state, definition, instance, timer, workflow, result)
-            except background.AlreadyHandled:
-                return False
-        raise AssertionError("unreachable")
-
     def claim_jobs(self, limit: int = 100) -> list[int]:
         """Lease the outbox jobs that are due to be handed to the broker."""
         with self.db.write() as conn:
@@ -419,32 +335,6 @@ class Charkh:
     def job(self, job_id: int) -> dict[str, Any]:
         with self.db.read() as conn:
             return background.job_json(conn, job_id)
-
-    def finish_job(self, job_id: int, output: dict[str, Any] | None = None) -> bool:
-        """A connector did its work: its task completes and the instance runs on. Idempotent. A
-        step after it that fails becomes an incident on the job (retrying sends it again)."""
-        for attempt in _attempts():
-            with self.db.read() as conn:
-                job = background.read_job(conn, job_id)
-                if job.status == "done":
-                    return False
-                instance = instance_store.read_running(conn, job.instance_id)
-                definition = self._definition(conn, instance.version_id)
-            try:
-                workflow = self.runtime.load(definition, instance.process_id, instance.state)
-                result = self.runtime.complete_connector_task(definition, workflow, job.task_id, output or {})
-            except Exception as exc:  # the model's or the engine's failure: this instance's incident
-                with self.db.write() as conn:
-                    background.fail_job(conn, job_id, _reason(exc), final=True)
-                return False
-            state = self.runtime.dump(workflow)
-            try:
-                with attempt, self.db.write() as conn:
-                    return background.write_job_done(conn, state, definition, instance, job, workflow,
-                                                     result, output or {})
-            except background.AlreadyHandled:
-                return False
-        raise AssertionError("unreachable")
 
     def fail_job(self, job_id: int, error: str) -> str:
         with self.db.write() as conn:
@@ -475,32 +365,3 @@ class Charkh:
                   limit: int = 100, after: str | None = None) -> list[dict[str, Any]]:
         with self.db.read() as conn:
             return instance_store.list_instances(conn, self.scope(caller), status, definition, limit, after)
-
-
-def _reason(exc: Exception) -> str:
-    """What an incident says about a failure."""
-    return exc.message if isinstance(exc, CharkhError) else f"{type(exc).__name__}: {exc}"
-
-
-class _Attempt:
-    """One try of a command's write: a StaleState inside it is swallowed (the command reads and
-    runs its step again) unless it is the last try, which answers 409."""
-
-    def __init__(self, last: bool) -> None:
-        self.last = last
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, error: Any, traceback: Any) -> bool:
-        if isinstance(error, StaleState) and not self.last:
-            time.sleep(random.random() * 0.005)  # racers that lost together do not retry in lockstep
-            return True
-        return False
-
-
-def _attempts() -> Iterator[_Attempt]:
-    """Commands run their step outside any transaction (analyst code holds no lock) and write
-    only if the instance is as they read it; these are the tries."""
-    for number in range(COMMAND_ATTEMPTS):
-        yield _Attempt(last=number == COMMAND_ATTEMPTS - 1)
