@@ -75,7 +75,8 @@ def parse_xml(data: bytes, max_bytes: int) -> etree._Element:
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        raise BadInput(f"the file is not well-formed XML: {exc}") from None
+        # exc.msg is lxml's message without the "(<string>, line N)" of its str()
+        raise BadInput(f"the file is not well-formed XML: {exc.msg or exc}") from None
     if root is None:
         raise BadInput("the file is not well-formed XML")
     if root.getroottree().docinfo.doctype:

@@ -175,11 +175,23 @@ def list_definitions(conn: Connection, limit: int, after: str | None) -> list[di
     } for row in conn.execute(query)]
 
 
-def all_latest(conn: Connection) -> list[tuple[str, bytes]]:
+@dataclass(frozen=True)
+class LatestVersion:
+    """A definition's newest version as export writes it: the bytes as uploaded."""
+
+    key: str
+    name: str | None
+    version: int
+    bpmn: bytes
+
+
+def all_latest(conn: Connection) -> list[LatestVersion]:
     latest = (select(definition_versions.c.key, func.max(definition_versions.c.version).label("v"))
               .group_by(definition_versions.c.key).subquery())
-    rows = conn.execute(select(definition_versions.c.key, definition_versions.c.bpmn)
+    rows = conn.execute(select(definition_versions.c.key, definitions.c.name, definition_versions.c.version,
+                               definition_versions.c.bpmn)
                         .join(latest, (latest.c.key == definition_versions.c.key)
                               & (latest.c.v == definition_versions.c.version))
+                        .join(definitions, definitions.c.key == definition_versions.c.key)
                         .order_by(definition_versions.c.key))
-    return [(row.key, row.bpmn) for row in rows]
+    return [LatestVersion(row.key, row.name, row.version, bytes(row.bpmn)) for row in rows]

@@ -73,7 +73,7 @@ def test_cli_import_of_the_folder_then_export_keeps_every_fact(tmp_path):
     imported = _cli("import", str(MIWG), data=data)
     _cli("export", str(out), data=data)
 
-    assert len(imported.stdout.splitlines()) == len(MIWG_FILES), imported.stdout
+    assert len([line for line in imported.stdout.splitlines() if line.startswith("[")]) == len(MIWG_FILES)
     assert (data / "charkh.sqlite3").exists()
     exported = {p.read_bytes(): p for p in out.glob("*.bpmn")}
     assert len(exported) == len(MIWG_FILES)
