@@ -41,6 +41,7 @@ def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = Fa
     if existing is not None and caller is not None:
         rules.check_edit_definition(caller, facts(conn, bpmn.key))
     compiled = compile_definition(data, max_bytes) if deploy else None
+    name = _fitting_name(bpmn.name)
     latest = conn.execute(
         select(definition_versions.c.id, definition_versions.c.version, definition_versions.c.bpmn,
                definition_versions.c.deployed)
@@ -49,7 +50,7 @@ def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = Fa
     problems = [p.as_dict() for p in bpmn.problems]
     summary = {
         "key": bpmn.key,
-        "name": bpmn.name,
+        "name": name,
         "processes": bpmn.processes,
         "executable": bool(bpmn.executable_processes),
         "problems": problems,
@@ -63,14 +64,14 @@ def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = Fa
                 "deployed": deploy or bool(latest.deployed), "unchanged": True}, compiled
     user = caller.name if caller is not None else None
     if existing is None:
-        conn.execute(insert(definitions).values(key=bpmn.key, name=bpmn.name, active=True,
+        conn.execute(insert(definitions).values(key=bpmn.key, name=name, active=True,
                                                 visibility=bpmn.visibility or "public", created_at=now()))
         if user:
             conn.execute(insert(definition_owners).values(key=bpmn.key, user_name=user))
     else:
         # A file that says its visibility (the designer's panel) sets it; one that does not
         # leaves what the process list page set.
-        changes = {"name": bpmn.name} if bpmn.name else {}
+        changes = {"name": name} if name else {}
         if bpmn.visibility:
             changes["visibility"] = bpmn.visibility
         if changes:
@@ -84,6 +85,15 @@ def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = Fa
     )).inserted_primary_key[0]
     return {**summary, "version": version, "version_id": str(version_id), "deployed": deploy,
             "unchanged": False}, compiled
+
+
+def _fitting_name(name: str | None) -> str | None:
+    """A process name as long as its column holds: some tools write whole sentences there, and
+    PostgreSQL refuses what SQLite would keep."""
+    limit = definitions.c.name.type.length
+    if name is None or limit is None or len(name) <= limit:
+        return name
+    return name[:limit - 1] + "\u2026"
 
 
 def _keep_uploader_on_access_list(conn: Connection, key: str, user: str) -> None:

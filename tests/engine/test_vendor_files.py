@@ -197,3 +197,14 @@ def test_hundreds_of_dangling_references_are_listed_up_to_a_limit():
     dangling = [p for p in problems if "names no element" in p.message]
     assert len(dangling) == 50
     assert any(p.message == "and 143 more dangling references, not listed" for p in problems)
+
+
+def test_a_process_name_longer_than_its_column_is_shortened_not_refused(charkh):
+    long_name = "Handle the order " * 20
+    data = _file(None, ("order", False)).replace(b'name="Name of order"', f'name="{long_name}"'.encode())
+
+    summary = charkh.import_bpmn(data)
+
+    assert summary["name"] == long_name[:254] + "\u2026"
+    assert charkh.list_definitions()[0]["name"] == summary["name"]
+    assert charkh.bpmn("order") == data
