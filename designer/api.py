@@ -109,7 +109,8 @@ def paged(rows: list[dict[str, Any]], limit: int, cursor_of: str, query: dict[st
 @api.auth_required(auth)
 @api.input(DeployQuery, location="query", arg_name="query")
 @api.doc(summary="Import a BPMN file (raw XML or multipart field `file`)",
-         responses={201: "Stored", 400: "Not BPMN, a DTD, or too large",
+         responses={201: "Stored with its problems (`unchanged`: the same bytes as the latest version, "
+                         "no version added)", 400: "Not well-formed BPMN, a DTD, or too large",
                     403: "Not an analyst, or the key is someone else's definition", 422: "Not deployable"})
 def import_definition(query: dict[str, Any]):  # type: ignore[no-untyped-def]
     if request.mimetype == "multipart/form-data":

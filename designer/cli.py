@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
-from pathlib import Path
 
 from engine.errors import CharkhError
 from engine.settings import Settings
+
+from .progress import BatchProgress
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -147,44 +149,49 @@ def _when(moment) -> str:  # type: ignore[no-untyped-def]
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _bpmn_files(paths: list[str]) -> list[Path]:
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.suffix.lower() in (".bpmn", ".xml") and p.is_file())
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise CharkhError(f"no such file or folder: {raw}")
-    return found
-
-
 def cmd_import(args: argparse.Namespace) -> int:
+    """Import files and folders; exit 0 when every file is stored (or unchanged), 1 when some
+    were refused."""
+    from . import transfer
+
+    files = transfer.bpmn_files(args.paths)
     charkh = _charkh(args)
-    failed = 0
-    for path in _bpmn_files(args.paths):
-        try:
-            summary = charkh.import_bpmn(path.read_bytes(), deploy=args.deploy)
-        except CharkhError as exc:
-            failed += 1
-            detail = f" {exc.details}" if exc.details else ""
-            print(f"{path}: refused: {exc.message}{detail}", file=sys.stderr)
-            continue
-        state = "deployed" if summary["deployed"] else "stored"
-        print(f"{path}: {summary['key']} version {summary['version']} {state}"
-              + (f" ({len(summary['problems'])} schema problems)" if summary["problems"] else ""))
-    return 1 if failed else 0
+    results = transfer.import_paths(charkh, files, args.deploy, _progress(args, len(files), "importing", "files"))
+    summary = transfer.ImportSummary.of(results)
+    if args.json:
+        print(json.dumps(transfer.import_document(results), ensure_ascii=False, indent=2))
+    else:
+        print(summary.line(args.deploy))
+        refused = [r for r in results if r.refused]
+        if refused:
+            print("refused:")
+            for result in refused:
+                print(f"  {result.path}: {result.reason}")
+    return 1 if summary.refused else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    folder = Path(args.dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    for key, data in _charkh(args).latest_files():
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
-        (folder / f"{safe}.bpmn").write_bytes(data)
-        print(folder / f"{safe}.bpmn")
+    """Every definition's latest version as KEY.bpmn, byte for byte as uploaded."""
+    from . import transfer
+
+    folder = transfer.export_folder(args.dir)
+    plan = transfer.export_plan(folder, _charkh(args).latest_files(), args.force)
+    results = transfer.export_all(plan, _progress(args, len(plan), "exporting", "files"))
+    summary = transfer.export_summary(results)
+    if args.json:
+        print(json.dumps({"files": [vars(r) for r in results], "summary": summary}, ensure_ascii=False, indent=2))
+    else:
+        print(f"{summary['definitions']} definitions: {summary['written']} written, "
+              f"{summary['unchanged']} unchanged, in {folder}")
     return 0
+
+
+def _progress(args: argparse.Namespace, total: int, verb: str, noun: str) -> BatchProgress:
+    """A bar on the terminal that shows the results (stderr's under --json, whose stdout is the
+    document); plain numbered lines when that is not a terminal, none under --json."""
+    screen = sys.stderr if args.json else sys.stdout
+    return BatchProgress(total, verb, noun, bar=screen if screen.isatty() else None,
+                         out=sys.stdout, err=sys.stderr, lines=not args.json)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -259,10 +266,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", parents=[common], help="import BPMN files or folders")
     imp.add_argument("paths", nargs="+")
     imp.add_argument("--deploy", action="store_true", help="also make each file runnable")
+    imp.add_argument("--json", action="store_true", help="print one JSON document: each file's outcome, the summary")
     imp.set_defaults(run=cmd_import)
 
-    exp = sub.add_parser("export", parents=[common], help="write every definition's latest version as .bpmn")
+    exp = sub.add_parser("export", parents=[common], help="write every definition's latest version as KEY.bpmn")
     exp.add_argument("dir")
+    exp.add_argument("--force", action="store_true", help="overwrite files of the same name that differ")
+    exp.add_argument("--json", action="store_true", help="print one JSON document: each file written, the summary")
     exp.set_defaults(run=cmd_export)
     return parser
 
@@ -273,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except CharkhError as exc:
-        print(f"charkh: {exc.message}", file=sys.stderr)
+        print(f"charkh {args.command}: {exc.message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -1,20 +1,23 @@
 """Reading an uploaded BPMN file safely and learning what it holds.
 
-Import must accept any valid BPMN 2.0 file, whether or not SpiffWorkflow can run it, so
-this module uses only lxml: a hardened parse (no DTD, no entities, no network, a size
-limit), the schema check (reported as problems, not refused) and the facts the store
-needs (key, processes, executable flag). The bytes are stored as uploaded.
+Import must accept any well-formed BPMN 2.0 file, whether or not SpiffWorkflow can run it
+(../shared/API.md, "Keys and versions"), so this module uses only lxml: a hardened parse (no
+DTD, no entities, no network, a size limit), the checks for dangling references and the
+schema (reported as problems, never refused: only deploy refuses them) and the facts the
+store needs (key, processes, executable flag). The bytes are stored as uploaded.
 """
 from __future__ import annotations
 
 import copy
+import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
-from .errors import BadInput, Invalid
+from .errors import BadInput
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -72,7 +75,8 @@ def parse_xml(data: bytes, max_bytes: int) -> etree._Element:
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        raise BadInput(f"the file is not well-formed XML: {exc}") from None
+        # exc.msg is lxml's message without the "(<string>, line N)" of its str()
+        raise BadInput(f"the file is not well-formed XML: {exc.msg or exc}") from None
     if root is None:
         raise BadInput("the file is not well-formed XML")
     if root.getroottree().docinfo.doctype:
@@ -122,15 +126,11 @@ def has_doctype(data: bytes) -> bool:
 
 
 def read_bpmn(data: bytes, max_bytes: int) -> BpmnFile:
-    """Parse, check and describe a BPMN file; raises BadInput or Invalid, changes nothing."""
+    """Parse, check and describe a BPMN file; raises BadInput only, changes nothing."""
     root = parse_xml(data, max_bytes)
     if root.tag != f"{{{BPMN_NS}}}definitions":
         raise BadInput(f"not a BPMN 2.0 file: the root element is {etree.QName(root).localname!r}, "
                        f"expected 'definitions' in namespace {BPMN_NS}")
-    dangling = dangling_references(root)
-    if dangling:
-        raise Invalid("the file refers to elements it does not contain",
-                      {"problems": [p.as_dict() for p in dangling]})
     processes = []
     visibilities: dict[str, str | None] = {}
     for process in root.iterfind(f"{{{BPMN_NS}}}process"):
@@ -143,17 +143,39 @@ def read_bpmn(data: bytes, max_bytes: int) -> BpmnFile:
             "executable": process.get("isExecutable") == "true",
         })
         visibilities[pid] = process.get(f"{{{CHARKH_NS}}}visibility")
-    executable = [p for p in processes if p["executable"]]
-    key = executable[0]["id"] if len(executable) == 1 else root.get("id")
-    if not key:
-        key = processes[0]["id"] if len(processes) == 1 else None
-    if not key:
-        raise Invalid("the file has no key: give 'definitions' an id or mark one process executable")
-    name = (executable[0]["name"] if len(executable) == 1 else None) or root.get("name")
-    visibility = visibilities.get(str(key))
-    return BpmnFile(data=data, root=root, key=str(key), name=name, processes=processes,
-                    problems=schema_problems(root),
+    key = definition_key(root, processes, data)
+    visibility = visibilities.get(key)
+    return BpmnFile(data=data, root=root, key=key, name=_name(root, processes, key), processes=processes,
+                    problems=dangling_references(root) + schema_problems(root),
                     visibility=visibility if visibility in VISIBILITIES else None)
+
+
+# A key names a definition in URLs (/definitions/{key}) and export file names, and is stored in
+# a column of 255 characters: an id outside this shape (whitespace, '/', a leading digit) is no
+# usable key, as if the file had none. XML ids (NCNames) always fit.
+_KEY_SHAPE = re.compile(r"[^\W\d][\w.\-]{0,254}")
+
+
+def definition_key(root: etree._Element, processes: list[dict[str, object]], data: bytes) -> str:
+    """The key API.md's rule gives a file: its one executable process, else the definitions id,
+    else the first process; a file with none of them gets a key from its bytes, so the same file
+    uploaded again finds its own definition."""
+    executable = [str(p["id"]) for p in processes if p["executable"]]
+    candidates = [executable[0]] if len(executable) == 1 else []
+    candidates += [root.get("id") or ""] + [str(p["id"]) for p in processes[:1]]
+    for candidate in candidates:
+        candidate = candidate.strip()
+        if _KEY_SHAPE.fullmatch(candidate):
+            return candidate
+    return "bpmn_" + hashlib.sha256(data).hexdigest()[:12]
+
+
+def _name(root: etree._Element, processes: list[dict[str, object]], key: str) -> str | None:
+    """What people call the definition: its key process's name, else the file's, else the first
+    named process's (vendor ids such as `_1373649849716` say nothing to a reader)."""
+    own = next((p["name"] for p in processes if p["id"] == key), None)
+    named = (str(p["name"]) for p in processes if p["name"])
+    return str(own or root.get("name") or next(named, "")).strip() or None
 
 
 # Attributes and child elements of BPMN elements that name another element of the model.
@@ -203,7 +225,7 @@ def dangling_references(root: etree._Element) -> list[Problem]:
             ref = element.get("bpmnElement")
             if ref is not None and missing(element, ref) is not None:
                 problems.append(Problem(element.get("id"), f"bpmnElement '{ref}' names no element in the file"))
-    return problems
+    return _at_most(problems, "dangling references")
 
 
 @lru_cache(maxsize=1)
@@ -224,7 +246,17 @@ def schema_problems(root: etree._Element) -> list[Problem]:
     for element in root.iter(etree.Element):
         if element.get("id") and element.sourceline:
             by_line.setdefault(element.sourceline, element.get("id"))
-    problems = []
-    for error in list(schema.error_log)[:50]:
-        problems.append(Problem(by_line.get(error.line), f"line {error.line}: {error.message}"))
-    return problems
+    problems = [Problem(by_line.get(error.line), f"line {error.line}: {error.message}") for error in schema.error_log]
+    return _at_most(problems, "schema problems")
+
+
+# Problems listed per check: a vendor's diagram may hold hundreds of the same slip (iGrafx
+# leaves every shape's label dangling), and the first ones say what the rest are.
+MAX_PROBLEMS = 50
+
+
+def _at_most(problems: list[Problem], what: str) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    rest = len(problems) - MAX_PROBLEMS
+    return problems[:MAX_PROBLEMS] + [Problem(None, f"and {rest} more {what}, not listed")]

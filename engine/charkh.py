@@ -253,7 +253,8 @@ class Charkh:
         with self.db.read() as conn:
             return definition_store.list_definitions(conn, limit, after)
 
-    def latest_files(self) -> list[tuple[str, bytes]]:
+    def latest_files(self) -> list[definition_store.LatestVersion]:
+        """Every definition's newest version, by key: what `charkh export` writes."""
         with self.db.read() as conn:
             return definition_store.all_latest(conn)
 

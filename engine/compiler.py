@@ -366,6 +366,23 @@ def _script_problems(root: etree._Element) -> list[Problem]:
     return problems
 
 
+def _plain(exc: BaseException) -> str:
+    """An exception as a sentence: its message, named by its kind when it says little alone."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _validation_message(exc: ValidationException) -> str:
+    """SpiffWorkflow wraps any error of a task's parser as the repr of that error
+    ('TypeError("ThrowingEvent.__init__() missing ...")'): say instead which kind of element
+    it could not build, and why."""
+    cause = exc.__context__
+    if cause is not None and not isinstance(cause, SpiffWorkflowException):
+        kind = exc.tag.split(":")[-1] if exc.tag else "element"
+        return f"SpiffWorkflow cannot build this {kind}: {_plain(cause)}"
+    return str(exc).splitlines()[0]
+
+
 def compile_definition(data: bytes, max_bytes: int) -> CompiledDefinition:
     """Parse and validate a file for running; raises Invalid naming every problem found."""
     bpmn = read_bpmn(data, max_bytes)
@@ -387,10 +404,15 @@ def compile_definition(data: bytes, max_bytes: int) -> CompiledDefinition:
     except ValidationException as exc:
         element = renames.get(exc.id, exc.id) or None
         raise Invalid("the model cannot be deployed",
-                      {"problems": [{"element": element, "message": str(exc).splitlines()[0]}]}) from None
+                      {"problems": [{"element": element, "message": _validation_message(exc)}]}) from None
     except SpiffWorkflowException as exc:
         raise Invalid("the model cannot be deployed",
                       {"problems": [{"element": None, "message": str(exc).splitlines()[0]}]}) from None
+    except Exception as exc:  # noqa: BLE001
+        # SpiffWorkflow's parser trusts the files it reads (a Camunda element without the
+        # attribute it expects is a KeyError); for an uploaded file that is a deploy refusal.
+        raise Invalid("the model cannot be deployed", {"problems": [
+            {"element": None, "message": f"SpiffWorkflow cannot read this model: {_plain(exc)}"}]}) from None
     names = {}
     kinds = {}
     for element in bpmn.root.iter(etree.Element):

@@ -29,7 +29,11 @@ def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = Fa
                 caller: Caller | None = None) -> tuple[dict[str, Any], CompiledDefinition | None]:
     """Store a file as a new version of its key; with deploy, only if it can run. A new key needs
     an analyst (its creator becomes its owner), an existing one edit rights on it; nothing is
-    stored otherwise. No caller: the operator at the command line."""
+    stored otherwise. No caller: the operator at the command line.
+
+    A file byte-identical to its key's latest version adds no version (API.md, "Keys and
+    versions"): importing a folder again changes nothing, and the answer says ``unchanged``.
+    With deploy, that latest version is deployed."""
     if caller is not None:
         rules.check_create_definitions(caller)
     bpmn = read_bpmn(data, max_bytes)
@@ -37,40 +41,59 @@ def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = Fa
     if existing is not None and caller is not None:
         rules.check_edit_definition(caller, facts(conn, bpmn.key))
     compiled = compile_definition(data, max_bytes) if deploy else None
+    name = _fitting_name(bpmn.name)
+    latest = conn.execute(
+        select(definition_versions.c.id, definition_versions.c.version, definition_versions.c.bpmn,
+               definition_versions.c.deployed)
+        .where(definition_versions.c.key == bpmn.key)
+        .order_by(definition_versions.c.version.desc()).limit(1)).first()
+    problems = [p.as_dict() for p in bpmn.problems]
+    summary = {
+        "key": bpmn.key,
+        "name": name,
+        "processes": bpmn.processes,
+        "executable": bool(bpmn.executable_processes),
+        "problems": problems,
+        "new_definition": existing is None,
+    }
+    if latest is not None and bytes(latest.bpmn) == data:
+        if deploy and not latest.deployed:
+            conn.execute(update(definition_versions).where(definition_versions.c.id == latest.id)
+                         .values(deployed=True))
+        return {**summary, "version": latest.version, "version_id": str(latest.id),
+                "deployed": deploy or bool(latest.deployed), "unchanged": True}, compiled
     user = caller.name if caller is not None else None
     if existing is None:
-        conn.execute(insert(definitions).values(key=bpmn.key, name=bpmn.name, active=True,
+        conn.execute(insert(definitions).values(key=bpmn.key, name=name, active=True,
                                                 visibility=bpmn.visibility or "public", created_at=now()))
         if user:
             conn.execute(insert(definition_owners).values(key=bpmn.key, user_name=user))
     else:
         # A file that says its visibility (the designer's panel) sets it; one that does not
         # leaves what the process list page set.
-        changes = {"name": bpmn.name} if bpmn.name else {}
+        changes = {"name": name} if name else {}
         if bpmn.visibility:
             changes["visibility"] = bpmn.visibility
         if changes:
             conn.execute(update(definitions).where(definitions.c.key == bpmn.key).values(**changes))
     if bpmn.visibility == "private" and user:
         _keep_uploader_on_access_list(conn, bpmn.key, user)
-    latest = conn.execute(select(func.max(definition_versions.c.version))
-                          .where(definition_versions.c.key == bpmn.key)).scalar() or 0
-    problems = [p.as_dict() for p in bpmn.problems]
+    version = (latest.version if latest is not None else 0) + 1
     version_id = conn.execute(insert(definition_versions).values(
-        key=bpmn.key, version=latest + 1, bpmn=data, processes=bpmn.processes, problems=problems,
+        key=bpmn.key, version=version, bpmn=data, processes=bpmn.processes, problems=problems,
         executable=bool(bpmn.executable_processes), deployed=deploy, created_at=now(), created_by=user,
     )).inserted_primary_key[0]
-    summary = {
-        "key": bpmn.key,
-        "version": latest + 1,
-        "version_id": str(version_id),
-        "name": bpmn.name,
-        "processes": bpmn.processes,
-        "executable": bool(bpmn.executable_processes),
-        "deployed": deploy,
-        "problems": problems,
-    }
-    return summary, compiled
+    return {**summary, "version": version, "version_id": str(version_id), "deployed": deploy,
+            "unchanged": False}, compiled
+
+
+def _fitting_name(name: str | None) -> str | None:
+    """A process name as long as its column holds: some tools write whole sentences there, and
+    PostgreSQL refuses what SQLite would keep."""
+    limit = definitions.c.name.type.length
+    if name is None or limit is None or len(name) <= limit:
+        return name
+    return name[:limit - 1] + "\u2026"
 
 
 def _keep_uploader_on_access_list(conn: Connection, key: str, user: str) -> None:
@@ -160,11 +183,23 @@ def list_definitions(conn: Connection, limit: int, after: str | None) -> list[di
     } for row in conn.execute(query)]
 
 
-def all_latest(conn: Connection) -> list[tuple[str, bytes]]:
+@dataclass(frozen=True)
+class LatestVersion:
+    """A definition's newest version as export writes it: the bytes as uploaded."""
+
+    key: str
+    name: str | None
+    version: int
+    bpmn: bytes
+
+
+def all_latest(conn: Connection) -> list[LatestVersion]:
     latest = (select(definition_versions.c.key, func.max(definition_versions.c.version).label("v"))
               .group_by(definition_versions.c.key).subquery())
-    rows = conn.execute(select(definition_versions.c.key, definition_versions.c.bpmn)
+    rows = conn.execute(select(definition_versions.c.key, definitions.c.name, definition_versions.c.version,
+                               definition_versions.c.bpmn)
                         .join(latest, (latest.c.key == definition_versions.c.key)
                               & (latest.c.v == definition_versions.c.version))
+                        .join(definitions, definitions.c.key == definition_versions.c.key)
                         .order_by(definition_versions.c.key))
-    return [(row.key, row.bpmn) for row in rows]
+    return [LatestVersion(row.key, row.name, row.version, bytes(row.bpmn)) for row in rows]

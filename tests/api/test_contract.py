@@ -37,12 +37,23 @@ def test_upload_answers_key_version_processes_and_problems(admin, model):
 
 def test_uploading_the_same_key_adds_a_version_and_lists_it(admin, model):
     admin.upload(model("invoice.bpmn"), deploy=False)
-    second = admin.upload(model("invoice.bpmn"), deploy=True)
+    second = admin.upload(model("invoice.bpmn") + b"\n<!-- edited -->\n", deploy=True)
 
     assert second.json["version"] == 2
     listed = admin.get("/definitions").json
     assert listed == [{"key": "invoice", "name": "Invoice cycle", "latest_version": 2, "deployed_version": 2,
                        "deployed": True, "active": True, "visibility": "public", "editable": True}]
+
+
+def test_uploading_the_same_bytes_again_adds_no_version_and_deploy_deploys_the_stored_one(admin, model):
+    admin.upload(model("invoice.bpmn"), deploy=False)
+
+    again = admin.upload(model("invoice.bpmn"), deploy=True)
+
+    assert again.status_code == 201, again.json
+    assert (again.json["version"], again.json["unchanged"], again.json["deployed"]) == (1, True, True)
+    [listed] = admin.get("/definitions").json
+    assert (listed["latest_version"], listed["deployed_version"]) == (1, 1)
 
 
 def test_the_invoice_cycle_runs_through_every_cartable(people):

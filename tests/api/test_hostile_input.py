@@ -222,17 +222,27 @@ def test_six_megabytes_under_the_default_limit_is_refused(admin):
 
 # --- well-formed BPMN that is not acceptable --------------------------------------------------
 
-def test_a_dangling_source_ref_is_422_naming_the_element(admin):
+def test_a_dangling_source_ref_is_stored_as_a_problem_naming_the_element(admin):
     data = VALID.replace(b'sourceRef="start"', b'sourceRef="ghost_task"')
 
-    error = assert_refused(admin.upload(data, deploy=False), 422)
+    response = admin.upload(data, deploy=False)
+
+    assert response.status_code == 201, response.json
+    problems = response.json["problems"]
+    assert any(p["element"] == "flow_1" and "ghost_task" in p["message"] for p in problems), problems
+
+
+def test_deploy_of_a_dangling_source_ref_is_422_naming_the_element(admin):
+    data = VALID.replace(b'sourceRef="start"', b'sourceRef="ghost_task"')
+
+    error = assert_refused(admin.upload(data, deploy=True), 422)
 
     problems = error["details"]["problems"]
     assert any(p["element"] == "flow_1" and "ghost_task" in p["message"] for p in problems), problems
     assert_nothing_stored(admin)
 
 
-def test_a_dangling_di_reference_is_422(admin):
+def test_a_dangling_di_reference_is_a_problem_and_refuses_deploy(admin):
     data = VALID.replace(b"</bpmn:definitions>", b"""
   <bpmndi:BPMNDiagram xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" id="diagram">
     <bpmndi:BPMNPlane id="plane" bpmnElement="plain">
@@ -241,11 +251,13 @@ def test_a_dangling_di_reference_is_422(admin):
   </bpmndi:BPMNDiagram>
 </bpmn:definitions>""")
 
-    error = assert_refused(admin.upload(data, deploy=False), 422)
+    error = assert_refused(admin.upload(data, deploy=True), 422)
+    stored = admin.upload(data, deploy=False)
 
     problems = error["details"]["problems"]
     assert any(p["element"] == "shape_ghost" and "ghost_task" in p["message"] for p in problems), problems
-    assert_nothing_stored(admin)
+    assert stored.status_code == 201
+    assert any(p["element"] == "shape_ghost" for p in stored.json["problems"]), stored.json
 
 
 def test_deploy_of_a_non_executable_model_is_422_with_problems(admin):
@@ -289,7 +301,7 @@ def test_a_hostile_upload_leaves_earlier_definitions_alone(admin):
     assert good.status_code == 201
 
     assert_refused(admin.upload(XXE, deploy=False), 400)
-    assert_refused(admin.upload(VALID.replace(b'sourceRef="start"', b'sourceRef="ghost"'), deploy=False), 422)
+    assert_refused(admin.upload(VALID.replace(b'sourceRef="start"', b'sourceRef="ghost"'), deploy=True), 422)
 
     listed = admin.get("/definitions").json
     assert [row["key"] for row in listed] == ["defs_hostile"]

@@ -9,7 +9,7 @@ INVOICE_VARIABLES = {"customer": "ACME", "amount": 1250, "currency": "EUR"}
 
 def test_detail_lists_versions_settings_and_instance_counts(admin, model):
     assert admin.upload(model("invoice.bpmn")).status_code == 201
-    assert admin.upload(model("invoice.bpmn"), deploy=False).status_code == 201
+    assert admin.upload(model("invoice.bpmn") + b"<!-- edited -->", deploy=False).status_code == 201
     assert admin.start("invoice", INVOICE_VARIABLES).status_code == 201
 
     detail = admin.get("/definitions/invoice").json

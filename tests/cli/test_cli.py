@@ -102,7 +102,7 @@ def test_import_reports_refused_files_and_keeps_going(tmp_path):
 
     assert result.returncode == 1
     assert "a_bad.bpmn: refused" in result.stderr
-    assert "invoice version 1 stored" in result.stdout
+    assert 'invoice "Invoice cycle" version 1 stored' in result.stdout
 
 
 def test_cli_uses_postgres_from_the_environment(tmp_path, postgres_url):
