@@ -9,16 +9,22 @@ read from the original XML, so they carry the analyst's ids and names.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.event_parsers import SendTaskParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.parser.task_parsers import ConditionalGatewayParser, TaskParser
-from SpiffWorkflow.bpmn.specs.defaults import ExclusiveGateway, ServiceTask, SendTask
+from SpiffWorkflow.bpmn.specs.defaults import (
+    ExclusiveGateway, ParallelMultiInstanceTask, SendTask, SequentialMultiInstanceTask, ServiceTask,
+)
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.camunda.parser.event_parsers import CamundaEventDefinitionParser
+from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
@@ -31,6 +37,12 @@ RESERVED_IDS = frozenset({"Start", "End", "Root"})
 RENAMED_SUFFIX = "__charkh"
 ACTION_KEY = "charkh_action"
 _REF_ATTRIBUTES = ("sourceRef", "targetRef", "default", "attachedToRef", "bpmnElement")
+# Tasks that wait in a cartable: user tasks, manual tasks, and plain tasks (what bpmn-js draws by
+# default), which SpiffWorkflow also leaves for a person to complete.
+CARTABLE_TASKS = ("task", "userTask", "manualTask")
+# Cartable tasks whose item goes to the instance's starter when nobody else is named on them or
+# their lane: a drawn task with no assignment must still reach someone.
+_STARTER_FALLBACK = frozenset({"task", "manualTask"})
 _ACTIVITIES = frozenset({
     "task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask",
     "businessRuleTask", "callActivity", "subProcess", "transaction",
@@ -76,40 +88,122 @@ class ActionGatewayParser(ConditionalGatewayParser):
             self.task.connect_outgoing_if(None, outgoing_task)
 
 
+class _CheckedFanOut:
+    """A standard multi-instance activity looks at its input collection once its data is in place
+    and before it makes any instance: it must be set, and no larger than the runtime allows (the
+    script engine holds the cap, CHARKH_MAX_MULTI_INSTANCE)."""
+
+    data_input: Any
+    bpmn_id: str
+
+    def _check_input(self, my_task: Any) -> None:
+        value = self.data_input.get(my_task) if self.data_input.exists(my_task) else None
+        if value is None:
+            raise ScriptError(f"multi-instance activity {self.bpmn_id!r} runs over "
+                              f"{self.data_input.bpmn_id!r}, which is not set", {"element": self.bpmn_id})
+        check = getattr(my_task.workflow.script_engine, "check_fan_out", None)
+        if check is not None:
+            check(value, self.bpmn_id)
+
+
+class CheckedParallelMultiInstance(_CheckedFanOut, ParallelMultiInstanceTask):
+    def create_children(self, my_task: Any) -> None:
+        if self.data_input is not None:
+            self._check_input(my_task)
+        super().create_children(my_task)
+
+
+class CheckedSequentialMultiInstance(_CheckedFanOut, SequentialMultiInstanceTask):
+    def init_remaining_items(self, my_task: Any) -> Any:
+        self._check_input(my_task)
+        return super().init_remaining_items(my_task)
+
+
 class ConnectorTask(ServiceTask):
-    """A service or send task: it leaves itself STARTED; the store writes an outbox job and a
-    worker completes the task later (DESIGN.md, the outbox)."""
+    """A service task: it leaves itself STARTED; the store writes an outbox job and a worker
+    completes the task later (DESIGN.md, the outbox)."""
 
     def _run_hook(self, my_task: Any) -> None:
         return None
 
 
 class ConnectorSendTask(SendTask):
-    def _run_hook(self, my_task: Any) -> None:
-        return None
+    """A send task. With a connector (an email, an SMS: bpmn/templates apply to send tasks) it
+    waits for its outbox job like a service task; without one it throws its message, which a
+    catch event of the same instance receives, or which leaves the instance (the history says so)."""
+
+    connector_id: str | None = None
+
+    def _run_hook(self, my_task: Any) -> Any:
+        if self.connector_id:
+            return None
+        return super()._run_hook(my_task)
+
+
+def _connector_of(node: etree._Element) -> tuple[str | None, dict[str, str]]:
+    """The connector id and input parameters an activity names (camunda:connector, else camunda:type)."""
+    connector = node.find(f"{_q('extensionElements')}/{{{CAMUNDA_NS}}}connector")
+    connector_id = None
+    inputs: dict[str, str] = {}
+    if connector is not None:
+        cid = connector.find(f"{{{CAMUNDA_NS}}}connectorId")
+        connector_id = (cid.text or "").strip() if cid is not None else None
+        for parameter in connector.iterfind(f"{{{CAMUNDA_NS}}}inputOutput/{{{CAMUNDA_NS}}}inputParameter"):
+            inputs[parameter.get("name")] = (parameter.text or "").strip()
+    return connector_id or node.get(f"{{{CAMUNDA_NS}}}type") or None, inputs
 
 
 class ConnectorTaskParser(TaskParser):
+    PARALLEL_MI_CLASS = CheckedParallelMultiInstance
+    SEQUENTIAL_MI_CLASS = CheckedSequentialMultiInstance
+
     def create_task(self) -> Any:
         task = super().create_task()
-        connector = self.node.find(f"{_q('extensionElements')}/{{{CAMUNDA_NS}}}connector")
-        task.connector_id = None
-        task.connector_inputs = {}
-        if connector is not None:
-            cid = connector.find(f"{{{CAMUNDA_NS}}}connectorId")
-            task.connector_id = (cid.text or "").strip() if cid is not None else None
-            for parameter in connector.iterfind(f"{{{CAMUNDA_NS}}}inputOutput/{{{CAMUNDA_NS}}}inputParameter"):
-                task.connector_inputs[parameter.get("name")] = (parameter.text or "").strip()
-        task.connector_id = task.connector_id or self.node.get(f"{{{CAMUNDA_NS}}}type") or None
+        task.connector_id, task.connector_inputs = _connector_of(self.node)
         return task
+
+
+class ConnectorSendTaskParser(CamundaEventDefinitionParser, SendTaskParser):
+    """A send task's message (messageRef, or a messageEventDefinition inside it) as SpiffWorkflow's
+    send task parser reads it, in Camunda's message vocabulary, plus its connector if it has one."""
+
+    def create_task(self) -> Any:
+        task = SendTaskParser.create_task(self)
+        task.connector_id, task.connector_inputs = _connector_of(self.node)
+        return task
+
+
+class StandardLoopInput:
+    """Camunda's parser knows a multi-instance activity's collection only as camunda:collection and
+    refuses the standard loopDataInputRef/inputDataItem; SpiffWorkflow's BPMN parser reads those,
+    so an activity that names no camunda:collection is parsed the standard way."""
+
+    PARALLEL_MI_CLASS = CheckedParallelMultiInstance
+    SEQUENTIAL_MI_CLASS = CheckedSequentialMultiInstance
+
+    def _add_multiinstance_task(self, loop_characteristics: Any) -> None:
+        standard = loop_characteristics.find(_q("loopDataInputRef")) is not None
+        if standard and loop_characteristics.get(f"{{{CAMUNDA_NS}}}collection") is None:
+            TaskParser._add_multiinstance_task(self, loop_characteristics)  # type: ignore[arg-type]
+        else:
+            super()._add_multiinstance_task(loop_characteristics)  # type: ignore[misc]
+
+
+def _with_standard_loops(parsers: dict[str, tuple[type, type]]) -> dict[str, tuple[type, type]]:
+    """Each of Camunda's activity parsers, able to read standard multi-instance inputs as well."""
+    return {
+        tag: (type(f"Standard{parser.__name__}", (StandardLoopInput, parser), {}), spec)
+        if issubclass(parser, CamundaTaskParser) else (parser, spec)
+        for tag, (parser, spec) in parsers.items()
+    }
 
 
 class CharkhParser(CamundaParser):
     OVERRIDE_PARSER_CLASSES = {
-        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        **_with_standard_loops(CamundaParser.OVERRIDE_PARSER_CLASSES),
         full_tag("exclusiveGateway"): (ActionGatewayParser, ActionGateway),
         full_tag("serviceTask"): (ConnectorTaskParser, ConnectorTask),
-        full_tag("sendTask"): (ConnectorTaskParser, ConnectorSendTask),
+        full_tag("sendTask"): (ConnectorSendTaskParser, ConnectorSendTask),
     }
 
 
@@ -139,10 +233,18 @@ class Cartable:
     # ("superior" of its roles, a user, or a group).
     escalate_after: str | None = None
     escalate_to: str | None = None
+    # A plain or manual task that names nobody (nor does its lane) goes to the instance's starter.
+    to_starter: bool = False
 
     @property
     def principals(self) -> set[str]:
         return principals_for(self.assignee, self.users, self.groups, self.roles)
+
+    def for_instance(self, starter: str | None) -> Cartable:
+        """The cartable as one instance's item has it: with the starter as assignee where it falls back."""
+        if self.to_starter and starter and not (self.assignee or self.users or self.groups or self.roles):
+            return dataclasses.replace(self, assignee=starter)
+        return self
 
 
 def principals_for(assignee: str | None, users: Any, groups: Any, roles: Any) -> set[str]:
@@ -253,7 +355,7 @@ def read_cartables(root: etree._Element) -> dict[str, Cartable]:
         )
 
     cartables = {}
-    for task in root.iter(_q("userTask"), _q("manualTask")):
+    for task in root.iter(*(_q(kind) for kind in CARTABLE_TASKS)):
         tid = task.get("id")
         users, groups = _potential_owners(task)
         users += _split(task.get(f"{{{CAMUNDA_NS}}}candidateUsers")) + _split(task.get(f"{{{CHARKH_NS}}}users"))
@@ -271,6 +373,7 @@ def read_cartables(root: etree._Element) -> dict[str, Cartable]:
             due=task.get(f"{{{CAMUNDA_NS}}}dueDate") or None,
             escalate_after=(task.get(f"{{{CHARKH_NS}}}escalateAfter") or "").strip() or None,
             escalate_to=(task.get(f"{{{CHARKH_NS}}}escalateTo") or "").strip() or None,
+            to_starter=etree.QName(task).localname in _STARTER_FALLBACK,
         )
     return cartables
 
@@ -316,7 +419,7 @@ def _split_multiple_outgoing(root: etree._Element) -> None:
         if kind not in _ACTIVITIES or len(outgoing) < 2:
             continue
         tid = element.get("id")
-        if kind in ("userTask", "manualTask"):
+        if kind in CARTABLE_TASKS:
             gateway_kind = "exclusiveGateway"
         elif any(_condition(f) for f in outgoing):
             gateway_kind = "inclusiveGateway"
@@ -400,6 +503,9 @@ def compile_definition(data: bytes, max_bytes: int) -> CompiledDefinition:
     except SpiffWorkflowException as exc:
         raise Invalid("the model cannot be deployed",
                       {"problems": [{"element": None, "message": str(exc).splitlines()[0]}]}) from None
+    except Exception as exc:  # SpiffWorkflow's parser tripped on something it does not expect
+        message = f"SpiffWorkflow cannot read the model: {type(exc).__name__}: {exc}"
+        raise Invalid("the model cannot be deployed", {"problems": [{"element": None, "message": message}]}) from None
     names = {}
     kinds = {}
     for element in bpmn.root.iter(etree.Element):

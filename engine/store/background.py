@@ -63,7 +63,8 @@ def write_timer(conn: Connection, runtime: Runtime, definition: CompiledDefiniti
     save_state(conn, runtime, instance, workflow, result, at)
     apply_step(conn, definition, instance.id, result,
                [entry(instance.id, at, "timer_fired", element=timer.element,
-                      name=definition.element_names.get(timer.element))], at, completed_task=None)
+                      name=definition.element_names.get(timer.element))], at, completed_task=None,
+               starter=instance.started_by)
     return True
 
 
@@ -125,7 +126,7 @@ def write_job_done(conn: Connection, runtime: Runtime, definition: CompiledDefin
     apply_step(conn, definition, instance.id, result,
                [entry(instance.id, at, "job_done", element=job.element,
                       name=definition.element_names.get(job.element), data=output or None)],
-               at, completed_task=None)
+               at, completed_task=None, starter=instance.started_by)
     return True
 
 
