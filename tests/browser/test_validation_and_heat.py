@@ -88,3 +88,21 @@ def test_heat_view_counts_running_instances_per_element(signed_in, shoot):
     badge.first.wait_for()
     assert page.locator("[data-container-id='approve_invoice'] .djs-overlay-charkh-heat").inner_text().strip() == "2"
     shoot(page, "heat")
+
+
+def test_the_designer_warns_that_a_task_has_no_type_as_the_server_does(signed_in, tmp_path):
+    page = signed_in
+    path = tmp_path / "lonely.bpmn"
+    path.write_text(DISCONNECTED)
+    page.set_input_files("#import-file", str(path))
+    page.wait_for_selector("#definitions tr[data-key=lonely]")
+    open_designer(page, "lonely")
+
+    local = page.evaluate("window.charkh.modeler.get('linting').lint()"
+                          ".then((r) => (r['charkh/task-type-required'] || []).map((f) => [f.id, f.message]))")
+    server = page.request.post(f"{page.base}/api/v1/validate", data=DISCONNECTED,
+                               headers={**token_headers(page), "Content-Type": "application/xml"}).json()
+
+    assert local == [["forgotten", "this task has no type; it will wait in a cartable like a user task"]]
+    assert [[p["element"], p["message"]] for p in server["problems"]
+            if p.get("rule") == "charkh/task-type-required"] == local
