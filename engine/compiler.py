@@ -15,27 +15,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
-from SpiffWorkflow.bpmn.parser.event_parsers import SendTaskParser
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.parser.task_parsers import ConditionalGatewayParser, TaskParser
-from SpiffWorkflow.bpmn.specs.defaults import (
-    ExclusiveGateway, ParallelMultiInstanceTask, SendTask, SequentialMultiInstanceTask, ServiceTask,
-)
-from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
-from SpiffWorkflow.camunda.parser.event_parsers import CamundaEventDefinitionParser
-from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.util.task import TaskState
 
 from .bpmn_xml import BPMN_NS, CAMUNDA_NS, CHARKH_NS, Problem, read_bpmn
 from .errors import Invalid, ScriptError
+from .parser import CharkhParser
 from .sandbox import compile_expression, compile_script, strip_expression
 
 # SpiffWorkflow names internal task specs so; a BPMN element with such an id breaks it.
 RESERVED_IDS = frozenset({"Start", "End", "Root"})
 RENAMED_SUFFIX = "__charkh"
-ACTION_KEY = "charkh_action"
 _REF_ATTRIBUTES = ("sourceRef", "targetRef", "default", "attachedToRef", "bpmnElement")
 # Tasks that wait in a cartable: user tasks, manual tasks, and plain tasks (what bpmn-js draws by
 # default), which SpiffWorkflow also leaves for a person to complete.
@@ -51,160 +41,6 @@ _ACTIVITIES = frozenset({
 
 def _q(tag: str) -> str:
     return f"{{{BPMN_NS}}}{tag}"
-
-
-class ActionGateway(ExclusiveGateway):
-    """An exclusive gateway that follows the action the user chose on the task before it;
-    without a chosen action it decides by its conditions like any exclusive gateway."""
-
-    action_targets: dict[str, str] = {}
-
-    def _run_hook(self, my_task: Any) -> bool:
-        parent = my_task.parent
-        chosen = parent.internal_data.get(ACTION_KEY) if parent is not None else None
-        target = self.action_targets.get(chosen) if chosen else None
-        if target is None:
-            return super()._run_hook(my_task)
-        output = my_task.workflow.spec.get_task_spec_from_name(target)
-        my_task._sync_children([output], TaskState.FUTURE)
-        for child in my_task.children:
-            child.task_spec._predict(child, mask=TaskState.FUTURE | TaskState.PREDICTED_MASK)
-        return True
-
-
-class ActionGatewayParser(ConditionalGatewayParser):
-    """Accepts outgoing flows without a condition (actions) and records flow id → target."""
-
-    def create_task(self) -> Any:
-        task = super().create_task()
-        task.action_targets = {}
-        return task
-
-    def connect_outgoing(self, outgoing_task: Any, sequence_flow_node: Any, is_default: bool) -> None:
-        self.task.action_targets[sequence_flow_node.get("id")] = outgoing_task.name
-        if is_default or self.parse_condition(sequence_flow_node) is not None:
-            super().connect_outgoing(outgoing_task, sequence_flow_node, is_default)
-        else:
-            self.task.connect_outgoing_if(None, outgoing_task)
-
-
-class _CheckedFanOut:
-    """A standard multi-instance activity looks at its input collection once its data is in place
-    and before it makes any instance: it must be set, and no larger than the runtime allows (the
-    script engine holds the cap, CHARKH_MAX_MULTI_INSTANCE)."""
-
-    data_input: Any
-    bpmn_id: str
-
-    def _check_input(self, my_task: Any) -> None:
-        value = self.data_input.get(my_task) if self.data_input.exists(my_task) else None
-        if value is None:
-            raise ScriptError(f"multi-instance activity {self.bpmn_id!r} runs over "
-                              f"{self.data_input.bpmn_id!r}, which is not set", {"element": self.bpmn_id})
-        check = getattr(my_task.workflow.script_engine, "check_fan_out", None)
-        if check is not None:
-            check(value, self.bpmn_id)
-
-
-class CheckedParallelMultiInstance(_CheckedFanOut, ParallelMultiInstanceTask):
-    def create_children(self, my_task: Any) -> None:
-        if self.data_input is not None:
-            self._check_input(my_task)
-        super().create_children(my_task)
-
-
-class CheckedSequentialMultiInstance(_CheckedFanOut, SequentialMultiInstanceTask):
-    def init_remaining_items(self, my_task: Any) -> Any:
-        self._check_input(my_task)
-        return super().init_remaining_items(my_task)
-
-
-class ConnectorTask(ServiceTask):
-    """A service task: it leaves itself STARTED; the store writes an outbox job and a worker
-    completes the task later (DESIGN.md, the outbox)."""
-
-    def _run_hook(self, my_task: Any) -> None:
-        return None
-
-
-class ConnectorSendTask(SendTask):
-    """A send task. With a connector (an email, an SMS: bpmn/templates apply to send tasks) it
-    waits for its outbox job like a service task; without one it throws its message, which a
-    catch event of the same instance receives, or which leaves the instance (the history says so)."""
-
-    connector_id: str | None = None
-
-    def _run_hook(self, my_task: Any) -> Any:
-        if self.connector_id:
-            return None
-        return super()._run_hook(my_task)
-
-
-def _connector_of(node: etree._Element) -> tuple[str | None, dict[str, str]]:
-    """The connector id and input parameters an activity names (camunda:connector, else camunda:type)."""
-    connector = node.find(f"{_q('extensionElements')}/{{{CAMUNDA_NS}}}connector")
-    connector_id = None
-    inputs: dict[str, str] = {}
-    if connector is not None:
-        cid = connector.find(f"{{{CAMUNDA_NS}}}connectorId")
-        connector_id = (cid.text or "").strip() if cid is not None else None
-        for parameter in connector.iterfind(f"{{{CAMUNDA_NS}}}inputOutput/{{{CAMUNDA_NS}}}inputParameter"):
-            inputs[parameter.get("name")] = (parameter.text or "").strip()
-    return connector_id or node.get(f"{{{CAMUNDA_NS}}}type") or None, inputs
-
-
-class ConnectorTaskParser(TaskParser):
-    PARALLEL_MI_CLASS = CheckedParallelMultiInstance
-    SEQUENTIAL_MI_CLASS = CheckedSequentialMultiInstance
-
-    def create_task(self) -> Any:
-        task = super().create_task()
-        task.connector_id, task.connector_inputs = _connector_of(self.node)
-        return task
-
-
-class ConnectorSendTaskParser(CamundaEventDefinitionParser, SendTaskParser):
-    """A send task's message (messageRef, or a messageEventDefinition inside it) as SpiffWorkflow's
-    send task parser reads it, in Camunda's message vocabulary, plus its connector if it has one."""
-
-    def create_task(self) -> Any:
-        task = SendTaskParser.create_task(self)
-        task.connector_id, task.connector_inputs = _connector_of(self.node)
-        return task
-
-
-class StandardLoopInput:
-    """Camunda's parser knows a multi-instance activity's collection only as camunda:collection and
-    refuses the standard loopDataInputRef/inputDataItem; SpiffWorkflow's BPMN parser reads those,
-    so an activity that names no camunda:collection is parsed the standard way."""
-
-    PARALLEL_MI_CLASS = CheckedParallelMultiInstance
-    SEQUENTIAL_MI_CLASS = CheckedSequentialMultiInstance
-
-    def _add_multiinstance_task(self, loop_characteristics: Any) -> None:
-        standard = loop_characteristics.find(_q("loopDataInputRef")) is not None
-        if standard and loop_characteristics.get(f"{{{CAMUNDA_NS}}}collection") is None:
-            TaskParser._add_multiinstance_task(self, loop_characteristics)  # type: ignore[arg-type]
-        else:
-            super()._add_multiinstance_task(loop_characteristics)  # type: ignore[misc]
-
-
-def _with_standard_loops(parsers: dict[str, tuple[type, type]]) -> dict[str, tuple[type, type]]:
-    """Each of Camunda's activity parsers, able to read standard multi-instance inputs as well."""
-    return {
-        tag: (type(f"Standard{parser.__name__}", (StandardLoopInput, parser), {}), spec)
-        if issubclass(parser, CamundaTaskParser) else (parser, spec)
-        for tag, (parser, spec) in parsers.items()
-    }
-
-
-class CharkhParser(CamundaParser):
-    OVERRIDE_PARSER_CLASSES = {
-        **_with_standard_loops(CamundaParser.OVERRIDE_PARSER_CLASSES),
-        full_tag("exclusiveGateway"): (ActionGatewayParser, ActionGateway),
-        full_tag("serviceTask"): (ConnectorTaskParser, ConnectorTask),
-        full_tag("sendTask"): (ConnectorSendTaskParser, ConnectorSendTask),
-    }
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,10 @@ from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from .compiler import ACTION_KEY, RESERVED_IDS, CompiledDefinition, ConnectorSendTask, ConnectorTask
+from .compiler import RESERVED_IDS, CompiledDefinition
 from .errors import CharkhError, Conflict, Invalid, ScriptError, StepFailed
 from .sandbox import Sandbox, strip_expression
+from .task_specs import ACTION_KEY, ConnectorSendTask, ConnectorTask
 
 logger = logging.getLogger("charkh.engine")
 # Turns of a loop of automatic steps (no wait state between) one command may run.
@@ -79,7 +80,7 @@ class CappedScriptEngine(PythonScriptEngine):
         if expression is None:  # a Camunda message thrown without camunda:expression carries nothing
             return None
         value = super().evaluate(task, expression, external_context)
-        if expression is not None and expression == getattr(task.task_spec, "cardinality", None):
+        if expression == getattr(task.task_spec, "cardinality", None):
             check_fan_out(value, task.task_spec.bpmn_id, self.max_multi_instance)
         return value
 
@@ -310,14 +311,14 @@ class Runtime:
             raise StepFailed(f"the engine could not run this step: {type(exc).__name__}: {exc}") from None
 
     def _check_collections(self, task: Any) -> None:
-        """A multi-instance activity over a collection (camunda:collection or loopDataInputRef) reads it
+        """A multi-instance activity over a collection (Camunda's camunda:collection) reads it
         from the data of the task before it, with no expression to evaluate: its size is checked
-        before that task runs on."""
+        before that task runs on. (A standard loopDataInputRef is checked by the activity itself as
+        it starts: engine/compiler.py.)"""
         for spec in task.task_spec.outputs:
-            # The standard loopDataInputRef is the data input; Camunda's collection the data output.
-            collection = getattr(spec, "data_input", None) or getattr(spec, "data_output", None)
-            if getattr(spec, "cardinality", 0) is None and collection is not None:
-                check_fan_out(task.data.get(collection.bpmn_id), spec.bpmn_id, self.max_multi_instance)
+            output = getattr(spec, "data_output", None)
+            if getattr(spec, "cardinality", 0) is None and output is not None:
+                check_fan_out(task.data.get(output.bpmn_id), spec.bpmn_id, self.max_multi_instance)
 
     def _run_engine_steps(self, workflow: BpmnWorkflow) -> None:
         """SpiffWorkflow's engine steps, stopped with an error when one command runs more than
@@ -384,12 +385,12 @@ def _uncaught_events(definition: CompiledDefinition, workflow: BpmnWorkflow, fin
     also keeps them out of its saved state, which has no JSON form for them."""
     events = []
     for thrown in workflow.get_events():
-        definition_thrown = thrown.event_definition
-        kind = type(definition_thrown).__name__.removesuffix("EventDefinition").lower() or "event"
-        source = next((t for t in finished if getattr(t.task_spec, "event_definition", None) is definition_thrown),
-                      None)
+        what = thrown.event_definition
+        kind = type(what).__name__.removesuffix("EventDefinition").lower() or "event"
+        # the throwing task: the finished one whose spec holds this very definition
+        source = next((t for t in finished if getattr(t.task_spec, "event_definition", None) is what), None)
         element = definition.original(source.task_spec.name) if source is not None else None
-        events.append(Event(f"{kind}_thrown", element, getattr(definition_thrown, "name", None)))
+        events.append(Event(f"{kind}_thrown", element, getattr(what, "name", None)))
     return events
 
 
