@@ -7,8 +7,9 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
-from SpiffWorkflow.bpmn.parser.event_parsers import SendTaskParser
+from SpiffWorkflow.bpmn.parser.event_parsers import ReceiveTaskParser, SendTaskParser
 from SpiffWorkflow.bpmn.parser.task_parsers import ConditionalGatewayParser, TaskParser
+from SpiffWorkflow.bpmn.specs.defaults import ReceiveTask
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.event_parsers import CamundaEventDefinitionParser
 
@@ -74,6 +75,15 @@ class ConnectorSendTaskParser(CamundaEventDefinitionParser, SendTaskParser):
         return task
 
 
+class MessageReceiveTaskParser(CamundaEventDefinitionParser, ReceiveTaskParser):
+    """A receive task's message in Camunda's vocabulary, like every other message event here:
+    SpiffWorkflow matches a message to its catcher by the definition's class, so with the BPMN
+    parser's own a receive task would never take a message sent to the instance or within it."""
+
+    def create_task(self) -> Any:
+        return ReceiveTaskParser.create_task(self)
+
+
 class StandardLoopInput:
     """Camunda's parser knows a multi-instance activity's collection only as camunda:collection and
     refuses the standard loopDataInputRef/inputDataItem; SpiffWorkflow's BPMN parser reads those,
@@ -108,4 +118,5 @@ class CharkhParser(CamundaParser):
         full_tag("exclusiveGateway"): (ActionGatewayParser, ActionGateway),
         full_tag("serviceTask"): (ConnectorTaskParser, ConnectorTask),
         full_tag("sendTask"): (ConnectorSendTaskParser, ConnectorSendTask),
+        full_tag("receiveTask"): (MessageReceiveTaskParser, ReceiveTask),
     }

@@ -109,6 +109,18 @@ def test_a_message_end_event_with_no_receiver_completes_the_instance(analyst, ma
     assert ("message_thrown", "closed") in history_types(clerk, instance_id)
 
 
+def test_a_receive_task_takes_a_message_sent_to_the_instance(analyst, make_user, model):
+    deployed(analyst, model, "receive_payment.bpmn")
+    bank = make_user("bank", integration=True)
+    instance_id = bank.start("receive_payment").json["id"]
+
+    delivered = bank.post(f"/instances/{instance_id}/messages", json={"name": "paid", "data": {"amount": 5}})
+
+    assert delivered.status_code == 200
+    assert [i["element"] for i in delivered.json["work_items"]] == ["ship"]
+    assert delivered.json["variables"]["amount"] == 5
+
+
 # --- engine errors are a 422 or an incident, never a 500 -------------------------------------
 
 def test_an_escalation_nobody_catches_is_recorded_and_the_instance_goes_on(analyst, make_user, model):
