@@ -87,13 +87,15 @@ class MessageReceiveTaskParser(CamundaEventDefinitionParser, ReceiveTaskParser):
 class StandardLoopInput:
     """Camunda's parser knows a multi-instance activity's collection only as camunda:collection and
     refuses the standard loopDataInputRef/inputDataItem; SpiffWorkflow's BPMN parser reads those,
-    so an activity that names no camunda:collection is parsed the standard way."""
+    so an activity that gives only them (no camunda:collection, no loopCardinality) is parsed the
+    standard way. Everything else stays as Camunda's parser reads it."""
 
     PARALLEL_MI_CLASS = CheckedParallelMultiInstance
     SEQUENTIAL_MI_CLASS = CheckedSequentialMultiInstance
 
     def _add_multiinstance_task(self, loop_characteristics: Any) -> None:
-        standard = loop_characteristics.find(_q("loopDataInputRef")) is not None
+        standard = loop_characteristics.find(_q("loopDataInputRef")) is not None \
+            and loop_characteristics.find(_q("loopCardinality")) is None
         if standard and loop_characteristics.get(f"{{{CAMUNDA_NS}}}collection") is None:
             TaskParser._add_multiinstance_task(self, loop_characteristics)  # type: ignore[arg-type]
         else:
