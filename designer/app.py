@@ -15,7 +15,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from engine.charkh import Charkh
 from engine.process_list import ProcessList
 from engine.errors import (
-    BadInput, CharkhError, Conflict, Forbidden, Invalid, NotFound, ScriptError, Throttled, Unauthorized,
+    BadInput, CharkhError, Conflict, Forbidden, Invalid, NotFound, ScriptError, StepFailed, Throttled,
+    Unauthorized,
 )
 from engine.settings import Settings
 from engine import work_gate
@@ -33,6 +34,7 @@ STATUS_OF = {
     Conflict: 409,
     Invalid: 422,
     ScriptError: 422,
+    StepFailed: 422,
     Throttled: 429,
 }
 _CODE_OF_STATUS = {400: "bad_input", 401: "unauthorized", 403: "forbidden", 404: "not_found",

@@ -9,29 +9,31 @@ read from the original XML, so they carry the analyst's ids and names.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.parser.task_parsers import ConditionalGatewayParser, TaskParser
-from SpiffWorkflow.bpmn.specs.defaults import ExclusiveGateway, ServiceTask, SendTask
-from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.util.task import TaskState
 
 from .bpmn_xml import BPMN_NS, CAMUNDA_NS, CHARKH_NS, Problem, read_bpmn
 from .errors import Invalid, ScriptError
+from .parser import CharkhParser
 from .parties import parties_of_item
 from .sandbox import compile_expression, compile_script, strip_expression
 
 # SpiffWorkflow names internal task specs so; a BPMN element with such an id breaks it.
 RESERVED_IDS = frozenset({"Start", "End", "Root"})
 RENAMED_SUFFIX = "__charkh"
-ACTION_KEY = "charkh_action"
 _REF_ATTRIBUTES = ("sourceRef", "targetRef", "default", "attachedToRef", "bpmnElement")
+# Tasks that wait in a cartable: user tasks, manual tasks, and plain tasks (what bpmn-js draws by
+# default), which SpiffWorkflow also leaves for a person to complete.
+CARTABLE_TASKS = ("task", "userTask", "manualTask")
+# Cartable tasks whose item goes to the instance's starter when nobody else is named on them or
+# their lane: a drawn task with no assignment must still reach someone.
+_STARTER_FALLBACK = frozenset({"task", "manualTask"})
 _ACTIVITIES = frozenset({
     "task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask",
     "businessRuleTask", "callActivity", "subProcess", "transaction",
@@ -40,78 +42,6 @@ _ACTIVITIES = frozenset({
 
 def _q(tag: str) -> str:
     return f"{{{BPMN_NS}}}{tag}"
-
-
-class ActionGateway(ExclusiveGateway):
-    """An exclusive gateway that follows the action the user chose on the task before it;
-    without a chosen action it decides by its conditions like any exclusive gateway."""
-
-    action_targets: dict[str, str] = {}
-
-    def _run_hook(self, my_task: Any) -> bool:
-        parent = my_task.parent
-        chosen = parent.internal_data.get(ACTION_KEY) if parent is not None else None
-        target = self.action_targets.get(chosen) if chosen else None
-        if target is None:
-            return super()._run_hook(my_task)
-        output = my_task.workflow.spec.get_task_spec_from_name(target)
-        my_task._sync_children([output], TaskState.FUTURE)
-        for child in my_task.children:
-            child.task_spec._predict(child, mask=TaskState.FUTURE | TaskState.PREDICTED_MASK)
-        return True
-
-
-class ActionGatewayParser(ConditionalGatewayParser):
-    """Accepts outgoing flows without a condition (actions) and records flow id → target."""
-
-    def create_task(self) -> Any:
-        task = super().create_task()
-        task.action_targets = {}
-        return task
-
-    def connect_outgoing(self, outgoing_task: Any, sequence_flow_node: Any, is_default: bool) -> None:
-        self.task.action_targets[sequence_flow_node.get("id")] = outgoing_task.name
-        if is_default or self.parse_condition(sequence_flow_node) is not None:
-            super().connect_outgoing(outgoing_task, sequence_flow_node, is_default)
-        else:
-            self.task.connect_outgoing_if(None, outgoing_task)
-
-
-class ConnectorTask(ServiceTask):
-    """A service or send task: it leaves itself STARTED; the store writes an outbox job and a
-    worker completes the task later (DESIGN.md, the outbox)."""
-
-    def _run_hook(self, my_task: Any) -> None:
-        return None
-
-
-class ConnectorSendTask(SendTask):
-    def _run_hook(self, my_task: Any) -> None:
-        return None
-
-
-class ConnectorTaskParser(TaskParser):
-    def create_task(self) -> Any:
-        task = super().create_task()
-        connector = self.node.find(f"{_q('extensionElements')}/{{{CAMUNDA_NS}}}connector")
-        task.connector_id = None
-        task.connector_inputs = {}
-        if connector is not None:
-            cid = connector.find(f"{{{CAMUNDA_NS}}}connectorId")
-            task.connector_id = (cid.text or "").strip() if cid is not None else None
-            for parameter in connector.iterfind(f"{{{CAMUNDA_NS}}}inputOutput/{{{CAMUNDA_NS}}}inputParameter"):
-                task.connector_inputs[parameter.get("name")] = (parameter.text or "").strip()
-        task.connector_id = task.connector_id or self.node.get(f"{{{CAMUNDA_NS}}}type") or None
-        return task
-
-
-class CharkhParser(CamundaParser):
-    OVERRIDE_PARSER_CLASSES = {
-        **CamundaParser.OVERRIDE_PARSER_CLASSES,
-        full_tag("exclusiveGateway"): (ActionGatewayParser, ActionGateway),
-        full_tag("serviceTask"): (ConnectorTaskParser, ConnectorTask),
-        full_tag("sendTask"): (ConnectorTaskParser, ConnectorSendTask),
-    }
 
 
 @dataclass(frozen=True)
@@ -140,10 +70,18 @@ class Cartable:
     # ("superior" of its roles, a user, or a group).
     escalate_after: str | None = None
     escalate_to: str | None = None
+    # A plain or manual task that names nobody (nor does its lane) goes to the instance's starter.
+    to_starter: bool = False
 
     @property
     def principals(self) -> set[str]:
         return parties_of_item(self.assignee, self.users, self.groups, self.roles)
+
+    def for_instance(self, starter: str | None) -> Cartable:
+        """The cartable as one instance's item has it: with the starter as assignee where it falls back."""
+        if self.to_starter and starter and not (self.assignee or self.users or self.groups or self.roles):
+            return dataclasses.replace(self, assignee=starter)
+        return self
 
 
 @dataclass
@@ -244,7 +182,7 @@ def read_cartables(root: etree._Element) -> dict[str, Cartable]:
         )
 
     cartables = {}
-    for task in root.iter(_q("userTask"), _q("manualTask")):
+    for task in root.iter(*(_q(kind) for kind in CARTABLE_TASKS)):
         tid = task.get("id")
         users, groups = _potential_owners(task)
         users += _split(task.get(f"{{{CAMUNDA_NS}}}candidateUsers")) + _split(task.get(f"{{{CHARKH_NS}}}users"))
@@ -262,6 +200,7 @@ def read_cartables(root: etree._Element) -> dict[str, Cartable]:
             due=task.get(f"{{{CAMUNDA_NS}}}dueDate") or None,
             escalate_after=(task.get(f"{{{CHARKH_NS}}}escalateAfter") or "").strip() or None,
             escalate_to=(task.get(f"{{{CHARKH_NS}}}escalateTo") or "").strip() or None,
+            to_starter=etree.QName(task).localname in _STARTER_FALLBACK,
         )
     return cartables
 
@@ -307,7 +246,7 @@ def _split_multiple_outgoing(root: etree._Element) -> None:
         if kind not in _ACTIVITIES or len(outgoing) < 2:
             continue
         tid = element.get("id")
-        if kind in ("userTask", "manualTask"):
+        if kind in CARTABLE_TASKS:
             gateway_kind = "exclusiveGateway"
         elif any(_condition(f) for f in outgoing):
             gateway_kind = "inclusiveGateway"

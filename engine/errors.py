@@ -63,6 +63,12 @@ class ScriptError(CharkhError):
     code = "script_error"
 
 
+class StepFailed(CharkhError):
+    """SpiffWorkflow could not run a step of a model (a case it does not handle): the caller's 422."""
+
+    code = "step_failed"
+
+
 class StaleState(Conflict):
     """The instance changed while a step ran outside the lock; the command reads it again."""
 

@@ -14,7 +14,10 @@ from bpmn_io.lint import Linter
 from bpmn_io.lint.resolver import NodeResolver
 from bpmn_io.moddle_xml.read import ParseError
 
-# The one lint configuration, shared with the designer's bundle (designer/frontend reads it too).
+from .lint_rules import PLUGIN, RULES
+
+# The one lint configuration, shared with the designer's bundle (designer/frontend reads it too);
+# its "charkh/..." rules are the plugin in bpmn/lint (rules/*.js for the designer, lint_rules.py here).
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "bpmn" / "lint" / "charkh.json"
 
 
@@ -23,10 +26,19 @@ def _config() -> dict[str, Any]:
     return json.loads(CONFIG_PATH.read_text())
 
 
+class _CharkhResolver(NodeResolver):
+    """bpmnlint's rules and configurations, plus the charkh plugin's rules (engine/lint_rules.py)."""
+
+    def resolve_rule(self, pkg: str, rule_name: str) -> Any:
+        if pkg == PLUGIN:
+            return RULES.get(rule_name)
+        return super().resolve_rule(pkg, rule_name)
+
+
 def _linter() -> Linter:
     # A new linter per file: bpmnlint's rules keep state in their closures (no-duplicate-sequence-flows
     # remembers the flows it saw), and the linter caches rule instances.
-    return Linter(config=_config(), resolver=NodeResolver())
+    return Linter(config=_config(), resolver=_CharkhResolver())
 
 
 def _link_flows(elements: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ saved so that a step costs the same at the 1,000th loop turn as at the 10th.
 from __future__ import annotations
 
 import contextvars
+import logging
 import threading
 import time
 from datetime import datetime, timezone
@@ -33,11 +34,13 @@ from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from .compiler import ACTION_KEY, RESERVED_IDS, CompiledDefinition, ConnectorSendTask, ConnectorTask
+from .compiler import RESERVED_IDS, CompiledDefinition
 from . import work_gate
-from .errors import Conflict, Invalid, ScriptError
+from .errors import CharkhError, Conflict, Invalid, ScriptError, StepFailed
 from .sandbox import Sandbox, strip_expression
+from .task_specs import ACTION_KEY, ConnectorSendTask, ConnectorTask
 
+logger = logging.getLogger("charkh.engine")
 # Turns of a loop of automatic steps (no wait state between) one command may run.
 MAX_LOOP_TURNS = 100
 # Where SpiffWorkflow puts a caught message's payload before Charkh merges it into the variables.
@@ -70,9 +73,15 @@ class CappedScriptEngine(PythonScriptEngine):
         super().__init__(environment=environment)
         self.max_multi_instance = max_multi_instance
 
+    def check_fan_out(self, value: Any, element: str | None) -> None:
+        """Standard multi-instance activities ask this as they start (engine/compiler.py)."""
+        check_fan_out(value, element, self.max_multi_instance)
+
     def evaluate(self, task: Any, expression: Any, external_context: Any = None) -> Any:
+        if expression is None:  # a Camunda message thrown without camunda:expression carries nothing
+            return None
         value = super().evaluate(task, expression, external_context)
-        if expression is not None and expression == getattr(task.task_spec, "cardinality", None):
+        if expression == getattr(task.task_spec, "cardinality", None):
             check_fan_out(value, task.task_spec.bpmn_id, self.max_multi_instance)
         return value
 
@@ -189,7 +198,10 @@ class Runtime:
 
     def dump(self, workflow: BpmnWorkflow) -> bytes:
         compact(workflow)
-        return orjson.dumps(_saving_registry().convert(workflow))
+        try:
+            return orjson.dumps(_saving_registry().convert(workflow))
+        except (TypeError, ValueError) as exc:  # something in the state that is not JSON: the caller's 422
+            raise StepFailed(f"the instance's state cannot be saved: {exc}") from None
 
     # --- commands ------------------------------------------------------------------------
 
@@ -264,21 +276,28 @@ class Runtime:
     @staticmethod
     def _guard(step: Any) -> None:
         """Model errors (a failing script, no condition true, a limit) become a 422 for the caller;
-        nothing is written, so the instance stays where it was."""
+        nothing is written, so the instance stays where it was. So does anything else SpiffWorkflow
+        raises (a TypeError on a collection that is missing): the model reached a case it does not
+        handle, which the caller must hear about, not a server error (a timer's or a job's step
+        becomes an incident instead)."""
         try:
             step()
-        except ScriptError:
+        except CharkhError:
             raise
         except SpiffWorkflowException as exc:
             cause = _script_error_in(exc)
             message = cause.message if cause is not None else str(exc).splitlines()[0]
             element = getattr(getattr(exc, "task_spec", None), "bpmn_id", None)
             raise ScriptError(message, {"element": element}) from None
+        except Exception as exc:
+            logger.warning("SpiffWorkflow failed on a step", exc_info=True)
+            raise StepFailed(f"the engine could not run this step: {type(exc).__name__}: {exc}") from None
 
     def _check_collections(self, task: Any) -> None:
         """A multi-instance activity over a collection (Camunda's camunda:collection) reads it
         from the data of the task before it, with no expression to evaluate: its size is checked
-        before that task runs on."""
+        before that task runs on. (A standard loopDataInputRef is checked by the activity itself as
+        it starts: engine/compiler.py.)"""
         for spec in task.task_spec.outputs:
             output = getattr(spec, "data_output", None)
             if getattr(spec, "cardinality", 0) is None and output is not None:
@@ -323,6 +342,7 @@ class Runtime:
                 continue
             result.events.append(Event(f"{kind}_completed", element, definition.element_names.get(element),
                                        str(task.id)))
+        result.events += _uncaught_events(definition, workflow, finished)
         for task in _all_tasks(workflow):
             if task.state == TaskState.READY and task.task_spec.manual:
                 element = definition.original(task.task_spec.name)
@@ -340,6 +360,22 @@ class Runtime:
         if workflow.is_completed():
             result.status = "completed"
         return result
+
+
+def _uncaught_events(definition: CompiledDefinition, workflow: BpmnWorkflow, finished: list[Any]) -> list[Event]:
+    """What the step threw that nothing in the instance caught (a message to the outside, an
+    escalation no boundary event takes): SpiffWorkflow keeps them for its host; Charkh records each
+    in the history as ``<kind>_thrown`` and lets the instance go on. Taking them out of the workflow
+    also keeps them out of its saved state, which has no JSON form for them."""
+    events = []
+    for thrown in workflow.get_events():
+        what = thrown.event_definition
+        kind = type(what).__name__.removesuffix("EventDefinition").lower() or "event"
+        # the throwing task: the finished one whose spec holds this very definition
+        source = next((t for t in finished if getattr(t.task_spec, "event_definition", None) is what), None)
+        element = definition.original(source.task_spec.name) if source is not None else None
+        events.append(Event(f"{kind}_thrown", element, getattr(what, "name", None)))
+    return events
 
 
 def _script_error_in(exc: BaseException) -> ScriptError | None:

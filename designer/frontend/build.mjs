@@ -16,6 +16,21 @@ const outdir = path.resolve(here, '../static/dist');
 // module that imports every enabled rule and exports { config, resolver } for bpmn-js-bpmnlint.
 const LINT_CONFIG = path.join(repo, 'bpmn/lint/charkh.json');
 const TEMPLATES = path.join(repo, 'bpmn/templates');
+// bpmn/lint is also the bpmnlint plugin "charkh" (its "charkh/..." rules). It is not an npm
+// dependency: its name is mapped to that folder, for bpmnlint's resolver and for esbuild alike.
+const LINT_PLUGIN = 'bpmnlint-plugin-charkh';
+const LINT_PLUGIN_DIR = path.join(repo, 'bpmn/lint');
+
+function pluginPath(request) {
+  return request === LINT_PLUGIN || request.startsWith(LINT_PLUGIN + '/')
+    ? LINT_PLUGIN_DIR + request.slice(LINT_PLUGIN.length) : request;
+}
+
+// node's require, with the plugin's name mapped to its folder
+function lintRequire(request) {
+  return require(pluginPath(request));
+}
+lintRequire.resolve = (request) => require.resolve(pluginPath(request));
 
 const charkhVirtual = {
   name: 'charkh-virtual',
@@ -23,12 +38,15 @@ const charkhVirtual = {
     build.onResolve({ filter: /^virtual:charkh-(lint-config|templates)$/ }, (args) => ({
       path: args.path, namespace: 'charkh-virtual'
     }));
+    build.onResolve({ filter: /^bpmnlint-plugin-charkh(\/.*)?$/ }, (args) => ({
+      path: require.resolve(pluginPath(args.path))
+    }));
     build.onLoad({ filter: /.*/, namespace: 'charkh-virtual' }, async (args) => {
       if (args.path === 'virtual:charkh-lint-config') {
         const compileConfig = require('bpmnlint/lib/support/compile-config');
         const NodeResolver = require('bpmnlint/lib/resolver/node-resolver');
         const config = JSON.parse(fs.readFileSync(LINT_CONFIG, 'utf8'));
-        const contents = await compileConfig(config, new NodeResolver({ require }));
+        const contents = await compileConfig(config, new NodeResolver({ require: lintRequire }));
         return { contents, loader: 'js', resolveDir: here, watchFiles: [ LINT_CONFIG ] };
       }
       // Element templates: every bpmn/templates/*.json, in name order, bundled as one array.

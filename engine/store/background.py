@@ -69,7 +69,8 @@ def write_timer(conn: Connection, state: bytes, definition: CompiledDefinition, 
         raise AlreadyHandled(f"timer {timer.id}")
     apply_step(conn, definition, instance.id, result,
                [entry(instance.id, at, "timer_fired", element=timer.element,
-                      name=definition.element_names.get(timer.element))], at, completed_task=None)
+                      name=definition.element_names.get(timer.element))], at, completed_task=None,
+               starter=instance.started_by)
     return True
 
 
@@ -131,7 +132,7 @@ def write_job_done(conn: Connection, state: bytes, definition: CompiledDefinitio
     apply_step(conn, definition, instance.id, result,
                [entry(instance.id, at, "job_done", element=job.element,
                       name=definition.element_names.get(job.element), data=output or None)],
-               at, completed_task=None)
+               at, completed_task=None, starter=instance.started_by)
     return True
 
 

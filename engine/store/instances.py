@@ -83,7 +83,7 @@ def insert_instance(conn: Connection, state: bytes, definition: CompiledDefiniti
     instance_id = _INSERT_INSTANCE.scalar(conn, values)
     entries = [entry(instance_id, at, "instance_started", user=caller.name, data=variables or None)]
     open_items = apply_step(conn, definition, instance_id, result, entries, at, completed_task=None,
-                            new_instance=True)
+                            starter=caller.name, new_instance=True)
     return {**_instance_summary({**values, "id": instance_id}), "work_items": open_items}
 
 
@@ -147,6 +147,7 @@ def write_completion(conn: Connection, state: bytes, definition: CompiledDefinit
                              entries=[completed_entry]):
         raise StaleState(f"instance {instance.id} changed meanwhile; try again")
     open_items = apply_step(conn, definition, instance.id, result, [], at, completed_task=item.task_id,
+                            starter=instance.started_by,
                             open_rows=[row for row in done.open_rows if row.id != item.id])
     completed = {**item._mapping, "status": "completed", "claimed_by": caller.name, "completed_at": at,
                  "completed_by": caller.name, "action_id": chosen["id"] if chosen else None}
@@ -187,7 +188,8 @@ def write_message(conn: Connection, state: bytes, definition: CompiledDefinition
     save_state(conn, state, instance, workflow, result, at)
     open_items = apply_step(conn, definition, instance.id, result,
                             [entry(instance.id, at, "message_received", name=name, user=caller.name,
-                                   data=data or None)], at, completed_task=None)
+                                   data=data or None)], at, completed_task=None,
+                            starter=instance.started_by)
     return _brief_after_step(instance, result.status, variables_of(workflow), at, open_items)
 
 
@@ -229,14 +231,18 @@ def save_state(conn: Connection, state: bytes, instance: Any, workflow: Any, res
 
 def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: int, result: StepResult,
                entries: list[dict[str, Any]], at: datetime, completed_task: str | None,
-               new_instance: bool = False, open_rows: list[Any] | None = None,
+               starter: str | None, new_instance: bool = False, open_rows: list[Any] | None = None,
                write_history: bool = True) -> list[dict[str, Any]]:
     """Write what a step produced (work items, outbox jobs, timers, history); returns the
-    instance's open work items as the API shows them. ``open_rows``: the instance's open items as
+    instance's open work items as the API shows them. ``starter``: who started the instance (a
+    plain or manual task that names nobody goes to them). ``open_rows``: the instance's open items as
     read under its lock, when the command already has them (saves a query). Without
     ``write_history`` the caller writes ``entries`` itself (with its own last write)."""
     for event in result.events:
-        if event.type in ("userTask_completed", "manualTask_completed"):
+        if event.type.endswith("_thrown"):  # a message or escalation nothing in the instance caught
+            entries.append(entry(instance_id, at, event.type, element=event.element, name=event.name))
+            continue
+        if event.element in definition.cartables:
             continue  # the work_item_completed entry says it, with who and which action
         entries.append(entry(instance_id, at, "element_completed", kind=event.type.rsplit("_", 1)[0],
                               element=event.element, name=event.name))
@@ -262,6 +268,7 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
         cartable = definition.cartables.get(task.element)
         if cartable is None:
             continue
+        cartable = cartable.for_instance(starter)
         values = {
             "instance_id": instance_id, "task_id": task.task_id, "element": task.element, "name": cartable.name,
             "status": "open", "assignee": cartable.assignee, "claimed_by": None, "users": list(cartable.users),

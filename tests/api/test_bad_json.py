@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from designer.input_guard import MAX_JSON_DEPTH, check_json_body
+from designer.input_guard import MAX_JSON_DEPTH
 
 BAD_VALUES = {
     "integer above signed 64 bits": (b"9223372036854775808", "64-bit"),

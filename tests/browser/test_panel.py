@@ -1,5 +1,5 @@
 """Charkh's properties-panel groups in a real browser, used the way an analyst uses them: the
-responsible party of a user task, the workflow's trigger with its condition builder, visibility,
+responsible party of a user task (and of a task drawn without a type), the workflow's trigger with its condition builder, visibility,
 a connector activity from an element template with "Insert field", and the standard timer,
 call-activity and script entries. Outcomes are read from what the modeler saves, from the server's
 copy, and from the engine."""
@@ -86,6 +86,30 @@ def test_responsible_party_due_date_and_escalation(signed_in, make_user, shoot):
     assert started.status_code == 201, started.json
     [item] = sara.cartable()
     assert item["name"] == "Check invoice" and item["due_at"]
+    assert page.errors == []
+
+
+def test_a_task_drawn_without_a_type_has_a_responsible_party_and_waits_in_its_cartable(signed_in, make_user):
+    page = signed_in
+    sara = make_user("sara", groups=["archive"])
+    open_modeler(page, "/designer/new")
+    wait_for_catalog(page)
+    start = only(page, "bpmn:StartEvent")
+    task = append_and_name(page, start, "append.append-task", "File the papers")  # bpmn-js's default task
+    append_and_name(page, task, "append.end-event", "Filed")
+
+    click_element(page, task)
+    panel_group(page, "charkh-responsible")
+    choose(page, "charkh-assignee", "sara")
+
+    xml = wait_for_xml(page, 'camunda:assignee="sara"')
+    assert 'camunda:assignee="sara"' in element_xml(xml, "task", task)
+    page.click("#deploy")
+    page.wait_for_selector("#status.charkh-status-ok:has-text('Deployed version 1')")
+    started = sara.start(page.evaluate("window.charkh.state.key"))
+    assert started.status_code == 201, started.json
+    [item] = sara.cartable()
+    assert (item["name"], item["assignee"]) == ("File the papers", "sara")
     assert page.errors == []
 
 

@@ -16,7 +16,7 @@ DISCONNECTED = """<?xml version="1.0" encoding="UTF-8"?>
     <startEvent id="begin" name="Begin"><outgoing>f1</outgoing></startEvent>
     <sequenceFlow id="f1" sourceRef="begin" targetRef="finish"/>
     <endEvent id="finish" name="Finish"><incoming>f1</incoming></endEvent>
-    <task id="forgotten" name="Forgotten"/>
+    <userTask id="forgotten" name="Forgotten"/>
   </process>
   <bpmndi:BPMNDiagram id="d"><bpmndi:BPMNPlane id="p" bpmnElement="lonely">
     <bpmndi:BPMNShape id="s1" bpmnElement="begin"><dc:Bounds x="100" y="100" width="36" height="36"/></bpmndi:BPMNShape>
@@ -88,3 +88,22 @@ def test_heat_view_counts_running_instances_per_element(signed_in, shoot):
     badge.first.wait_for()
     assert page.locator("[data-container-id='approve_invoice'] .djs-overlay-charkh-heat").inner_text().strip() == "2"
     shoot(page, "heat")
+
+
+def test_the_designer_warns_that_a_task_has_no_type_as_the_server_does(signed_in, tmp_path):
+    page = signed_in
+    untyped = DISCONNECTED.replace("userTask", "task")  # the forgotten task drawn without a type
+    path = tmp_path / "lonely.bpmn"
+    path.write_text(untyped)
+    page.set_input_files("#import-file", str(path))
+    page.wait_for_selector("#definitions tr[data-key=lonely]")
+    open_designer(page, "lonely")
+
+    local = page.evaluate("window.charkh.modeler.get('linting').lint()"
+                          ".then((r) => (r['charkh/task-type-required'] || []).map((f) => [f.id, f.message]))")
+    server = page.request.post(f"{page.base}/api/v1/validate", data=untyped,
+                               headers={**token_headers(page), "Content-Type": "application/xml"}).json()
+
+    assert local == [["forgotten", "this task has no type; it will wait in a cartable like a user task"]]
+    assert [[p["element"], p["message"]] for p in server["problems"]
+            if p.get("rule") == "charkh/task-type-required"] == local

@@ -3,7 +3,6 @@ versions" says: every well-formed file is stored under the key its rule gives, i
 references come back as problems, deploy alone refuses them, and export returns the bytes."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

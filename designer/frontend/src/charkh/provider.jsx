@@ -30,7 +30,7 @@ export default class CharkhPropertiesProvider {
       const bo = getBusinessObject(element);
       groups = splitScopeGroups(groups, this._elementTemplates && this._elementTemplates.get(element), t);
       const extra = [];
-      if (is(bo, 'bpmn:UserTask')) {
+      if (isCartableTask(bo)) {
         extra.push(responsibleGroup(element, t));
         extra.push(actionsGroup(element, t));
       }
@@ -86,6 +86,12 @@ export function splitScopeGroups(groups, template, t) {
 }
 
 // --- Responsible ----------------------------------------------------------------------------
+
+// The tasks that wait in a cartable (engine/compiler.py CARTABLE_TASKS): user tasks, manual tasks
+// and tasks drawn without a type. Not their subtypes (service, script, ... tasks run by themselves).
+function isCartableTask(bo) {
+  return is(bo, 'bpmn:UserTask') || bo.$type === 'bpmn:ManualTask' || bo.$type === 'bpmn:Task';
+}
 
 function responsibleGroup(element, t) {
   return {
