@@ -50,9 +50,6 @@ class Action:
     name: str
     conditional: bool = False
 
-    def as_dict(self) -> dict[str, str]:
-        return {"id": self.id, "name": self.name}
-
 
 @dataclass(frozen=True)
 class Cartable:
