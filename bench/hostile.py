@@ -98,16 +98,13 @@ def main() -> int:
     parser.add_argument("--server-threads", type=int, default=16,
                         help="gunicorn threads per worker (default 16, as `charkh web`); a runaway holds one "
                              "thread while its child runs")
-    parser.add_argument("--working-threads", type=int, default=2,
-                        help="CHARKH_WORKING_THREADS: requests per worker working at once (default 2; 0: no limit)")
     parser.add_argument("--postgres", default=DEFAULT_PG)
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     note = machine_note()
     with tempfile.TemporaryDirectory(prefix="charkh-bench-") as tmp, fresh_database(args.postgres) as db_url:
         tokens = make_people(db_url, Path(tmp))
-        server = Server(db_url, Path(tmp), workers=2, threads=args.server_threads,
-                        working_threads=args.working_threads)
+        server = Server(db_url, Path(tmp), workers=2, threads=args.server_threads)
         server.env["CHARKH_SCRIPT_WORKERS"] = "5"
         server.env["CHARKH_SCRIPT_SECONDS"] = str(LIMIT)
         server.start()
@@ -201,7 +198,7 @@ def report(f: dict[str, Any], args: argparse.Namespace) -> list[str]:
     o, inv = f["ordinary_ms"], f["invoices"]
     lines = [f"- {args.runaways} runaways for {args.seconds:g} s beside {args.clients} people driving invoices "
              f"(each opens the cartable before acting); script limit {LIMIT:g} s; server 2 workers x "
-             f"{args.server_threads} threads, {args.working_threads or 'all'} working at once",
+             f"{args.server_threads} threads",
              f"- ordinary calls: {o['n']}, p50 {o['p50']:.1f} ms, p99 {o['p99']:.1f} ms, max {o['max']:.1f} ms "
              f"(target p99 <= 100 ms)",
              f"- invoices started {inv['started']}, completed {inv['completed']}, lost {inv['errors']} (target 0)",

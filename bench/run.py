@@ -253,7 +253,7 @@ class Server:
     """``charkh web`` as a subprocess."""
 
     def __init__(self, database_url: str, data_dir: Path, workers: int, threads: int,
-                 profile_dir: Path | None = None, working_threads: int | None = None,
+                 profile_dir: Path | None = None,
                  embedded: bool = False) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -265,8 +265,6 @@ class Server:
             self.command = [str(CHARKH), "web", "--host", "127.0.0.1", "--port", str(self.port),
                             "--workers", str(workers), "--threads", str(threads), "--data", str(data_dir)]
             self.env = {**os.environ, "CHARKH_DATABASE_URL": database_url}
-        if working_threads is not None:
-            self.env["CHARKH_WORKING_THREADS"] = str(working_threads)
         self.log_path = data_dir / "server.log"
         self.process: subprocess.Popen | None = None
 
@@ -312,7 +310,7 @@ def bench_server(args: argparse.Namespace, users: dict[str, list[str]]) -> Itera
     with tempfile.TemporaryDirectory(prefix="charkh-bench-") as tmp, \
             (nullcontext(sqlite_url(Path(tmp))) if embedded else fresh_database(args.postgres)) as db_url:
         tokens = make_users(db_url, users, Path(tmp))
-        server = Server(db_url, Path(tmp), args.workers, args.server_threads, working_threads=args.working_threads,
+        server = Server(db_url, Path(tmp), args.workers, args.server_threads,
                         embedded=embedded)
         server.start()
         try:
@@ -724,7 +722,7 @@ def report_invoice(args: argparse.Namespace, f: dict[str, Any]) -> list[str]:
     server = (f"`charkh serve --threads {args.server_threads}` (SQLite)" if embedded else
               f"`charkh web --workers {args.workers} --threads {args.server_threads}` (PostgreSQL)")
     lines = [
-        f"- settings: {args.instances} instances, {server} with CHARKH_WORKING_THREADS={args.working_threads}, clients {args.client_procs} processes x {args.client_threads} threads "
+        f"- settings: {args.instances} instances, {server}, clients {args.client_procs} processes x {args.client_threads} threads "
         f"({'httpx' if args.http_client == 'httpx' else 'stdlib http.client'}, keep-alive){', people open their cartable before each completion and claim the first item' if args.cartable else ''}; errors: {f['errors']}",
         f"- runs: {len(f['runs_instances_per_s'])} measured drives on the same server, the median shown below; "
         "each run: " + ", ".join(f"{rate:.1f}/s ({ratio:.2f}x)" for rate, ratio in
@@ -898,7 +896,7 @@ def report_long(args: argparse.Namespace, f: dict[str, Any]) -> list[str]:
     loop = f["loop"]
     ok = "met" if loop["growth"] <= 1.5 else "NOT met"
     lines = [
-        f"- settings: `charkh web --workers {args.workers} --threads {args.server_threads}` with CHARKH_WORKING_THREADS={args.working_threads}, one client "
+        f"- settings: `charkh web --workers {args.workers} --threads {args.server_threads}`, one client "
         f"(httpx, keep-alive), all calls over HTTP; \"next step\" = median of {args.samples} timed "
         "`POST /work-items/{id}/complete` calls right after the checkpoint",
         "",
@@ -1017,8 +1015,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--server-threads", type=int, default=16, help="gunicorn threads per worker (default 16, "
                                                                         "as `charkh web`)")
-    parser.add_argument("--working-threads", type=int, default=2,
-                        help="CHARKH_WORKING_THREADS: requests per worker working at once (default 2; 0: no limit)")
     parser.add_argument("--postgres", default=DEFAULT_PG, help=f"PostgreSQL to create the bench database in "
                                                              f"(default {DEFAULT_PG})")
     parser.add_argument("--no-record", action="store_true", help="print only; do not append to bench/RESULTS.md")

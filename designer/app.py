@@ -19,7 +19,6 @@ from engine.errors import (
     Unauthorized,
 )
 from engine.settings import Settings
-from engine import work_gate
 
 from .input_guard import check_request
 from .page_headers import add_security_headers
@@ -75,15 +74,6 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details}}
 
 
-def _through_gate(gate: work_gate.WorkGate, wsgi_app: Any) -> Any:
-    """Each request works inside the process's gate (engine/work_gate.py); its body, built by
-    then, is sent outside it."""
-    def gated(environ: dict[str, Any], start_response: Any) -> Any:
-        with gate.working():
-            return wsgi_app(environ, start_response)
-    return gated
-
-
 def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -> APIFlask:
     settings = settings or Settings.from_env()
     app = APIFlask("charkh", title="Charkh API", version="1", spec_path="/openapi.json", docs_path=None,
@@ -93,9 +83,6 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
                                 x_proto=settings.trusted_proxies)
-    if settings.working_threads > 0:  # 0: no gate, every thread works at once
-        app.wsgi_app = _through_gate(work_gate.install(settings.working_threads),  # type: ignore[method-assign]
-                                     app.wsgi_app)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_bpmn_bytes + 64 * 1024
     app.config["SPEC_FORMAT"] = "json"
     app.config["VALIDATION_ERROR_DESCRIPTION"] = "The request is not valid"

@@ -206,18 +206,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common], help="embedded mode: web, API, worker, scheduler")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=int(os.environ.get("CHARKH_PORT", "8000")))
-    # Threads hold requests; CHARKH_WORKING_THREADS of them work at once (engine/work_gate.py), the
-    # rest wait for them or for a script child, so a few runaway scripts never take every thread.
+    # Enough threads that requests waiting for a script child (up to its limit) never take them all.
     serve.add_argument("--threads", type=int, default=16)
     serve.set_defaults(run=cmd_serve)
 
     web = sub.add_parser("web", parents=[common], help="distributed mode's web process (gunicorn)")
     web.add_argument("--host", default="0.0.0.0")
     web.add_argument("--port", type=int, default=8000)
-    # A process per core. Steps are CPU-bound and more threads working in one process only queue for
-    # its GIL (bench/RESULTS.md: 2 x 2 ran the invoice drive with 20% less CPU per instance than
-    # 2 x 4), so only CHARKH_WORKING_THREADS (2) of each worker's threads work at once; the others
-    # hold requests that wait for them or for a script child (engine/work_gate.py).
+    # A process per core, and enough threads that requests waiting for a script child (up to its
+    # limit) never take them all: with 10 runaways, 2 x 2 threads left ordinary calls a p99 of 2 s,
+    # 2 x 16 of 66-73 ms, for the same CPU per invoice (bench/RESULTS.md, hostile and invoice).
     # Keep-alive connections wait in the worker's poller, not in a thread.
     web.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
     web.add_argument("--threads", type=int, default=16)

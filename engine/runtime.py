@@ -35,7 +35,6 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from .compiler import RESERVED_IDS, CompiledDefinition
-from . import work_gate
 from .errors import CharkhError, Conflict, Invalid, ScriptError, StepFailed
 from .sandbox import Sandbox, strip_expression
 from .task_specs import ACTION_KEY, ConnectorSendTask, ConnectorTask
@@ -324,7 +323,6 @@ class Runtime:
             if problem:
                 raise ScriptError(f"{problem}; it is stopped", {"element": task.task_spec.bpmn_id})
             self._check_collections(task)
-            work_gate.take_turns()  # a long step lets waiting requests go first
 
         workflow.do_engine_steps(will_complete_task=before)
 

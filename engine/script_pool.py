@@ -19,7 +19,6 @@ from typing import Any
 
 import orjson
 
-from . import work_gate
 from .errors import ScriptError
 from .script_child import _HEADER, READY
 
@@ -29,10 +28,6 @@ DEFAULT_POOL_SIZE = 2
 DEFAULT_MEMORY_MB = 512
 # Seconds a new child may take to start (Python and the sandbox's imports) on a busy machine.
 START_SECONDS = 30.0
-# A request keeps its place among the working requests (engine/work_gate.py) this long while it
-# waits for a child or its answer: ordinary scripts answer within it (a round trip is ~0.1 ms), so
-# only slow ones step out and queue to come back in.
-PATIENCE_SECONDS = 0.05
 _ROOT = str(Path(__file__).resolve().parent.parent)
 _CHILD = ("import sys; sys.path.insert(0, sys.argv[2]); sys.argv.pop(2); "
           "from engine.script_child import main; main()")
@@ -59,10 +54,6 @@ class _Child:
             self.stdin.flush()
         except (BrokenPipeError, OSError):
             return None
-        if not select.select([self.fd], [], [], PATIENCE_SECONDS)[0]:
-            with work_gate.waiting():  # a slow script: let other requests work while it runs
-                if not select.select([self.fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
-                    return None
         header = self._read(_HEADER.size, deadline)
         if header is None:
             return None
@@ -117,13 +108,9 @@ class ScriptPool:
 
     def _ask(self, data: bytes, seconds: float) -> bytes:
         try:  # waiting for a free child counts too: a queue of runaways cannot hold a caller forever
-            child = self._idle.get(timeout=PATIENCE_SECONDS)
+            child = self._idle.get(timeout=max(seconds * 4, 1.0))
         except queue.Empty:
-            with work_gate.waiting():  # every child is busy: let other requests work meanwhile
-                try:
-                    child = self._idle.get(timeout=max(seconds * 4, 1.0))
-                except queue.Empty:
-                    raise ScriptError("every script runner is busy; try again") from None
+            raise ScriptError("every script runner is busy; try again") from None
         try:
             if child is None:
                 child = _Child(self.memory_mb)

@@ -17,9 +17,6 @@ DEFAULT_SCRIPT_SECONDS = 1.0
 DEFAULT_SCRIPT_WORKERS = 2
 # Address space of each script child, in MiB.
 DEFAULT_SCRIPT_MEMORY_MB = 512
-# Requests of one server process that work at once (engine/work_gate.py); the server's other
-# threads wait for them, or for script children.
-DEFAULT_WORKING_THREADS = 2
 # Largest JSON size of an instance's variables (what a script may leave, what a step may save).
 DEFAULT_MAX_VARIABLES_BYTES = 1024 * 1024
 # Most instances one multi-instance activity may create (its cardinality or collection size).
@@ -56,8 +53,6 @@ class Settings:
     script_seconds: ``CHARKH_SCRIPT_SECONDS`` (default 1.0): one script's or expression's time
     script_workers: ``CHARKH_SCRIPT_WORKERS`` (default 2): script child processes
     script_memory_mb: ``CHARKH_SCRIPT_MEMORY_MB`` (default 512): each script child's memory
-    working_threads: ``CHARKH_WORKING_THREADS`` (default 2): requests of one process working at once
-        (0: no limit)
     max_variables_bytes: ``CHARKH_MAX_VARIABLES_BYTES`` (default 1 MiB): an instance's variables
     max_multi_instance: ``CHARKH_MAX_MULTI_INSTANCE`` (default 1000): instances of one multi-instance
     max_step_tasks: ``CHARKH_MAX_STEP_TASKS`` (default 10,000): engine tasks one command may run
@@ -81,7 +76,6 @@ class Settings:
     script_seconds: float = DEFAULT_SCRIPT_SECONDS
     script_workers: int = DEFAULT_SCRIPT_WORKERS
     script_memory_mb: int = DEFAULT_SCRIPT_MEMORY_MB
-    working_threads: int = DEFAULT_WORKING_THREADS
     max_variables_bytes: int = DEFAULT_MAX_VARIABLES_BYTES
     max_multi_instance: int = DEFAULT_MAX_MULTI_INSTANCE
     max_step_tasks: int = DEFAULT_MAX_STEP_TASKS
@@ -107,7 +101,6 @@ class Settings:
             script_seconds=float(os.environ.get("CHARKH_SCRIPT_SECONDS", DEFAULT_SCRIPT_SECONDS)),
             script_workers=int(os.environ.get("CHARKH_SCRIPT_WORKERS", DEFAULT_SCRIPT_WORKERS)),
             script_memory_mb=int(os.environ.get("CHARKH_SCRIPT_MEMORY_MB", DEFAULT_SCRIPT_MEMORY_MB)),
-            working_threads=int(os.environ.get("CHARKH_WORKING_THREADS", DEFAULT_WORKING_THREADS)),
             max_variables_bytes=int(os.environ.get("CHARKH_MAX_VARIABLES_BYTES", DEFAULT_MAX_VARIABLES_BYTES)),
             max_multi_instance=int(os.environ.get("CHARKH_MAX_MULTI_INSTANCE", DEFAULT_MAX_MULTI_INSTANCE)),
             max_step_tasks=int(os.environ.get("CHARKH_MAX_STEP_TASKS", DEFAULT_MAX_STEP_TASKS)),
