@@ -10,10 +10,10 @@ from apiflask.validators import Length, OneOf, Range
 from flask import Response, current_app, g, request
 from marshmallow import EXCLUDE
 
+from engine.access import Caller
 from engine.charkh import Charkh
 from engine.errors import BadInput, CharkhError
 from engine.process_list import ProcessList
-from engine.access import Caller
 
 api = APIBlueprint("api", __name__, url_prefix="/api/v1")
 auth = HTTPTokenAuth(scheme="Bearer", description="A token from `charkh token NAME`")

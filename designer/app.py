@@ -12,14 +12,22 @@ from flask.json.provider import JSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from engine import work_gate
 from engine.charkh import Charkh
-from engine.process_list import ProcessList
 from engine.errors import (
-    BadInput, CharkhError, Conflict, Forbidden, Invalid, NotFound, ScriptError, StepFailed, Throttled,
+    BadInput,
+    CharkhError,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    ScriptError,
+    StepFailed,
+    Throttled,
     Unauthorized,
 )
+from engine.process_list import ProcessList
 from engine.settings import Settings
-from engine import work_gate
 
 from .input_guard import check_request
 from .page_headers import add_security_headers
@@ -130,7 +138,6 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
         return error_body("internal", "internal error; this is a bug"), 500
 
     from .api import api
-
     from .catalog_api import catalog_api
     from .pages import setup_pages
     from .users_api import users_api

@@ -26,9 +26,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Embedded mode: one process, SQLite, a multi-threaded production WSGI server."""
     from waitress.server import create_server
 
-    from .app import create_app
-
     from connectors.broker import Dispatch, Scheduler
+
+    from .app import create_app
 
     settings = _settings(args)
     app = create_app(settings)

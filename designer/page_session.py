@@ -16,9 +16,9 @@ import secrets
 
 from flask import current_app, session
 
+from engine.access import Caller
 from engine.charkh import Charkh
 from engine.errors import CharkhError
-from engine.access import Caller
 
 _ID = "sid"
 # Kept across sign-in and sign-out: the page's language is not a secret and not the user's.

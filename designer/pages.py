@@ -4,9 +4,10 @@ the rest through the same /api/v1 endpoints every client uses, with the signed-i
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import orjson
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for

@@ -22,15 +22,14 @@ from .commands import Commands
 from .compiler import CompiledDefinition, compile_definition
 from .errors import Invalid, NotFound, Throttled, Unauthorized
 from .page_sessions import SessionPolicy
-from .sign_in import SignInPolicy, address_subject, name_subject
 from .runtime import Runtime
 from .sandbox import Sandbox
 from .script_pool import shared_pool
 from .settings import Settings
-from .store import background, catalog
+from .sign_in import SignInPolicy, address_subject, name_subject
+from .store import background, catalog, people, sign_in_failures, tokens
 from .store import definitions as definition_store
 from .store import instances as instance_store
-from .store import people, sign_in_failures, tokens
 from .store.database import Database
 from .store.people import now
 

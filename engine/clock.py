@@ -5,7 +5,7 @@ forward instead of sleeping.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -16,7 +16,7 @@ class Clock(Protocol):
 
 
 def system_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class FrozenClock:
@@ -37,4 +37,4 @@ def as_utc(moment: datetime | None) -> datetime | None:
     """A stored time as an aware UTC datetime: SQLite hands timestamps back without a zone."""
     if moment is None or moment.tzinfo is not None:
         return moment
-    return moment.replace(tzinfo=timezone.utc)
+    return moment.replace(tzinfo=UTC)

@@ -15,7 +15,11 @@ from SpiffWorkflow.camunda.parser.event_parsers import CamundaEventDefinitionPar
 
 from .bpmn_xml import BPMN_NS, CAMUNDA_NS
 from .task_specs import (
-    ActionGateway, CheckedParallelMultiInstance, CheckedSequentialMultiInstance, ConnectorSendTask, ConnectorTask,
+    ActionGateway,
+    CheckedParallelMultiInstance,
+    CheckedSequentialMultiInstance,
+    ConnectorSendTask,
+    ConnectorTask,
 )
 
 

@@ -12,9 +12,10 @@ import contextvars
 import logging
 import threading
 import time
-from datetime import datetime, timezone
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 import orjson
@@ -27,15 +28,15 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import EventBasedGateway
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
-from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from .compiler import RESERVED_IDS, CompiledDefinition
 from . import work_gate
+from .compiler import RESERVED_IDS, CompiledDefinition
 from .errors import CharkhError, Conflict, Invalid, ScriptError, StepFailed
 from .sandbox import Sandbox, strip_expression
 from .task_specs import ACTION_KEY, ConnectorSendTask, ConnectorTask
@@ -415,7 +416,7 @@ def _timer_due(task: Any) -> datetime | None:
             due = datetime.fromisoformat(value)
         except ValueError:
             return None
-        return due if due.tzinfo else due.replace(tzinfo=timezone.utc)
+        return due if due.tzinfo else due.replace(tzinfo=UTC)
     if isinstance(value, dict) and isinstance(value.get("next"), str):
         return datetime.fromisoformat(value["next"])
     return None

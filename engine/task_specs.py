@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.defaults import (
-    ExclusiveGateway, ParallelMultiInstanceTask, SendTask, SequentialMultiInstanceTask, ServiceTask,
+    ExclusiveGateway,
+    ParallelMultiInstanceTask,
+    SendTask,
+    SequentialMultiInstanceTask,
+    ServiceTask,
 )
 from SpiffWorkflow.util.task import TaskState
 

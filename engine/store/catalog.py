@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from .. import access as rules
+from ..access import Caller, DefinitionFacts
 from ..bpmn_xml import VISIBILITIES
 from ..compiler import Cartable
 from ..errors import Conflict, Invalid, NotFound
-from .. import access as rules
-from ..access import Caller, DefinitionFacts
 from .people import analysts_among, existing_users
 from .schema import definition_access, definition_owners, definition_versions, definitions, instances, timers
 

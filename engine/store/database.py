@@ -6,10 +6,10 @@ use a separate engine with ordinary transactions, which WAL lets run beside a wr
 """
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-import time
-from typing import Iterator
 
 import orjson
 from alembic import command
@@ -19,6 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import NullPool
+
 
 def json_text(value: object) -> str:
     """JSON as Charkh stores it (columns, and the hot path's JSON parameters)."""

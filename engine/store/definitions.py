@@ -11,8 +11,8 @@ from ..access import Caller, FactsOf
 from ..bpmn_xml import read_bpmn
 from ..compiler import CompiledDefinition, compile_definition
 from ..errors import Invalid, NotFound
-from .hot import HotStatement
 from .catalog import facts
+from .hot import HotStatement
 from .people import existing_users, now
 from .schema import definition_access, definition_owners, definition_versions, definitions
 

@@ -8,7 +8,8 @@ skip it on PostgreSQL. Rows from either path answer ``row.column`` and ``row._ma
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from psycopg.types.json import Json
 from sqlalchemy import Connection
@@ -27,7 +28,7 @@ class Row(dict):
             raise AttributeError(name) from None
 
     @property
-    def _mapping(self) -> "Row":
+    def _mapping(self) -> Row:
         return self
 
 
@@ -51,7 +52,7 @@ class _RowMaker:
         names = _NAMES.get(self.sql)
         if names is None:
             names = _NAMES[self.sql] = [column.name for column in cursor.description]
-        return lambda values: Row(zip(names, values))
+        return lambda values: Row(zip(names, values, strict=True))
 
 
 def postgres_cursor(conn: Connection, sql: str, params: dict[str, Any]) -> Any:

@@ -4,9 +4,10 @@ items, history and outbox jobs together."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, exists, insert, literal_column, or_, select, update
 
@@ -451,7 +452,7 @@ def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.isoformat().replace("+00:00", "Z")
 
 

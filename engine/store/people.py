@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import functools
 import secrets
+from datetime import UTC, datetime
 from typing import Any
-from datetime import datetime, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,7 +18,7 @@ _hasher = PasswordHasher()
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def add_user(conn: Connection, name: str, password: str | None = None, group_names: list[str] = (),
@@ -83,8 +83,9 @@ def add_role(conn: Connection, name: str, superior: str | None = None) -> None:
 
 def superior_of(conn: Connection, role: str) -> str | None:
     superior = groups.alias("superior")
-    return conn.execute(select(superior.c.name).select_from(groups.join(superior, groups.c.superior_id == superior.c.id))
-                         .where(groups.c.name == role)).scalar()
+    return conn.execute(select(superior.c.name)
+                        .select_from(groups.join(superior, groups.c.superior_id == superior.c.id))
+                        .where(groups.c.name == role)).scalar()
 
 
 def password_hash_of(conn: Connection, name: str) -> str | None:

@@ -79,7 +79,7 @@ def _concurrent_completions_of_parallel_items(live_server, make_user) -> None:  
                                   json={"data": {f"verdict_{item['element']}": "ok"}},
                                   headers=user.headers, timeout=60)
 
-    responses = _all_at_once([complete(u, i) for u, i in zip(reviewers, items)])
+    responses = _all_at_once([complete(u, i) for u, i in zip(reviewers, items, strict=True)])
 
     assert [r.status_code for r in responses] == [200] * BRANCHES
     instance = reviewers[0].get(f"/instances/{instance_id}").json

@@ -190,7 +190,8 @@ def test_export_writes_each_definition_as_its_key_byte_for_byte(charkh, vendors,
 
 
 def test_export_does_not_overwrite_a_different_file_without_force(charkh, vendors, tmp_path):
-    charkh("import", str(vendors / "yaoqiang-4.0_A.1.0-export.bpmn"), str(vendors / "omnitracker-12.3_C.9.1-roundtrip.bpmn"))
+    charkh("import", str(vendors / "yaoqiang-4.0_A.1.0-export.bpmn"),
+           str(vendors / "omnitracker-12.3_C.9.1-roundtrip.bpmn"))
     out = tmp_path / "out"
     out.mkdir()
     (out / "PROCESS_1.bpmn").write_bytes(b"someone's own file")

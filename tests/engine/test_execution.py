@@ -13,7 +13,6 @@ from engine.charkh import Charkh
 from engine.errors import Forbidden, Invalid, ScriptError
 from engine.settings import Settings
 
-
 # --- helpers -----------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -100,7 +100,7 @@ def test_the_line_is_first_come_first_served_and_a_long_worker_lets_it_go_first(
         thread = threading.Thread(target=short, args=(name,))
         thread.start()
         others.append(thread)
-        wait_until(lambda n=len(others): len(gate._line) == n)
+        wait_until(lambda: len(gate._line) == len(others))
     queued.set()
     for thread in [a, *others]:
         thread.join(5)
