@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -66,8 +67,8 @@ class Charkh:
 
     # --- people -----------------------------------------------------------------------------
 
-    def add_user(self, name: str, password: str | None = None, groups: list[str] = (),
-                 roles: list[str] = (), admin: bool = False, analyst: bool = False,
+    def add_user(self, name: str, password: str | None = None, groups: Sequence[str] = (),
+                 roles: Sequence[str] = (), admin: bool = False, analyst: bool = False,
                  integration: bool = False) -> bool:
         with self.db.write() as conn:
             created = people.add_user(conn, name, password, list(groups), list(roles), admin, analyst, integration)
@@ -271,7 +272,8 @@ class Charkh:
     def start(self, key: str, caller: Caller, variables: dict[str, Any] | None = None,
               process: str | None = None, record: dict[str, Any] | None = None) -> str:
         """Start an instance of the latest deployed version; returns its id."""
-        return self.start_and_read(key, caller, variables, process, record)["id"]
+        instance_id: str = self.start_and_read(key, caller, variables, process, record)["id"]
+        return instance_id
 
     # --- commands (engine/commands.py) ------------------------------------------------------
 

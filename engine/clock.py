@@ -6,7 +6,7 @@ forward instead of sleeping.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Protocol, overload
 
 
 class Clock(Protocol):
@@ -31,6 +31,14 @@ class FrozenClock:
     def advance(self, **delta: float) -> None:
         """advance(minutes=31): move the clock forward by a ``timedelta``'s keywords."""
         self.at += timedelta(**delta)
+
+
+@overload
+def as_utc(moment: datetime) -> datetime: ...
+
+
+@overload
+def as_utc(moment: None) -> None: ...
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

@@ -102,7 +102,7 @@ class StatelessSpecConverter(BpmnWorkflowConverter):
     so the state holds only the tasks and data."""
 
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct: dict[str, Any] = super(BpmnWorkflowConverter, self).to_dict(workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
@@ -353,10 +353,10 @@ class Runtime:
                 result.connector_tasks.append(WaitingTask(str(task.id), element, task.data,
                                                           connector=task.task_spec.connector_id,
                                                           inputs=task.task_spec.connector_inputs))
-            elif task.state == TaskState.WAITING and _timer_spec_name(task.task_spec):
+            elif task.state == TaskState.WAITING and (timer_spec := _timer_spec_name(task.task_spec)):
                 due = _timer_due(task)
                 if due is not None:
-                    element = definition.original(_timer_spec_name(task.task_spec))
+                    element = definition.original(timer_spec)
                     result.timers.append(WaitingTask(str(task.id), element, {}, due_at=due))
         if workflow.is_completed():
             result.status = "completed"
@@ -397,15 +397,18 @@ def _timer_spec_name(spec: Any) -> str | None:
     (SpiffWorkflow moves the events after the gateway into the gateway itself), the timer catch
     event after it. None when the task waits for no timer."""
     definition = getattr(spec, "event_definition", None)
+    name: str | None = None
     if isinstance(definition, TimerEventDefinition):
-        return spec.name
-    if isinstance(definition, MultipleEventDefinition):
+        name = spec.name
+    elif isinstance(definition, MultipleEventDefinition):
         for index, inner in enumerate(definition.event_definitions):
             if isinstance(inner, TimerEventDefinition):
                 if isinstance(spec, EventBasedGateway) and index < len(spec.outputs):
-                    return spec.outputs[index].name
-                return spec.name
-    return None
+                    name = spec.outputs[index].name
+                else:
+                    name = spec.name
+                break
+    return name
 
 
 def _timer_due(task: Any) -> datetime | None:
