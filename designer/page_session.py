@@ -30,7 +30,10 @@ def _charkh() -> Charkh:
 
 
 def _token_for(session_id: str) -> str:
-    digest = hmac.new(current_app.secret_key.encode(), b"page-session:" + session_id.encode(),
+    secret = current_app.secret_key
+    if not isinstance(secret, str):  # pages.install sets it, from the data directory
+        raise RuntimeError("the application has no secret key")
+    digest = hmac.new(secret.encode(), b"page-session:" + session_id.encode(),
                       hashlib.sha256).digest()
     return "cs_" + base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
