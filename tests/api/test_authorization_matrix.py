@@ -164,7 +164,7 @@ def test_every_operation_of_the_api_has_a_row_in_the_matrix(app):
 
 
 @pytest.fixture
-def world(app, make_user):  # type: ignore[no-untyped-def]
+def world(app, make_user):
     """The callers, by persona; their tokens and a way to set up a scene as the owner."""
     people = {
         "plain": make_user("pia", groups=["clerks"]),

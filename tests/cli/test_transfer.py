@@ -22,7 +22,7 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 @pytest.fixture
-def charkh(tmp_path, database_url):  # type: ignore[no-untyped-def]
+def charkh(tmp_path, database_url):
     """charkh(*args) -> the finished command, on this test's own database."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CHARKH_")}
     environment["CHARKH_DATABASE_URL"] = database_url
@@ -31,8 +31,8 @@ def charkh(tmp_path, database_url):  # type: ignore[no-untyped-def]
         return subprocess.run([sys.executable, "-m", "designer.cli", *args, "--data", str(tmp_path / "data")],
                               capture_output=True, text=True, env=environment, cwd=ROOT, timeout=300)
 
-    run.environment = environment  # type: ignore[attr-defined]
-    run.data = tmp_path / "data"  # type: ignore[attr-defined]
+    run.environment = environment
+    run.data = tmp_path / "data"
     return run
 
 

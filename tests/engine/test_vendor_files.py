@@ -44,7 +44,7 @@ WELL_FORMED = sorted(name for name, key in KEYS.items() if key is not None)
 MAX_BYTES = 5 * 1024 * 1024
 
 
-def exported_files(charkh) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+def exported_files(charkh) -> dict[str, bytes]:
     return {latest.key: latest.bpmn for latest in charkh.latest_files()}
 
 

@@ -107,7 +107,7 @@ def test_the_line_is_first_come_first_served_and_a_long_worker_lets_it_go_first(
     assert order == ["first", "second", "long"]
 
 
-def wait_until(condition, seconds: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+def wait_until(condition, seconds: float = 5.0) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "timed out"
