@@ -30,7 +30,14 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 
 from run import (  # noqa: E402 - the bench's shared helpers
-    DEFAULT_PG, INVOICE, INVOICE_STEPS, INVOICE_VARIABLES, Server, fresh_database, machine_note, percentile,
+    DEFAULT_PG,
+    INVOICE,
+    INVOICE_STEPS,
+    INVOICE_VARIABLES,
+    Server,
+    fresh_database,
+    machine_note,
+    percentile,
     record,
 )
 
@@ -42,8 +49,9 @@ HOSTILE_STEPS = {
                        '</scriptTask>',
     "200 MB string": '<scriptTask id="hostile" scriptFormat="python"><script>x = "x".ljust(2 * 10 ** 8)</script>'
                      '</scriptTask>',
-    "100,000-way multi-instance": '<userTask id="hostile" camunda:candidateGroups="sales"><multiInstanceLoopCharacteristics>'
-                                  '<loopCardinality>100000</loopCardinality></multiInstanceLoopCharacteristics></userTask>',
+    "100,000-way multi-instance": '<userTask id="hostile" camunda:candidateGroups="sales">'
+                                  '<multiInstanceLoopCharacteristics><loopCardinality>100000</loopCardinality>'
+                                  '</multiInstanceLoopCharacteristics></userTask>',
     "loop without a wait": '<scriptTask id="hostile" scriptFormat="python"><script>n = 1</script></scriptTask>'
                            '<exclusiveGateway id="again" default="f_back"/>'
                            '<sequenceFlow id="f_back" sourceRef="again" targetRef="hostile"/>',
@@ -65,7 +73,8 @@ def hostile_model(key: str, step: str) -> bytes:
              id="defs_{key}" targetNamespace="https://charkh.dev/bench">
   <process id="{key}" isExecutable="true">
     <startEvent id="begin"/><sequenceFlow id="f_1" sourceRef="begin" targetRef="prepare"/>
-    <userTask id="prepare" camunda:candidateGroups="sales"/><sequenceFlow id="f_2" sourceRef="prepare" targetRef="hostile"/>
+    <userTask id="prepare" camunda:candidateGroups="sales"/>
+    <sequenceFlow id="f_2" sourceRef="prepare" targetRef="hostile"/>
     {step}{out}
     <userTask id="after" camunda:candidateGroups="sales"/><sequenceFlow id="f_4" sourceRef="after" targetRef="finish"/>
     <endEvent id="finish"/>
@@ -134,9 +143,9 @@ def drive(base: str, tokens: dict[str, str], args: argparse.Namespace) -> dict[s
     statuses: dict[int, int] = {}
     lock = threading.Lock()
 
-    def timed(call: Any) -> Any:
+    def timed(call: Any, *args: Any, **kwargs: Any) -> Any:
         began = time.perf_counter()
-        response = call()
+        response = call(*args, **kwargs)
         with lock:
             ordinary.append((time.perf_counter() - began) * 1000)
         return response
@@ -145,21 +154,20 @@ def drive(base: str, tokens: dict[str, str], args: argparse.Namespace) -> dict[s
         with httpx.Client(base_url=f"{base}/api/v1", timeout=60) as http:
             while time.monotonic() < stop:
                 try:
-                    started = timed(lambda: http.post("/instances", json={"definition": "invoice",
-                                                                          "variables": INVOICE_VARIABLES},
-                                                      headers=auth["clerk"]))
+                    started = timed(http.post, "/instances",
+                                    json={"definition": "invoice", "variables": INVOICE_VARIABLES},
+                                    headers=auth["clerk"])
                     assert started.status_code == 201, started.text
                     with lock:
                         outcomes["started"] += 1
                     instance = started.json()
                     while instance["work_items"]:
                         element = instance["work_items"][0]["element"]
-                        user, action, data = INVOICE_STEPS[element]
-                        who = user
-                        listing = timed(lambda: http.get("/work-items", params={"mine": "true"}, headers=auth[who]))
+                        who, action, data = INVOICE_STEPS[element]
+                        listing = timed(http.get, "/work-items", params={"mine": "true"}, headers=auth[who])
                         [item] = [i for i in listing.json() if i["instance_id"] == instance["id"]]
-                        done = timed(lambda: http.post(f"/work-items/{item['id']}/complete",
-                                                       json={"action": action, "data": data}, headers=auth[who]))
+                        done = timed(http.post, f"/work-items/{item['id']}/complete",
+                                     json={"action": action, "data": data}, headers=auth[who])
                         assert done.status_code == 200, done.text
                         instance = done.json()["instance"]
                     with lock:

@@ -138,7 +138,8 @@ def main() -> None:
     lines = [f"designer: {args.elements}-element model ({len(data) // 1024} KiB, {elements} shapes and "
              f"connections on the canvas), {args.runs} runs, medians:"]
     for name, values in figures.items():
-        lines.append(f"  {name:18} {statistics.median(values):8.1f} ms   (min {min(values):.1f}, max {max(values):.1f})")
+        lines.append(f"  {name:18} {statistics.median(values):8.1f} ms   "
+                     f"(min {min(values):.1f}, max {max(values):.1f})")
     open_ok = statistics.median(figures["open_ms"]) < 1000
     save_ok = statistics.median(figures["save_ms"]) < 200
     lines.append(f"  targets: open < 1000 ms -> {'met' if open_ok else 'NOT met'}; "

@@ -16,8 +16,8 @@ thread CPU time (so waiting for PostgreSQL does not count), which separates the 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import collections
+import cProfile
 import os
 import pstats
 import re
@@ -130,7 +130,8 @@ def profile_pyspy(args: argparse.Namespace) -> None:
         f"sampled (py-spy at {args.rate} Hz per worker, its own load included); errors {len(run['errors'])}",
         f"server CPU {server_ms:.2f} ms/instance, its PostgreSQL backends "
         f"{meter.result['postgres'] / args.instances * 1000:.2f} ms/instance, clients "
-        f"{run['client_cpu'] / args.instances * 1000:.2f} ms/instance; ms per layer = share of GIL samples x server CPU",
+        f"{run['client_cpu'] / args.instances * 1000:.2f} ms/instance; "
+        "ms per layer = share of GIL samples x server CPU",
         *summarize_collapsed([out for out, _ in samplers], args.top, server_ms),
     ]
     print("\n".join(lines))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import gc
 import json
 import multiprocessing as mp
@@ -44,9 +45,10 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -379,7 +381,7 @@ def raw_spiff_cost(path: Path, process_id: str, runs: int) -> dict[str, float]:
     for label, serialize in (("raw_spiff_memory_ms", False), ("raw_spiff_json_ms", True)):
         for _ in range(20):
             one(serialize)
-        result[label] = _best_of(lambda: one(serialize), runs)
+        result[label] = _best_of(functools.partial(one, serialize), runs)
     result["raw_spiff_json_state_bytes"] = float(one(True)[1])
     return result
 
@@ -468,7 +470,7 @@ class StdlibClient:
 
         return self._call("GET", path + ("?" + urlencode(params) if params else ""), None, headers or {})
 
-    def __enter__(self) -> "StdlibClient":
+    def __enter__(self) -> StdlibClient:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -649,8 +651,8 @@ def scenario_invoice(args: argparse.Namespace) -> dict[str, Any]:
         with httpx.Client(base_url=server.url, timeout=60) as client:
             deploy(client, tokens["clerk"], INVOICE)
         print(f"server {' '.join(server.command[1:])}; warming up ...", flush=True)
-        warm = drive_invoices(server, tokens, max(40, 4 * args.workers * min(args.server_threads, 4)), args.client_procs,
-                              args.client_threads, args.cartable, None, args.http_client)
+        warm = drive_invoices(server, tokens, max(40, 4 * args.workers * min(args.server_threads, 4)),
+                              args.client_procs, args.client_threads, args.cartable, None, args.http_client)
         if warm["errors"]:
             raise RuntimeError(f"warm-up failed: {warm['errors'][:3]}")
         measured = []
@@ -722,11 +724,14 @@ def report_invoice(args: argparse.Namespace, f: dict[str, Any]) -> list[str]:
     server = (f"`charkh serve --threads {args.server_threads}` (SQLite)" if embedded else
               f"`charkh web --workers {args.workers} --threads {args.server_threads}` (PostgreSQL)")
     lines = [
-        f"- settings: {args.instances} instances, {server}, clients {args.client_procs} processes x {args.client_threads} threads "
-        f"({'httpx' if args.http_client == 'httpx' else 'stdlib http.client'}, keep-alive){', people open their cartable before each completion and claim the first item' if args.cartable else ''}; errors: {f['errors']}",
+        f"- settings: {args.instances} instances, {server}, "
+        f"clients {args.client_procs} processes x {args.client_threads} threads "
+        f"({'httpx' if args.http_client == 'httpx' else 'stdlib http.client'}, keep-alive)"
+        f"{', people open their cartable before each completion and claim the first item' if args.cartable else ''}; "
+        f"errors: {f['errors']}",
         f"- runs: {len(f['runs_instances_per_s'])} measured drives on the same server, the median shown below; "
         "each run: " + ", ".join(f"{rate:.1f}/s ({ratio:.2f}x)" for rate, ratio in
-                                 zip(f["runs_instances_per_s"], f["runs_ratio_wall"])),
+                                 zip(f["runs_instances_per_s"], f["runs_ratio_wall"], strict=True)),
         f"- throughput: **{f['instances_per_s']:.1f} instances/s** ({f['calls_per_s']:.0f} calls/s, "
         f"{f['wall_s']:.2f} s wall) — target >= 150/s {ok_rate}",
         f"- raw SpiffWorkflow 3.2, in memory: {f['raw_spiff_memory_ms']:.2f} ms/instance; with a JSON "
@@ -896,7 +901,8 @@ def report_long(args: argparse.Namespace, f: dict[str, Any]) -> list[str]:
     loop = f["loop"]
     ok = "met" if loop["growth"] <= 1.5 else "NOT met"
     lines = [
-        f"- settings: `charkh web --workers {args.workers} --threads {args.server_threads}`, one client "
+        f"- settings: `charkh web --workers {args.workers} --threads {args.server_threads}`, "
+        f"one client "
         f"(httpx, keep-alive), all calls over HTTP; \"next step\" = median of {args.samples} timed "
         "`POST /work-items/{id}/complete` calls right after the checkpoint",
         "",
@@ -917,7 +923,8 @@ def report_long(args: argparse.Namespace, f: dict[str, Any]) -> list[str]:
     lines.append(
         f"- parallel multi-instance **user task**, {mu['items']} items (HTTP): start {mu['start_ms']:.0f} ms "
         f"(opens {mu['items']} work items); driving all {mu['items']} items {mu['drive_s']:.1f} s "
-        f"(complete p50 {mu['complete_p50']:.0f} ms, p99 {mu['complete_p99']:.0f} ms, first {mu['complete_first']:.0f} ms, "
+        f"(complete p50 {mu['complete_p50']:.0f} ms, p99 {mu['complete_p99']:.0f} ms, "
+        f"first {mu['complete_first']:.0f} ms, "
         f"last {mu['complete_last']:.0f} ms); stored state {mu['state_bytes_start']} B after start, "
         f"{mu['state_bytes_half']} B half way, {mu['state_bytes_end']} B at the end; {mu['history_rows']} history rows")
     ms = f["multi_script"]
@@ -976,12 +983,13 @@ def record(scenario: str, args: argparse.Namespace, lines: list[str], figures: d
     append_section(scenario, section)
 
 
-RESULTS_HEADER = "# Benchmark results\n\nWritten by `bench/run.py` and `bench/profile_server.py --record` from measured output; never edited by hand.\n"
+RESULTS_HEADER = ("# Benchmark results\n\nWritten by `bench/run.py` and `bench/profile_server.py --record` "
+                  "from measured output; never edited by hand.\n")
 
 
 def append_section(title: str, body: list[str]) -> None:
     """Append one dated section to bench/RESULTS.md (created with its header if missing)."""
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     existing = RESULTS.read_text() if RESULTS.exists() else RESULTS_HEADER
     if not existing.endswith("\n"):
         existing += "\n"

@@ -31,8 +31,8 @@ class Dispatch:
         def perform_job(job_id: int) -> None:
             run_job(self.charkh, job_id)
 
-        self.actor = dramatiq.actor(perform_job, actor_name="charkh_perform_job", queue_name=QUEUE,
-                                    broker=self.broker, max_retries=0)
+        self.actor = dramatiq.actor(actor_name="charkh_perform_job", queue_name=QUEUE, broker=self.broker,
+                                    max_retries=0)(perform_job)
 
     def send(self, job_id: int) -> None:
         self.actor.send(job_id)

@@ -5,7 +5,8 @@ variables. The SMS, email, fax, PDF and webhook providers come with the connecto
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 Provider = Callable[[dict[str, Any], dict[str, Any], str], dict[str, Any] | None]
 PROVIDERS: dict[str, Provider] = {}

@@ -9,11 +9,12 @@ from apiflask.fields import Boolean, Dict, Integer, Nested, Raw, String
 from apiflask.validators import Length, OneOf, Range
 from flask import Response, current_app, g, request
 from marshmallow import EXCLUDE
+from werkzeug.sansio.response import Response as BaseResponse
 
+from engine.access import Caller
 from engine.charkh import Charkh
 from engine.errors import BadInput, CharkhError
 from engine.process_list import ProcessList
-from engine.access import Caller
 
 api = APIBlueprint("api", __name__, url_prefix="/api/v1")
 auth = HTTPTokenAuth(scheme="Bearer", description="A token from `charkh token NAME`")
@@ -30,7 +31,10 @@ def process_list() -> ProcessList:
 
 
 def caller() -> Caller:
-    return auth.current_user
+    user: Caller | None = auth.current_user
+    if user is None:  # only views behind auth_required ask
+        raise RuntimeError("no authenticated caller in this request")
+    return user
 
 
 @auth.verify_token
@@ -93,7 +97,7 @@ class CompleteIn(Lenient):
     data = Dict(keys=String(), load_default=dict)
 
 
-def paged(rows: list[dict[str, Any]], limit: int, cursor_of: str, query: dict[str, Any]) -> Response:
+def paged(rows: list[dict[str, Any]], limit: int, cursor_of: str, query: dict[str, Any]) -> BaseResponse:
     """A JSON array and, while more remain, a Link header to the next page."""
     response = current_app.json.response(rows[:limit])
     if len(rows) > limit:
@@ -112,7 +116,7 @@ def paged(rows: list[dict[str, Any]], limit: int, cursor_of: str, query: dict[st
          responses={201: "Stored with its problems (`unchanged`: the same bytes as the latest version, "
                          "no version added)", 400: "Not well-formed BPMN, a DTD, or too large",
                     403: "Not an analyst, or the key is someone else's definition", 422: "Not deployable"})
-def import_definition(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+def import_definition(query: dict[str, Any]):
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
@@ -128,7 +132,7 @@ def import_definition(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 @api.auth_required(auth)
 @api.input(PageQuery, location="query", arg_name="query")
 @api.doc(summary="List process definitions")
-def list_definitions(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+def list_definitions(query: dict[str, Any]):
     rows = process_list().list(caller(), query["limit"] + 1, query["after"])
     return paged(rows, query["limit"], "key", query)
 
@@ -137,7 +141,7 @@ def list_definitions(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 @api.auth_required(auth)
 @api.input(BpmnQuery, location="query", arg_name="query")
 @api.doc(summary="The stored BPMN XML, as uploaded (?layout=auto: laid out when the file has no diagram)")
-def definition_bpmn(key: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
+def definition_bpmn(key: str, query: dict[str, Any]):
     data = process_list().bpmn(key, caller(), query["version"], layout=query["layout"] == "auto")
     return Response(data, mimetype="application/xml")
 
@@ -148,7 +152,7 @@ def definition_bpmn(key: str, query: dict[str, Any]):  # type: ignore[no-untyped
 @api.doc(summary="Make a stored version runnable (the latest unless ?version=N)",
          responses={200: "Deployed", 403: "Not an analyst who owns it", 404: "No such definition or version",
                     422: "Not executable"})
-def deploy_definition(key: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
+def deploy_definition(key: str, query: dict[str, Any]):
     return process_list().deploy(key, query["version"], caller())
 
 
@@ -159,7 +163,7 @@ def deploy_definition(key: str, query: dict[str, Any]):  # type: ignore[no-untyp
 @api.input(InstanceIn, arg_name="body")
 @api.doc(summary="Start an instance of a deployed definition", responses={201: "Started", 404: "No such definition",
                                                                          422: "Not deployed or invalid"})
-def start_instance(body: dict[str, Any]):  # type: ignore[no-untyped-def]
+def start_instance(body: dict[str, Any]):
     return charkh().start_and_read(body["definition"], caller(), body["variables"], body["process"],
                                    body["record"]), 201
 
@@ -168,7 +172,7 @@ def start_instance(body: dict[str, Any]):  # type: ignore[no-untyped-def]
 @api.auth_required(auth)
 @api.input(InstanceQuery, location="query", arg_name="query")
 @api.doc(summary="List instances")
-def list_instances(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+def list_instances(query: dict[str, Any]):
     rows = charkh().instances(caller(), query["status"], query["definition"], query["limit"] + 1, query["after"])
     return paged(rows, query["limit"], "id", query)
 
@@ -177,7 +181,7 @@ def list_instances(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 @api.auth_required(auth)
 @api.doc(summary="One instance with its work items, history and variables",
          responses={403: "You neither started it nor have an item on it", 404: "No such instance"})
-def get_instance(instance_id: str):  # type: ignore[no-untyped-def]
+def get_instance(instance_id: str):
     return process_list().instance_view(instance_id, caller())
 
 
@@ -192,7 +196,7 @@ class MessageIn(Lenient):
 @api.doc(summary="Deliver a message to an instance (a message catch event waiting for it fires)",
          responses={200: "Delivered", 403: "Not a participant nor an integration user", 404: "No such instance",
                     409: "Nothing waits for that message"})
-def send_message(instance_id: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+def send_message(instance_id: str, body: dict[str, Any]):
     return charkh().send_message(instance_id, body["name"], caller(), body["data"])
 
 
@@ -202,7 +206,7 @@ def send_message(instance_id: str, body: dict[str, Any]):  # type: ignore[no-unt
 @api.auth_required(auth)
 @api.input(WorkItemQuery, location="query", arg_name="query")
 @api.doc(summary="The caller's cartable (mine=true), or every item of the instances the caller may see")
-def list_work_items(query: dict[str, Any]):  # type: ignore[no-untyped-def]
+def list_work_items(query: dict[str, Any]):
     rows = charkh().work_items(caller(), query["mine"], query["status"], query["limit"] + 1, query["after"])
     return paged(rows, query["limit"], "id", query)
 
@@ -210,7 +214,7 @@ def list_work_items(query: dict[str, Any]):  # type: ignore[no-untyped-def]
 @api.get("/work-items/<item_id>")
 @api.auth_required(auth)
 @api.doc(summary="One work item", responses={403: "Not on an instance you may see", 404: "No such item"})
-def get_work_item(item_id: str):  # type: ignore[no-untyped-def]
+def get_work_item(item_id: str):
     return charkh().work_item(item_id, caller())
 
 
@@ -218,7 +222,7 @@ def get_work_item(item_id: str):  # type: ignore[no-untyped-def]
 @api.auth_required(auth)
 @api.doc(summary="Retry a failed outbox job (an incident); administrators only",
          responses={403: "Not an administrator", 404: "No such job", 409: "The job has not failed"})
-def retry_job(job_id: str):  # type: ignore[no-untyped-def]
+def retry_job(job_id: str):
     return charkh().retry_job(job_id, caller())
 
 
@@ -226,7 +230,7 @@ def retry_job(job_id: str):  # type: ignore[no-untyped-def]
 @api.auth_required(auth)
 @api.doc(summary="Claim a work item", responses={200: "Claimed", 403: "Not yours", 404: "No such item",
                                                  409: "Held by someone else or done"})
-def claim_work_item(item_id: str):  # type: ignore[no-untyped-def]
+def claim_work_item(item_id: str):
     return charkh().claim(item_id, caller())
 
 
@@ -236,5 +240,5 @@ def claim_work_item(item_id: str):  # type: ignore[no-untyped-def]
 @api.doc(summary="Complete a work item with an action",
          responses={200: "Completed", 403: "Not yours", 404: "No such item", 409: "Done or held by someone else",
                     422: "Unknown action or invalid data"})
-def complete_work_item(item_id: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+def complete_work_item(item_id: str, body: dict[str, Any]):
     return charkh().complete(item_id, caller(), body["action"], body["data"])

@@ -13,11 +13,19 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.charkh import Charkh
-from engine.process_list import ProcessList
 from engine.errors import (
-    BadInput, CharkhError, Conflict, Forbidden, Invalid, NotFound, ScriptError, StepFailed, Throttled,
+    BadInput,
+    CharkhError,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    ScriptError,
+    StepFailed,
+    Throttled,
     Unauthorized,
 )
+from engine.process_list import ProcessList
 from engine.settings import Settings
 
 from .input_guard import check_request
@@ -61,12 +69,12 @@ class BearerCallsHaveNoSession(SecureCookieSessionInterface):
     def __init__(self, always_secure: bool = False) -> None:
         self.always_secure = always_secure
 
-    def open_session(self, app, request):  # type: ignore[no-untyped-def]
+    def open_session(self, app, request):
         if request.environ.get("HTTP_AUTHORIZATION"):
             return self.make_null_session(app)
         return super().open_session(app, request)
 
-    def get_cookie_secure(self, app) -> bool:  # type: ignore[no-untyped-def]
+    def get_cookie_secure(self, app) -> bool:
         return self.always_secure or request.is_secure
 
 
@@ -90,19 +98,19 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     app.extensions["charkh_process_list"] = ProcessList(app.extensions["charkh"])
 
     @app.before_request
-    def refuse_what_cannot_be_stored():  # type: ignore[no-untyped-def]
+    def refuse_what_cannot_be_stored():
         check_request(request)
 
     app.after_request(add_security_headers)
 
     @app.errorhandler(CharkhError)
-    def charkh_error(error: CharkhError):  # type: ignore[no-untyped-def]
+    def charkh_error(error: CharkhError):
         status = next((s for cls, s in STATUS_OF.items() if isinstance(error, cls)), 400)
         headers = {"WWW-Authenticate": 'Bearer realm="charkh"'} if status == 401 else {}
         return error_body(error.code, error.message, error.details), status, headers
 
     @app.error_processor
-    def http_error(error: HTTPError):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPError):
         code = _CODE_OF_STATUS.get(error.status_code, "error")
         message = error.message or "error"
         details = error.detail or None
@@ -113,11 +121,10 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
         return error_body(code, message, details), error.status_code, error.headers
 
     @app.errorhandler(500)
-    def internal_error(error: Exception):  # type: ignore[no-untyped-def]
+    def internal_error(error: Exception):
         return error_body("internal", "internal error; this is a bug"), 500
 
     from .api import api
-
     from .catalog_api import catalog_api
     from .pages import setup_pages
     from .users_api import users_api
@@ -129,12 +136,12 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
 
     @app.get("/api/v1/openapi.json")
     @app.doc(hide=True)
-    def openapi_under_api():  # type: ignore[no-untyped-def]
+    def openapi_under_api():
         return app.spec
 
     @app.get("/")
     @app.doc(hide=True)
-    def index():  # type: ignore[no-untyped-def]
+    def index():
         return {"name": "Charkh", "api": "/api/v1", "openapi": "/openapi.json"}
 
     return app

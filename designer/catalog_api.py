@@ -25,7 +25,7 @@ class SettingsIn(Lenient):
 @catalog_api.auth_required(auth)
 @catalog_api.doc(summary="One definition: settings, access list, versions, instance counts",
                  responses={403: "Private, not on its access list", 404: "No such definition"})
-def definition_detail(key: str):  # type: ignore[no-untyped-def]
+def definition_detail(key: str):
     return process_list().detail(key, caller())
 
 
@@ -37,7 +37,7 @@ def definition_detail(key: str):  # type: ignore[no-untyped-def]
                             409: "Cannot deactivate: running or recurring instances",
                             422: "Unknown user, an owner who is no analyst, or an assigned user missing from "
                                  "the access list"})
-def update_definition(key: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+def update_definition(key: str, body: dict[str, Any]):
     return process_list().update(key, caller(), body)
 
 
@@ -46,7 +46,7 @@ def update_definition(key: str, body: dict[str, Any]):  # type: ignore[no-untype
 @catalog_api.doc(summary="Delete a definition that has never run", responses={
     204: "Deleted", 403: "Not an administrator or an analyst who owns it", 404: "No such definition",
     409: "It has history; deactivate it instead"})
-def delete_definition(key: str):  # type: ignore[no-untyped-def]
+def delete_definition(key: str):
     process_list().delete(key, caller())
     return Response(status=204)
 
@@ -56,7 +56,7 @@ def delete_definition(key: str):  # type: ignore[no-untyped-def]
 @catalog_api.doc(summary="Validate a BPMN file (engine checks and bpmnlint); stores nothing",
                  responses={200: "The problems found, each naming its element", 400: "Not BPMN, a DTD, too large",
                             403: "Not an analyst"})
-def validate():  # type: ignore[no-untyped-def]
+def validate():
     return {"problems": process_list().validate_for(request.get_data(cache=False), caller())}
 
 
@@ -65,7 +65,7 @@ def validate():  # type: ignore[no-untyped-def]
 @catalog_api.input(VersionQuery, location="query", arg_name="query")
 @catalog_api.doc(summary="How many running instances wait at each element",
                  responses={403: "Private, not on its access list", 404: "No such definition"})
-def definition_heat(key: str, query: dict[str, Any]):  # type: ignore[no-untyped-def]
+def definition_heat(key: str, query: dict[str, Any]):
     return process_list().heat(key, caller(), query["version"])
 
 
@@ -73,12 +73,12 @@ def definition_heat(key: str, query: dict[str, Any]):  # type: ignore[no-untyped
 @catalog_api.auth_required(auth)
 @catalog_api.doc(summary="Users, groups and roles a step can be assigned to (for analysts)",
                  responses={403: "Not an analyst"})
-def principals():  # type: ignore[no-untyped-def]
+def principals():
     return process_list().principals(caller())
 
 
 @catalog_api.get("/entities")
 @catalog_api.auth_required(auth)
 @catalog_api.doc(summary="The entities a workflow can target, with their typed fields")
-def entities():  # type: ignore[no-untyped-def]
+def entities():
     return current_app.json.response(process_list().entities())

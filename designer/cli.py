@@ -16,7 +16,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(args.data)
 
 
-def _charkh(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _charkh(args: argparse.Namespace):
     from engine.charkh import Charkh
 
     return Charkh(_settings(args))
@@ -26,9 +26,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Embedded mode: one process, SQLite, a multi-threaded production WSGI server."""
     from waitress.server import create_server
 
-    from .app import create_app
-
     from connectors.broker import Dispatch, Scheduler
+
+    from .app import create_app
 
     settings = _settings(args)
     app = create_app(settings)
@@ -58,14 +58,14 @@ def cmd_web(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
 
-    class Web(BaseApplication):  # type: ignore[misc]
+    class Web(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"{args.host}:{args.port}")
             self.cfg.set("workers", args.workers)
             self.cfg.set("threads", args.threads)
             self.cfg.set("worker_class", "gthread")
 
-        def load(self):  # type: ignore[no-untyped-def]
+        def load(self):
             return create_app(settings)
 
     Web().run()
@@ -145,7 +145,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 _ALL = "all"  # `--revoke` alone, or `--revoke all`: every token of the user
 
 
-def _when(moment) -> str:  # type: ignore[no-untyped-def]
+def _when(moment) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -28,4 +28,6 @@ def form_is_genuine() -> bool:
     """Whether this POST's form carries the session's token."""
     expected = session.get(_KEY)
     sent = request.form.get(FIELD, "")
-    return bool(expected) and hmac.compare_digest(sent.encode(), expected.encode())
+    if not expected:
+        return False
+    return hmac.compare_digest(sent.encode(), expected.encode())

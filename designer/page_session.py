@@ -16,9 +16,9 @@ import secrets
 
 from flask import current_app, session
 
+from engine.access import Caller
 from engine.charkh import Charkh
 from engine.errors import CharkhError
-from engine.access import Caller
 
 _ID = "sid"
 # Kept across sign-in and sign-out: the page's language is not a secret and not the user's.
@@ -30,7 +30,10 @@ def _charkh() -> Charkh:
 
 
 def _token_for(session_id: str) -> str:
-    digest = hmac.new(current_app.secret_key.encode(), b"page-session:" + session_id.encode(),
+    secret = current_app.secret_key
+    if not isinstance(secret, str):  # pages.install sets it, from the data directory
+        raise RuntimeError("the application has no secret key")
+    digest = hmac.new(secret.encode(), b"page-session:" + session_id.encode(),
                       hashlib.sha256).digest()
     return "cs_" + base64.urlsafe_b64encode(digest).decode().rstrip("=")
 

@@ -4,9 +4,10 @@ the rest through the same /api/v1 endpoints every client uses, with the signed-i
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import orjson
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
@@ -71,7 +72,7 @@ def setup_pages(app: Any, settings: Settings) -> None:
                 "signed_in": g.get("page_user")}
 
 
-def refuse_forged_forms():  # type: ignore[no-untyped-def]
+def refuse_forged_forms():
     """A POST to a page must carry the session's CSRF token, or nothing happens. (Registered on
     the app: apiflask expects a blueprint's before_request only on API blueprints.)"""
     if request.method != "POST" or request.blueprint != pages.name or form_is_genuine():
@@ -115,7 +116,7 @@ def page_config(**extra: Any) -> Markup:
 
 
 @pages.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login():
     if request.method == "GET":
         return render_template("login.html", error=None)
     charkh = current_app.extensions["charkh"]
@@ -133,14 +134,14 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @pages.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout():
     page_session.end()
     return redirect(url_for("pages.login"))
 
 
 @pages.get("/designer")
 @signed_in
-def designer_list():  # type: ignore[no-untyped-def]
+def designer_list():
     caller = page_caller()
     return render_template("designer_list.html", config=page_config(), models=bool(caller and caller.models),
                            admin=bool(caller and caller.is_admin))
@@ -148,7 +149,7 @@ def designer_list():  # type: ignore[no-untyped-def]
 
 @pages.get("/designer/new")
 @signed_in
-def designer_new():  # type: ignore[no-untyped-def]
+def designer_new():
     caller = page_caller()
     if caller is None or not caller.models:
         abort(403, gettext("Only analysts and administrators create processes."))
@@ -157,13 +158,13 @@ def designer_new():  # type: ignore[no-untyped-def]
 
 @pages.get("/designer/<key>")
 @signed_in
-def designer_open(key: str):  # type: ignore[no-untyped-def]
+def designer_open(key: str):
     return render_template("modeler.html", config=page_config(key=key), title=key)
 
 
 @pages.get("/users")
 @signed_in
-def users_page():  # type: ignore[no-untyped-def]
+def users_page():
     caller = page_caller()
     if caller is None or not caller.is_admin:
         abort(403, gettext("Only administrators manage users."))
@@ -172,6 +173,6 @@ def users_page():  # type: ignore[no-untyped-def]
 
 @pages.get("/instances/<instance_id>")
 @signed_in
-def instance_page(instance_id: str):  # type: ignore[no-untyped-def]
+def instance_page(instance_id: str):
     return render_template("viewer.html", config=page_config(instance=instance_id),
                            title=gettext("Instance %(id)s", id=instance_id))

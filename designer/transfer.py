@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import CharkhError
 
@@ -83,8 +84,9 @@ class ImportSummary:
                    deployed=sum(r.deployed for r in results if not r.refused))
 
     def line(self, deploy: bool) -> str:
-        text = (f"{_count(self.files, 'file')}: {self.stored} stored ({_count(self.new_definitions, 'new definition')}, "
-                f"{_count(self.versions_added, 'version')} added), {self.unchanged} unchanged, {self.refused} refused")
+        text = (f"{_count(self.files, 'file')}: {self.stored} stored "
+                f"({_count(self.new_definitions, 'new definition')}, {_count(self.versions_added, 'version')} added), "
+                f"{self.unchanged} unchanged, {self.refused} refused")
         return text + (f"; {self.deployed} deployed" if deploy else "")
 
 
@@ -183,7 +185,7 @@ def export_plan(folder: Path, latest: list[LatestVersion], force: bool) -> list[
     """Where each definition goes (KEY.bpmn). A file already there with other bytes is not
     overwritten without force: the whole export is refused, naming it, before anything is
     written. One with the same bytes is left as it is."""
-    plan = list(zip(_file_names(folder, [v.key for v in latest]), latest))
+    plan = list(zip(_file_names(folder, [v.key for v in latest]), latest, strict=True))
     clashes = [target for target, version in plan if target.exists() and _differs(target, version.bpmn)]
     if clashes and not force:
         more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""

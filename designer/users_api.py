@@ -23,7 +23,7 @@ class RolesIn(Lenient):
 @users_api.auth_required(auth)
 @users_api.doc(summary="Every user with their roles and groups; administrators only",
                responses={403: "Not an administrator"})
-def list_users():  # type: ignore[no-untyped-def]
+def list_users():
     return current_app.json.response(charkh().users(caller()))
 
 
@@ -33,5 +33,5 @@ def list_users():  # type: ignore[no-untyped-def]
 @users_api.doc(summary="Grant or take away analyst, integration or administrator; administrators only",
                responses={403: "Not an administrator", 404: "No such user",
                           422: "An administrator taking away their own administrator role"})
-def set_roles(name: str, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+def set_roles(name: str, body: dict[str, Any]):
     return charkh().set_roles(name, caller(), body)

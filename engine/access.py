@@ -13,9 +13,9 @@ owners and administrators.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Iterable
 
 from .errors import Forbidden
 from .parties import parties_of_person

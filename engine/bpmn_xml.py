@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -50,7 +51,7 @@ class BpmnFile:
 
     @property
     def executable_processes(self) -> list[str]:
-        return [p["id"] for p in self.processes if p["executable"]]
+        return [str(p["id"]) for p in self.processes if p["executable"]]
 
 
 def _parser() -> etree.XMLParser:
@@ -79,7 +80,7 @@ def parse_xml(data: bytes, max_bytes: int) -> etree._Element:
         raise BadInput(f"the file is not well-formed XML: {exc.msg or exc}") from None
     if root is None:
         raise BadInput("the file is not well-formed XML")
-    if root.getroottree().docinfo.doctype:
+    if root.getroottree().docinfo.doctype:  # type: ignore[union-attr]  # lxml-stubs lack DocInfo.doctype
         raise BadInput("the document has a DTD (<!DOCTYPE>); DTDs and entity declarations are refused")
     return root
 
@@ -131,7 +132,7 @@ def read_bpmn(data: bytes, max_bytes: int) -> BpmnFile:
     if root.tag != f"{{{BPMN_NS}}}definitions":
         raise BadInput(f"not a BPMN 2.0 file: the root element is {etree.QName(root).localname!r}, "
                        f"expected 'definitions' in namespace {BPMN_NS}")
-    processes = []
+    processes: list[dict[str, object]] = []
     visibilities: dict[str, str | None] = {}
     for process in root.iterfind(f"{{{BPMN_NS}}}process"):
         pid = process.get("id")
@@ -191,7 +192,7 @@ def dangling_references(root: etree._Element) -> list[Problem]:
     namespace names an element of another (imported) model, which cannot be checked here.
     Extension elements are not BPMN: their attributes are theirs to define and are not read.
     """
-    ids = {value.strip() for value in root.xpath("//@id")}
+    ids = {value.strip() for element in root.iter(etree.Element) if (value := element.get("id")) is not None}
     target = root.get("targetNamespace")
     problems = []
 
@@ -244,9 +245,12 @@ def schema_problems(root: etree._Element) -> list[Problem]:
         return []
     by_line: dict[int, str] = {}
     for element in root.iter(etree.Element):
-        if element.get("id") and element.sourceline:
-            by_line.setdefault(element.sourceline, element.get("id"))
-    problems = [Problem(by_line.get(error.line), f"line {error.line}: {error.message}") for error in schema.error_log]
+        element_id = element.get("id")
+        line: int | None = element.sourceline  # type: ignore[assignment]  # lxml-stubs type it as ...
+        if element_id and line:
+            by_line.setdefault(line, element_id)
+    errors: list[Any] = list(schema.error_log)  # type: ignore[call-overload]  # lxml-stubs: an empty _ErrorLog
+    problems = [Problem(by_line.get(error.line), f"line {error.line}: {error.message}") for error in errors]
     return _at_most(problems, "schema problems")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,15 +23,14 @@ from .commands import Commands
 from .compiler import CompiledDefinition, compile_definition
 from .errors import Invalid, NotFound, Throttled, Unauthorized
 from .page_sessions import SessionPolicy
-from .sign_in import SignInPolicy, address_subject, name_subject
 from .runtime import Runtime
 from .sandbox import Sandbox
 from .script_pool import shared_pool
 from .settings import Settings
-from .store import background, catalog
+from .sign_in import SignInPolicy, address_subject, name_subject
+from .store import background, catalog, people, sign_in_failures, tokens
 from .store import definitions as definition_store
 from .store import instances as instance_store
-from .store import people, sign_in_failures, tokens
 from .store.database import Database
 from .store.people import now
 
@@ -67,8 +67,8 @@ class Charkh:
 
     # --- people -----------------------------------------------------------------------------
 
-    def add_user(self, name: str, password: str | None = None, groups: list[str] = (),
-                 roles: list[str] = (), admin: bool = False, analyst: bool = False,
+    def add_user(self, name: str, password: str | None = None, groups: Sequence[str] = (),
+                 roles: Sequence[str] = (), admin: bool = False, analyst: bool = False,
                  integration: bool = False) -> bool:
         with self.db.write() as conn:
             created = people.add_user(conn, name, password, list(groups), list(roles), admin, analyst, integration)
@@ -272,7 +272,8 @@ class Charkh:
     def start(self, key: str, caller: Caller, variables: dict[str, Any] | None = None,
               process: str | None = None, record: dict[str, Any] | None = None) -> str:
         """Start an instance of the latest deployed version; returns its id."""
-        return self.start_and_read(key, caller, variables, process, record)["id"]
+        instance_id: str = self.start_and_read(key, caller, variables, process, record)["id"]
+        return instance_id
 
     # --- commands (engine/commands.py) ------------------------------------------------------
 

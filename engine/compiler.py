@@ -46,7 +46,7 @@ def _q(tag: str) -> str:
 
 @dataclass(frozen=True)
 class Action:
-    id: str
+    id: str | None  # the flow's id; BPMN lets a sequence flow have none
     name: str
     conditional: bool = False
 
@@ -55,7 +55,7 @@ class Action:
 class Cartable:
     """Who may act on a user task and what they may choose."""
 
-    element: str
+    element: str | None  # the task's id; BPMN lets a task have none
     name: str
     assignee: str | None
     users: tuple[str, ...]
@@ -92,8 +92,8 @@ class CompiledProcess:
 class CompiledDefinition:
     processes: dict[str, CompiledProcess]
     default_process: str
-    cartables: dict[str, Cartable]
-    element_names: dict[str, str]
+    cartables: dict[str | None, Cartable]
+    element_names: dict[str, str | None]
     element_kinds: dict[str, str]
     # SpiffWorkflow spec name → the element id the analyst wrote.
     original_ids: dict[str, str] = field(default_factory=dict)
@@ -116,8 +116,9 @@ def _lanes(root: etree._Element) -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
     for lane in root.iter(_q("lane")):
         parties = list(_split(lane.get(f"{{{CHARKH_NS}}}groups")) + _split(lane.get(f"{{{CHARKH_NS}}}roles")))
-        if not parties and lane.get("name"):
-            parties = [lane.get("name").strip()]
+        name = lane.get("name")
+        if not parties and name:
+            parties = [name.strip()]
         for ref in lane.iterfind(_q("flowNodeRef")):
             found.setdefault((ref.text or "").strip(), []).extend(parties)
     return {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
@@ -139,8 +140,8 @@ def _potential_owners(task: etree._Element) -> tuple[list[str], list[str]]:
     return users, groups
 
 
-def _flows_by_source(root: etree._Element) -> dict[str, list[etree._Element]]:
-    flows: dict[str, list[etree._Element]] = {}
+def _flows_by_source(root: etree._Element) -> dict[str | None, list[etree._Element]]:
+    flows: dict[str | None, list[etree._Element]] = {}
     for flow in root.iter(_q("sequenceFlow")):
         flows.setdefault(flow.get("sourceRef"), []).append(flow)
     return flows
@@ -148,12 +149,11 @@ def _flows_by_source(root: etree._Element) -> dict[str, list[etree._Element]]:
 
 def _condition(flow: etree._Element) -> str | None:
     expression = flow.find(_q("conditionExpression"))
-    if expression is None or not (expression.text or "").strip():
-        return None
-    return expression.text.strip()
+    text = (expression.text or "").strip() if expression is not None else ""
+    return text or None
 
 
-def read_cartables(root: etree._Element) -> dict[str, Cartable]:
+def read_cartables(root: etree._Element) -> dict[str | None, Cartable]:
     by_id = {e.get("id"): e for e in root.iter(etree.Element) if e.get("id")}
     flows = _flows_by_source(root)
     lanes = _lanes(root)
@@ -161,7 +161,7 @@ def read_cartables(root: etree._Element) -> dict[str, Cartable]:
     def target_name(flow: etree._Element) -> str:
         target = by_id.get(flow.get("targetRef"))
         name = target.get("name") if target is not None else None
-        return (name or flow.get("targetRef") or flow.get("id")).strip()
+        return (name or flow.get("targetRef") or flow.get("id") or "").strip()
 
     def actions_of(task: etree._Element) -> tuple[Action, ...]:
         outgoing = flows.get(task.get("id"), [])
@@ -178,17 +178,17 @@ def read_cartables(root: etree._Element) -> dict[str, Cartable]:
             for f in outgoing
         )
 
-    cartables = {}
+    cartables: dict[str | None, Cartable] = {}
     for task in root.iter(*(_q(kind) for kind in CARTABLE_TASKS)):
         tid = task.get("id")
         users, groups = _potential_owners(task)
         users += _split(task.get(f"{{{CAMUNDA_NS}}}candidateUsers")) + _split(task.get(f"{{{CHARKH_NS}}}users"))
         groups += _split(task.get(f"{{{CAMUNDA_NS}}}candidateGroups")) + _split(task.get(f"{{{CHARKH_NS}}}groups"))
-        if not users and not groups and not task.get(f"{{{CAMUNDA_NS}}}assignee"):
+        if not users and not groups and not task.get(f"{{{CAMUNDA_NS}}}assignee") and tid is not None:
             groups += lanes.get(tid, ())
         cartables[tid] = Cartable(
             element=tid,
-            name=(task.get("name") or tid).strip(),
+            name=(task.get("name") or tid or "").strip(),
             assignee=task.get(f"{{{CAMUNDA_NS}}}assignee") or task.get(f"{{{CHARKH_NS}}}assignee") or None,
             users=tuple(dict.fromkeys(users)),
             groups=tuple(dict.fromkeys(groups)),
@@ -214,21 +214,19 @@ def _rename_reserved_ids(root: etree._Element) -> dict[str, str]:
     """Rename flow nodes called Start/End/Root. A process, a sequence flow (an action's id) or a
     message so called keeps its id: they are not task specs, and renaming them would break
     get_spec(process id), action routing and messageRef."""
-    flow_node_ids = {e.get("id") for e in root.iter(etree.Element)
-                     if e.get("id") in RESERVED_IDS and etree.QName(e).namespace == BPMN_NS
+    flow_node_ids = {element_id for e in root.iter(etree.Element)
+                     if (element_id := e.get("id")) in RESERVED_IDS and etree.QName(e).namespace == BPMN_NS
                      and etree.QName(e).localname in _FLOW_NODES}
     renames = {old: old + RENAMED_SUFFIX for old in flow_node_ids}
     if not renames:
         return {}
     for element in root.iter(etree.Element):
-        if element.get("id") in renames:
-            element.set("id", renames[element.get("id")])
-        for attribute in _REF_ATTRIBUTES:
-            if element.get(attribute) in renames:
-                element.set(attribute, renames[element.get(attribute)])
-        if element.tag in (_q("incoming"), _q("outgoing"), _q("flowNodeRef")) \
-                and (element.text or "").strip() in renames:
-            element.text = renames[element.text.strip()]
+        for attribute in ("id", *_REF_ATTRIBUTES):
+            if (ref := element.get(attribute)) in renames:
+                element.set(attribute, renames[ref])
+        text = (element.text or "").strip()
+        if element.tag in (_q("incoming"), _q("outgoing"), _q("flowNodeRef")) and text in renames:
+            element.text = renames[text]
     return {new: old for old, new in renames.items()}
 
 
@@ -239,25 +237,27 @@ def _split_multiple_outgoing(root: etree._Element) -> None:
         if not isinstance(element.tag, str) or etree.QName(element).namespace != BPMN_NS:
             continue
         kind = etree.QName(element).localname
-        outgoing = flows.get(element.get("id"), [])
-        if kind not in _ACTIVITIES or len(outgoing) < 2:
-            continue
         tid = element.get("id")
+        outgoing = flows.get(tid, [])
+        parent = element.getparent()
+        # (a flow always has a sourceRef, and an activity a parent: the schema check came first)
+        if kind not in _ACTIVITIES or len(outgoing) < 2 or tid is None or parent is None:
+            continue
         if kind in CARTABLE_TASKS:
             gateway_kind = "exclusiveGateway"
         elif any(_condition(f) for f in outgoing):
             gateway_kind = "inclusiveGateway"
         else:
             gateway_kind = "parallelGateway"
-        gateway = etree.Element(_q(gateway_kind), id=f"{tid}__split")
+        gateway_id = f"{tid}__split"
+        gateway = etree.Element(_q(gateway_kind), id=gateway_id)
         if element.get("default"):
             gateway.set("default", element.attrib.pop("default"))
-        link = etree.Element(_q("sequenceFlow"), id=f"{tid}__out", sourceRef=tid, targetRef=gateway.get("id"))
-        parent = element.getparent()
+        link = etree.Element(_q("sequenceFlow"), id=f"{tid}__out", sourceRef=tid, targetRef=gateway_id)
         parent.append(gateway)
         parent.append(link)
         for flow in outgoing:
-            flow.set("sourceRef", gateway.get("id"))
+            flow.set("sourceRef", gateway_id)
         for out in element.iterfind(_q("outgoing")):
             element.remove(out)
 
@@ -349,12 +349,13 @@ def compile_definition(data: bytes, max_bytes: int) -> CompiledDefinition:
         # attribute it expects is a KeyError); for an uploaded file that is a deploy refusal.
         raise Invalid("the model cannot be deployed", {"problems": [
             {"element": None, "message": f"SpiffWorkflow cannot read this model: {_plain(exc)}"}]}) from None
-    names = {}
-    kinds = {}
+    names: dict[str, str | None] = {}
+    kinds: dict[str, str] = {}
     for element in bpmn.root.iter(etree.Element):
-        if element.get("id") and etree.QName(element).namespace == BPMN_NS:
-            names[element.get("id")] = (element.get("name") or "").strip() or None
-            kinds[element.get("id")] = etree.QName(element).localname
+        element_id = element.get("id")
+        if element_id and etree.QName(element).namespace == BPMN_NS:
+            names[element_id] = (element.get("name") or "").strip() or None
+            kinds[element_id] = etree.QName(element).localname
     default = bpmn.key if bpmn.key in compiled else executable[0]
     return CompiledDefinition(
         processes=compiled,

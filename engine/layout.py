@@ -5,9 +5,8 @@ laid out. The stored file is never changed: export returns it as uploaded.
 """
 from __future__ import annotations
 
-from lxml import etree
-
 from bpmn_io import LayoutError, layout_process
+from lxml import etree
 
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"

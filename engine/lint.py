@@ -23,7 +23,8 @@ CONFIG_PATH = Path(__file__).resolve().parent.parent / "bpmn" / "lint" / "charkh
 
 @lru_cache(maxsize=1)
 def _config() -> dict[str, Any]:
-    return json.loads(CONFIG_PATH.read_text())
+    config: dict[str, Any] = json.loads(CONFIG_PATH.read_text())
+    return config
 
 
 class _CharkhResolver(NodeResolver):
@@ -38,7 +39,9 @@ class _CharkhResolver(NodeResolver):
 def _linter() -> Linter:
     # A new linter per file: bpmnlint's rules keep state in their closures (no-duplicate-sequence-flows
     # remembers the flows it saw), and the linter caches rule instances.
-    return Linter(config=_config(), resolver=_CharkhResolver())
+    # bpmn-io annotates NodeResolver.resolve_config as returning object, its own Resolver protocol
+    # as returning dict | None: the NodeResolver it ships does not match the protocol it asks for.
+    return Linter(config=_config(), resolver=_CharkhResolver())  # type: ignore[arg-type]
 
 
 def _link_flows(elements: dict[str, Any]) -> None:
@@ -69,7 +72,9 @@ def lint(xml: bytes) -> list[dict[str, Any]]:
         return [{"element": None, "message": f"unreadable: {exc.message}", "severity": "error",
                  "rule": "parse", "source": "lint"}]
     _link_flows(parsed.elements_by_id)
-    reports = _linter().lint(parsed.root_element)
+    # bpmn-io types the reader's root as ModdleElement | AnyModdleElement and Linter.lint's
+    # argument as ModdleElement; a BPMN file's root is bpmn:Definitions, a typed element.
+    reports = _linter().lint(parsed.root_element)  # type: ignore[arg-type]
     problems = []
     for rule, findings in sorted(reports.items()):
         for finding in findings:

@@ -4,7 +4,8 @@ give the same verdicts. Each rule is a bpmnlint rule factory: ``factory(config) 
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 # The plugin's package name, as bpmnlint spells "charkh/<rule>" in a configuration.
 PLUGIN = "bpmnlint-plugin-charkh"

@@ -15,7 +15,11 @@ from SpiffWorkflow.camunda.parser.event_parsers import CamundaEventDefinitionPar
 
 from .bpmn_xml import BPMN_NS, CAMUNDA_NS
 from .task_specs import (
-    ActionGateway, CheckedParallelMultiInstance, CheckedSequentialMultiInstance, ConnectorSendTask, ConnectorTask,
+    ActionGateway,
+    CheckedParallelMultiInstance,
+    CheckedSequentialMultiInstance,
+    ConnectorSendTask,
+    ConnectorTask,
 )
 
 
@@ -39,11 +43,12 @@ class ActionGatewayParser(ConditionalGatewayParser):
             self.task.connect_outgoing_if(None, outgoing_task)
 
 
-def _connector_of(node: etree._Element) -> tuple[str | None, dict[str, str]]:
-    """The connector id and input parameters an activity names (camunda:connector, else camunda:type)."""
+def _connector_of(node: etree._Element) -> tuple[str | None, dict[str | None, str]]:
+    """The connector id and input parameters an activity names (camunda:connector, else camunda:type).
+    A parameter without a name is kept under None."""
     connector = node.find(f"{_q('extensionElements')}/{{{CAMUNDA_NS}}}connector")
     connector_id = None
-    inputs: dict[str, str] = {}
+    inputs: dict[str | None, str] = {}
     if connector is not None:
         cid = connector.find(f"{{{CAMUNDA_NS}}}connectorId")
         connector_id = (cid.text or "").strip() if cid is not None else None
@@ -97,8 +102,9 @@ class StandardLoopInput:
         standard = loop_characteristics.find(_q("loopDataInputRef")) is not None \
             and loop_characteristics.find(_q("loopCardinality")) is None
         if standard and loop_characteristics.get(f"{{{CAMUNDA_NS}}}collection") is None:
-            TaskParser._add_multiinstance_task(self, loop_characteristics)  # type: ignore[arg-type]
+            TaskParser._add_multiinstance_task(self, loop_characteristics)
         else:
+            # a mixin: the Camunda task parser it is put before (_with_standard_loops) has the method
             super()._add_multiinstance_task(loop_characteristics)  # type: ignore[misc]
 
 

@@ -2,6 +2,7 @@
 (F5), validation before deploy (engine checks + bpmnlint), pickers, and where instances stand."""
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from . import access as rules
@@ -129,13 +130,13 @@ class ProcessList:
 
     # --- pickers ----------------------------------------------------------------------------
 
-    def principals(self, caller: Caller) -> dict[str, list[dict[str, Any]]]:
+    def principals(self, caller: Caller) -> dict[str, builtins.list[dict[str, Any]]]:
         rules.check_create_definitions(caller)
         with self.db.read() as conn:
             return people.principals(conn)
 
     @staticmethod
-    def entities() -> list[dict[str, Any]]:
+    def entities() -> builtins.list[dict[str, Any]]:
         return ENTITIES
 
     # --- where instances stand --------------------------------------------------------------

@@ -12,9 +12,10 @@ import contextvars
 import logging
 import threading
 import time
-from datetime import datetime, timezone
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 import orjson
@@ -27,9 +28,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import EventBasedGateway
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
-from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -100,7 +101,7 @@ class StatelessSpecConverter(BpmnWorkflowConverter):
     so the state holds only the tasks and data."""
 
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct: dict[str, Any] = super(BpmnWorkflowConverter, self).to_dict(workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
@@ -350,10 +351,10 @@ class Runtime:
                 result.connector_tasks.append(WaitingTask(str(task.id), element, task.data,
                                                           connector=task.task_spec.connector_id,
                                                           inputs=task.task_spec.connector_inputs))
-            elif task.state == TaskState.WAITING and _timer_spec_name(task.task_spec):
+            elif task.state == TaskState.WAITING and (timer_spec := _timer_spec_name(task.task_spec)):
                 due = _timer_due(task)
                 if due is not None:
-                    element = definition.original(_timer_spec_name(task.task_spec))
+                    element = definition.original(timer_spec)
                     result.timers.append(WaitingTask(str(task.id), element, {}, due_at=due))
         if workflow.is_completed():
             result.status = "completed"
@@ -394,15 +395,18 @@ def _timer_spec_name(spec: Any) -> str | None:
     (SpiffWorkflow moves the events after the gateway into the gateway itself), the timer catch
     event after it. None when the task waits for no timer."""
     definition = getattr(spec, "event_definition", None)
+    name: str | None = None
     if isinstance(definition, TimerEventDefinition):
-        return spec.name
-    if isinstance(definition, MultipleEventDefinition):
+        name = spec.name
+    elif isinstance(definition, MultipleEventDefinition):
         for index, inner in enumerate(definition.event_definitions):
             if isinstance(inner, TimerEventDefinition):
                 if isinstance(spec, EventBasedGateway) and index < len(spec.outputs):
-                    return spec.outputs[index].name
-                return spec.name
-    return None
+                    name = spec.outputs[index].name
+                else:
+                    name = spec.name
+                break
+    return name
 
 
 def _timer_due(task: Any) -> datetime | None:
@@ -413,7 +417,7 @@ def _timer_due(task: Any) -> datetime | None:
             due = datetime.fromisoformat(value)
         except ValueError:
             return None
-        return due if due.tzinfo else due.replace(tzinfo=timezone.utc)
+        return due if due.tzinfo else due.replace(tzinfo=UTC)
     if isinstance(value, dict) and isinstance(value.get("next"), str):
         return datetime.fromisoformat(value["next"])
     return None

@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -40,8 +40,11 @@ class _Child:
         self.process = subprocess.Popen(
             [sys.executable, "-E", "-s", "-c", _CHILD, str(memory_mb), _ROOT],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True)
-        self.stdin = self.process.stdin
-        self.fd = self.process.stdout.fileno()
+        if self.process.stdin is None or self.process.stdout is None:
+            raise RuntimeError("a script runner was started without its pipes")
+        self.stdin: IO[bytes] = self.process.stdin
+        self.stdout: IO[bytes] = self.process.stdout
+        self.fd = self.stdout.fileno()
         header = self._read(_HEADER.size, time.monotonic() + START_SECONDS)
         if header is None or self._read(_HEADER.unpack(header)[0], time.monotonic() + START_SECONDS) != READY:
             self.kill()
@@ -79,7 +82,7 @@ class _Child:
         except OSError:
             pass
         self.process.wait()
-        for pipe in (self.process.stdin, self.process.stdout):
+        for pipe in (self.stdin, self.stdout):
             try:
                 pipe.close()
             except OSError:
@@ -104,7 +107,8 @@ class ScriptPool:
         if self._closed:
             raise ScriptError("the script runner is shut down")
         data = orjson.dumps(request, default=str)
-        return orjson.loads(self._ask(data, seconds))
+        answer: dict[str, Any] = orjson.loads(self._ask(data, seconds))
+        return answer
 
     def _ask(self, data: bytes, seconds: float) -> bytes:
         try:  # waiting for a free child counts too: a queue of runaways cannot hold a caller forever

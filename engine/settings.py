@@ -90,7 +90,7 @@ class Settings:
     secure_cookies: bool = False
 
     @classmethod
-    def from_env(cls, data_dir: str | os.PathLike[str] | None = None) -> "Settings":
+    def from_env(cls, data_dir: str | os.PathLike[str] | None = None) -> Settings:
         folder = Path(data_dir or os.environ.get("CHARKH_DATA") or "charkh-data").resolve()
         url = os.environ.get("CHARKH_DATABASE_URL") or f"sqlite:///{folder / 'charkh.sqlite3'}"
         return cls(

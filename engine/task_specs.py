@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.defaults import (
-    ExclusiveGateway, ParallelMultiInstanceTask, SendTask, SequentialMultiInstanceTask, ServiceTask,
+    ExclusiveGateway,
+    ParallelMultiInstanceTask,
+    SendTask,
+    SequentialMultiInstanceTask,
+    ServiceTask,
 )
 from SpiffWorkflow.util.task import TaskState
 
@@ -26,7 +30,8 @@ class ActionGateway(ExclusiveGateway):
         chosen = parent.internal_data.get(ACTION_KEY) if parent is not None else None
         target = self.action_targets.get(chosen) if chosen else None
         if target is None:
-            return super()._run_hook(my_task)
+            ran: bool = super()._run_hook(my_task)
+            return ran
         output = my_task.workflow.spec.get_task_spec_from_name(target)
         my_task._sync_children([output], TaskState.FUTURE)
         for child in my_task.children:

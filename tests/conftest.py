@@ -6,9 +6,10 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -86,7 +87,7 @@ def charkh(settings: Settings) -> Iterator[Charkh]:
 
 
 @pytest.fixture
-def app(settings: Settings, charkh: Charkh):  # type: ignore[no-untyped-def]
+def app(settings: Settings, charkh: Charkh):
     application = create_app(settings, charkh)
     application.config["TESTING"] = True
     return application
@@ -130,12 +131,12 @@ class User:
 
 
 @pytest.fixture
-def client(app):  # type: ignore[no-untyped-def]
+def client(app):
     return app.test_client()
 
 
 @pytest.fixture
-def make_user(charkh: Charkh, client):  # type: ignore[no-untyped-def]
+def make_user(charkh: Charkh, client):
     def make(name: str, groups: list[str] = (), roles: list[str] = (), admin: bool = False,
              analyst: bool = False, integration: bool = False) -> User:
         charkh.add_user(name, "secret", list(groups), list(roles), admin, analyst, integration)
@@ -145,7 +146,7 @@ def make_user(charkh: Charkh, client):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def admin(make_user) -> User:  # type: ignore[no-untyped-def]
+def admin(make_user) -> User:
     return make_user("admin", admin=True)
 
 
@@ -158,13 +159,13 @@ def read_model(name: str) -> bytes:
 
 
 @pytest.fixture
-def model():  # type: ignore[no-untyped-def]
+def model():
     """model(name) -> the bytes of tests/models/<name> or bpmn/library/<name>."""
     return read_model
 
 
 @pytest.fixture
-def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def live_server(app) -> Iterator[str]:
     """The app behind the same production server `charkh serve` uses, on a free port."""
     from waitress.server import create_server
 

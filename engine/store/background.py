@@ -13,8 +13,8 @@ from sqlalchemy import Connection, or_, select, update
 from ..compiler import CompiledDefinition
 from ..errors import Conflict, NotFound
 from ..runtime import StepResult
-from .instances import DefinitionLoader, apply_step, entry, lock_instance, save_state
 from .escalation import escalate
+from .instances import DefinitionLoader, apply_step, entry, lock_instance, save_state
 from .people import now
 from .schema import history, instances, outbox_jobs, timers
 

@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from .. import access as rules
+from ..access import Caller, DefinitionFacts
 from ..bpmn_xml import VISIBILITIES
 from ..compiler import Cartable
 from ..errors import Conflict, Invalid, NotFound
-from .. import access as rules
-from ..access import Caller, DefinitionFacts
 from .people import analysts_among, existing_users
 from .schema import definition_access, definition_owners, definition_versions, definitions, instances, timers
 
@@ -84,8 +84,9 @@ def detail(conn: Connection, key: str, caller: Caller) -> dict[str, Any]:
                                    definition_versions.c.executable, definition_versions.c.processes,
                                    definition_versions.c.problems)
                             .where(definition_versions.c.key == key).order_by(definition_versions.c.version))]
-    counts = dict(conn.execute(select(instances.c.status, func.count()).where(instances.c.definition_key == key)
-                               .group_by(instances.c.status)).all())
+    counts: dict[str, int] = dict(conn.execute(select(instances.c.status, func.count())
+                                               .where(instances.c.definition_key == key)
+                                               .group_by(instances.c.status)).all())
     deployed = [v["version"] for v in versions if v["deployed"]]
     return {
         "key": key,
@@ -113,7 +114,7 @@ def _recurring_or_running(conn: Connection, key: str) -> tuple[int, int]:
     return int(running or 0), int(waiting_timers or 0)
 
 
-def assignment_problems(cartables: dict[str, Cartable], access: list[str]) -> list[dict[str, Any]]:
+def assignment_problems(cartables: dict[str | None, Cartable], access: list[str]) -> list[dict[str, Any]]:
     """Users named on steps of a private definition who are not on its access list."""
     allowed = set(access)
     problems = []
@@ -128,7 +129,7 @@ def assignment_problems(cartables: dict[str, Cartable], access: list[str]) -> li
 
 
 def update_settings(conn: Connection, key: str, caller: Caller, changes: dict[str, Any],
-                    cartables: dict[str, Cartable] | None) -> None:
+                    cartables: dict[str | None, Cartable] | None) -> None:
     """Apply name/active/visibility/access/owners changes; cartables are the latest version's, for
     the access-list check (None when the latest version cannot be compiled)."""
     row = _row(conn, key)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Connection, bindparam, exists, insert, or_, update
 
 from .bulk import insert_rows
-from .database import json_text
+from .database import inserted_id, json_text
 from .hot import postgres_cursor
 from .schema import history, instances, work_item_parties, work_items
 
@@ -77,8 +77,9 @@ def insert_work_item(conn: Connection, values: dict[str, Any], principals: list[
                          f"given {sorted(values)}")
     if conn.dialect.name == "postgresql":
         params = {c: json_text(values[c]) if c in _JSON_ITEM_COLUMNS else values[c] for c in _ITEM_COLUMNS}
-        return postgres_cursor(conn, _PG_INSERT_ITEM, {**params, "principals": principals}).fetchone().id
-    item_id = conn.execute(_INSERT_ITEM, values).inserted_primary_key[0]
+        new_id: int = postgres_cursor(conn, _PG_INSERT_ITEM, {**params, "principals": principals}).fetchone().id
+        return new_id
+    item_id = inserted_id(conn.execute(_INSERT_ITEM, values))
     insert_rows(conn, work_item_parties, [{"work_item_id": item_id, "principal": p} for p in principals])
     return item_id
 
@@ -93,9 +94,10 @@ def finish_completion(conn: Connection, *, instance_id: int, expected_revision: 
     state_values = {"instance_id": instance_id, "expected": expected_revision, "state": state,
                     "revision": expected_revision + 1, "status": status, "at": at}
     if conn.dialect.name == "postgresql":
-        return postgres_cursor(conn, _PG_FINISH_COMPLETION, {
+        saved: int = postgres_cursor(conn, _PG_FINISH_COMPLETION, {
             **state_values, "variables": json_text(variables), "item_id": item_id, "user": user,
-            "action_id": action_id, "history": json_text(entries)}).fetchone().saved == 1
+            "action_id": action_id, "history": json_text(entries)}).fetchone().saved
+        return saved == 1
     # SQLite: the write transaction holds the database's one write lock, so the item's update,
     # checked against the revision too, decides for all three.
     if conn.execute(_COMPLETE_ITEM, {"item_id": item_id, "user": user, "at": at, "action_id": action_id,

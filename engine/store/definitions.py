@@ -4,15 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, String, and_, bindparam, func, insert, select, update
 
 from .. import access as rules
 from ..access import Caller, FactsOf
 from ..bpmn_xml import read_bpmn
 from ..compiler import CompiledDefinition, compile_definition
 from ..errors import Invalid, NotFound
-from .hot import HotStatement
 from .catalog import facts
+from .database import inserted_id
+from .hot import HotStatement
 from .people import existing_users, now
 from .schema import definition_access, definition_owners, definition_versions, definitions
 
@@ -79,10 +80,10 @@ def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = Fa
     if bpmn.visibility == "private" and user:
         _keep_uploader_on_access_list(conn, bpmn.key, user)
     version = (latest.version if latest is not None else 0) + 1
-    version_id = conn.execute(insert(definition_versions).values(
+    version_id = inserted_id(conn.execute(insert(definition_versions).values(
         key=bpmn.key, version=version, bpmn=data, processes=bpmn.processes, problems=problems,
         executable=bool(bpmn.executable_processes), deployed=deploy, created_at=now(), created_by=user,
-    )).inserted_primary_key[0]
+    )))
     return {**summary, "version": version, "version_id": str(version_id), "deployed": deploy,
             "unchanged": False}, compiled
 
@@ -90,7 +91,8 @@ def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = Fa
 def _fitting_name(name: str | None) -> str | None:
     """A process name as long as its column holds: some tools write whole sentences there, and
     PostgreSQL refuses what SQLite would keep."""
-    limit = definitions.c.name.type.length
+    column = definitions.c.name.type
+    limit = column.length if isinstance(column, String) else None
     if name is None or limit is None or len(name) <= limit:
         return name
     return name[:limit - 1] + "\u2026"
@@ -154,11 +156,14 @@ def bpmn_of(conn: Connection, key: str, version: int | None = None) -> bytes:
     row = conn.execute(query.order_by(definition_versions.c.version.desc()).limit(1)).first()
     if row is None:
         raise NotFound(f"no definition with key {key!r}" + (f" and version {version}" if version else ""))
-    return row.bpmn
+    bpmn: bytes = row.bpmn
+    return bpmn
 
 
 def bpmn_of_version_id(conn: Connection, version_id: int) -> bytes:
-    return conn.execute(select(definition_versions.c.bpmn).where(definition_versions.c.id == version_id)).scalar_one()
+    bpmn: bytes = conn.execute(select(definition_versions.c.bpmn)
+                               .where(definition_versions.c.id == version_id)).scalar_one()
+    return bpmn
 
 
 def list_definitions(conn: Connection, limit: int, after: str | None) -> list[dict[str, Any]]:

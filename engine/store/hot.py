@@ -8,14 +8,16 @@ skip it on PostgreSQL. Rows from either path answer ``row.column`` and ``row._ma
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from psycopg.types.json import Json
 from sqlalchemy import Connection
-from sqlalchemy.sql import Executable
+from sqlalchemy.sql import ClauseElement, Executable
+from sqlalchemy.sql.compiler import SQLCompiler
 
 
-class Row(dict):
+class Row(dict[str, Any]):
     """A row as a dict with attribute access, like SQLAlchemy's Row where the engine reads one."""
 
     __slots__ = ()
@@ -27,7 +29,7 @@ class Row(dict):
             raise AttributeError(name) from None
 
     @property
-    def _mapping(self) -> "Row":
+    def _mapping(self) -> Row:
         return self
 
 
@@ -51,7 +53,7 @@ class _RowMaker:
         names = _NAMES.get(self.sql)
         if names is None:
             names = _NAMES[self.sql] = [column.name for column in cursor.description]
-        return lambda values: Row(zip(names, values))
+        return lambda values: Row(zip(names, values, strict=True))
 
 
 def postgres_cursor(conn: Connection, sql: str, params: dict[str, Any]) -> Any:
@@ -69,6 +71,8 @@ def _cursor_of(conn: Connection) -> Any:
     cost a third of running a prepared statement."""
     pooled = conn.connection
     driver = pooled.dbapi_connection
+    if driver is None:
+        raise RuntimeError("the pooled connection has no driver connection: it was invalidated")
     cursor = pooled.info.get("charkh_cursor")
     if cursor is None or cursor.closed or cursor.connection is not driver:
         cursor = pooled.info["charkh_cursor"] = driver.cursor(row_factory=_RowMaker())
@@ -94,7 +98,13 @@ class HotStatement:
         if self._postgres is None:
             from sqlalchemy.dialects.postgresql import psycopg as dialect
 
-            compiled = self.core.compile(dialect=dialect.dialect(), column_keys=self.column_keys)
+            if not isinstance(self.core, ClauseElement):
+                raise TypeError(f"a hot statement is a SQLAlchemy Core statement, not {type(self.core).__name__}")
+            # SQLAlchemy's PostgreSQL dialects do not annotate their constructors
+            postgresql = dialect.dialect()  # type: ignore[no-untyped-call]
+            compiled = self.core.compile(dialect=postgresql, column_keys=self.column_keys)
+            if not isinstance(compiled, SQLCompiler):
+                raise TypeError(f"{type(self.core).__name__} does not compile to a SQL statement")
             fixed = {compiled.bind_names[bind]: bind.value for bind in compiled.binds.values()
                      if not bind.required and bind.value is not None}
             self._postgres = (compiled.string, fixed)
@@ -107,9 +117,10 @@ class HotStatement:
             params[name] = Json(params[name])
         return postgres_cursor(conn, sql, params)
 
-    def rows(self, conn: Connection, params: dict[str, Any]) -> list[Any]:
+    def rows(self, conn: Connection, params: dict[str, Any]) -> Sequence[Any]:
         if conn.dialect.name == "postgresql":
-            return self._pg_cursor(conn, params).fetchall()
+            rows: list[Row] = self._pg_cursor(conn, params).fetchall()
+            return rows
         return conn.execute(self.core, params).all()
 
     def first(self, conn: Connection, params: dict[str, Any]) -> Any:
@@ -123,5 +134,6 @@ class HotStatement:
 
     def rowcount(self, conn: Connection, params: dict[str, Any]) -> int:
         if conn.dialect.name == "postgresql":
-            return self._pg_cursor(conn, params).rowcount
+            count: int = self._pg_cursor(conn, params).rowcount
+            return count
         return conn.execute(self.core, params).rowcount

@@ -4,9 +4,10 @@ items, history and outbox jobs together."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, exists, insert, literal_column, or_, select, update
 
@@ -231,7 +232,7 @@ def save_state(conn: Connection, state: bytes, instance: Any, workflow: Any, res
 
 def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: int, result: StepResult,
                entries: list[dict[str, Any]], at: datetime, completed_task: str | None,
-               starter: str | None, new_instance: bool = False, open_rows: list[Any] | None = None,
+               starter: str | None, new_instance: bool = False, open_rows: Sequence[Any] | None = None,
                write_history: bool = True) -> list[dict[str, Any]]:
     """Write what a step produced (work items, outbox jobs, timers, history); returns the
     instance's open work items as the API shows them. ``starter``: who started the instance (a
@@ -451,7 +452,7 @@ def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.isoformat().replace("+00:00", "Z")
 
 

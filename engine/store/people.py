@@ -3,26 +3,28 @@ from __future__ import annotations
 
 import functools
 import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
-from datetime import datetime, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Row, insert, select
 
 from ..access import Caller
 from ..errors import Invalid, NotFound
+from .database import inserted_id
 from .schema import groups, memberships, users
 
 _hasher = PasswordHasher()
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
-def add_user(conn: Connection, name: str, password: str | None = None, group_names: list[str] = (),
-             role_names: list[str] = (), admin: bool = False, analyst: bool = False,
+def add_user(conn: Connection, name: str, password: str | None = None, group_names: Sequence[str] = (),
+             role_names: Sequence[str] = (), admin: bool = False, analyst: bool = False,
              integration: bool = False) -> bool:
     """Create the user, or add groups, roles and flags to an existing one (flags are only ever
     added here; set_roles takes them away). Returns True if created."""
@@ -31,10 +33,10 @@ def add_user(conn: Connection, name: str, password: str | None = None, group_nam
         raise Invalid("a user name must be 1 to 150 characters")
     row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
     created = row is None
-    if created:
-        user_id = conn.execute(insert(users).values(
+    if row is None:
+        user_id = inserted_id(conn.execute(insert(users).values(
             name=name, is_admin=admin, is_analyst=analyst, is_integration=integration, created_at=now(),
-            password_hash=_hasher.hash(password) if password else None)).inserted_primary_key[0]
+            password_hash=_hasher.hash(password) if password else None)))
     else:
         user_id = row.id
         changes: dict[str, Any] = {}
@@ -60,8 +62,9 @@ def _group_id(conn: Connection, name: str, kind: str) -> int:
         raise Invalid("a group or role name must not be empty")
     row = conn.execute(select(groups.c.id).where(groups.c.name == name)).first()
     if row is not None:
-        return row.id
-    return conn.execute(insert(groups).values(name=name, kind=kind)).inserted_primary_key[0]
+        group_id: int = row.id
+        return group_id
+    return inserted_id(conn.execute(insert(groups).values(name=name, kind=kind)))
 
 
 def add_role(conn: Connection, name: str, superior: str | None = None) -> None:
@@ -83,8 +86,9 @@ def add_role(conn: Connection, name: str, superior: str | None = None) -> None:
 
 def superior_of(conn: Connection, role: str) -> str | None:
     superior = groups.alias("superior")
-    return conn.execute(select(superior.c.name).select_from(groups.join(superior, groups.c.superior_id == superior.c.id))
-                         .where(groups.c.name == role)).scalar()
+    return conn.execute(select(superior.c.name)
+                        .select_from(groups.join(superior, groups.c.superior_id == superior.c.id))
+                        .where(groups.c.name == role)).scalar()
 
 
 def password_hash_of(conn: Connection, name: str) -> str | None:
@@ -97,7 +101,7 @@ def password_matches(stored: str | None, password: str) -> bool:
     costs the same hashing, against a stand-in, so the time an answer takes does not tell which
     names exist. Call it outside any transaction: hashing takes tens of milliseconds."""
     try:
-        matches = _hasher.verify(stored or _stand_in_hash(), password)
+        matches: bool = _hasher.verify(stored or _stand_in_hash(), password)
     except (VerificationError, InvalidHashError):
         matches = False
     return matches and stored is not None
@@ -119,7 +123,7 @@ def caller_named(conn: Connection, name: str) -> Caller:
     return _caller(conn, row)
 
 
-def _caller(conn: Connection, row) -> Caller:  # type: ignore[no-untyped-def]
+def _caller(conn: Connection, row: Row[*tuple[Any, ...]]) -> Caller:
     names = conn.execute(select(groups.c.name).join(memberships, memberships.c.group_id == groups.c.id)
                          .where(memberships.c.user_id == row.id)).scalars().all()
     return Caller(name=row.name, is_admin=bool(row.is_admin), groups=frozenset(names),
@@ -140,8 +144,8 @@ def principals(conn: Connection) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def set_roles(conn: Connection, name: str, changes: dict[str, bool]) -> None:
-    """Grant or take away a user's analyst, integration or administrator flag."""
+def set_roles(conn: Connection, name: str, changes: dict[str, bool | None]) -> None:
+    """Grant or take away a user's analyst, integration or administrator flag (None: leave it)."""
     if conn.execute(select(users.c.id).where(users.c.name == name)).first() is None:
         raise NotFound(f"no user named {name!r}")
     columns = {"analyst": "is_analyst", "integration": "is_integration", "admin": "is_admin"}

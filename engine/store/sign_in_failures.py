@@ -3,8 +3,9 @@ they mean."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Row, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..clock import as_utc
@@ -36,8 +37,8 @@ def record_failure(conn: Connection, subjects: list[str], policy: SignInPolicy, 
             failures=failures, updated_at=at, locked_until=at + lock if lock else row.locked_until))
 
 
-def _failures(row) -> Failures:  # type: ignore[no-untyped-def]
-    return Failures(row.failures, as_utc(row.locked_until), as_utc(row.updated_at))  # type: ignore[arg-type]
+def _failures(row: Row[*tuple[Any, ...]]) -> Failures:
+    return Failures(row.failures, as_utc(row.locked_until), as_utc(row.updated_at))
 
 
 def forget(conn: Connection, subjects: list[str]) -> None:

@@ -9,8 +9,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, insert, or_, select
+from sqlalchemy import Connection, Row, Select, insert, or_, select
 
 from ..clock import as_utc
 from ..errors import Invalid, NotFound, Unauthorized
@@ -110,21 +111,22 @@ def _hash_named(conn: Connection, user_id: int, which: str) -> str:
         raise NotFound(f"no token {which[:ID_LENGTH]!r} of this user")
     if len(found) > 1:
         raise Invalid(f"{which!r} starts more than one token id; give more digits")
-    return found[0]
+    token_hash_: str = found[0]
+    return token_hash_
 
 
 def _user_id(conn: Connection, name: str) -> int:
-    user_id = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()
+    user_id: int | None = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()
     if user_id is None:
         raise NotFound(f"no user named {name!r}")
     return user_id
 
 
-def _records():  # type: ignore[no-untyped-def]
+def _records() -> Select[Any]:
     return (select(tokens.c.hash, users.c.name, tokens.c.kind, tokens.c.created_at, tokens.c.expires_at,
                    tokens.c.revoked_at).join(users, users.c.id == tokens.c.user_id))
 
 
-def _record(row) -> TokenRecord:  # type: ignore[no-untyped-def]
+def _record(row: Row[*tuple[Any, ...]]) -> TokenRecord:
     return TokenRecord(id=row.hash[:ID_LENGTH], user=row.name, kind=row.kind, created_at=as_utc(row.created_at),
                        expires_at=as_utc(row.expires_at), revoked_at=as_utc(row.revoked_at))

@@ -20,7 +20,7 @@ def _public(data: bytes) -> bytes:
 
 
 @pytest.fixture
-def invoice_run(make_user, model):  # type: ignore[no-untyped-def]
+def invoice_run(make_user, model):
     """Sara (an analyst) owns the invoice cycle; Mona approves; an instance waits for Mona."""
     sara = make_user("sara", groups=["sales"], analyst=True)
     mona = make_user("mona", groups=["sales-managers"])

@@ -12,8 +12,9 @@ item in the list.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -163,7 +164,7 @@ def test_every_operation_of_the_api_has_a_row_in_the_matrix(app):
 
 
 @pytest.fixture
-def world(app, make_user):  # type: ignore[no-untyped-def]
+def world(app, make_user):
     """The callers, by persona; their tokens and a way to set up a scene as the owner."""
     people = {
         "plain": make_user("pia", groups=["clerks"]),

@@ -2,7 +2,6 @@
 a 500 (issue 13: integers beyond 64 bits, deep nesting and lone surrogates each answered 500)."""
 from __future__ import annotations
 
-
 import pytest
 
 from designer.input_guard import MAX_JSON_DEPTH

@@ -36,11 +36,11 @@ def parallel_model(branches: int) -> bytes:
 </definitions>""".encode()
 
 
-def _all_at_once(calls):  # type: ignore[no-untyped-def]
+def _all_at_once(calls):
     """Run the calls in threads released together, so they really race."""
     barrier = Barrier(len(calls))
 
-    def run(call):  # type: ignore[no-untyped-def]
+    def run(call):
         barrier.wait()
         return call()
 
@@ -48,14 +48,14 @@ def _all_at_once(calls):  # type: ignore[no-untyped-def]
         return list(pool.map(run, calls))
 
 
-def _concurrent_completions_of_one_item(live_server, make_user, model) -> None:  # type: ignore[no-untyped-def]
+def _concurrent_completions_of_one_item(live_server, make_user, model) -> None:
     managers = [make_user(f"manager{i}", groups=["sales-managers"]) for i in range(BRANCHES)]
     sara = make_user("sara", groups=["sales"], analyst=True)
     assert sara.upload(model("invoice.bpmn")).status_code == 201
     instance_id = sara.start("invoice").json["id"]
     [item] = managers[0].cartable()
 
-    def complete(user):  # type: ignore[no-untyped-def]
+    def complete(user):
         return lambda: httpx.post(f"{live_server}/api/v1/work-items/{item['id']}/complete",
                                   json={"action": "Approve"}, headers=user.headers, timeout=60)
 
@@ -67,19 +67,19 @@ def _concurrent_completions_of_one_item(live_server, make_user, model) -> None: 
     assert len([e for e in instance["history"] if e["type"] == "work_item_completed"]) == 1
 
 
-def _concurrent_completions_of_parallel_items(live_server, make_user) -> None:  # type: ignore[no-untyped-def]
+def _concurrent_completions_of_parallel_items(live_server, make_user) -> None:
     reviewers = [make_user(f"reviewer{i}", groups=["reviewers"], analyst=i == 0) for i in range(BRANCHES)]
     assert reviewers[0].upload(parallel_model(BRANCHES)).status_code == 201
     instance_id = reviewers[0].start("parallel_review").json["id"]
     items = reviewers[0].cartable()
     assert len(items) == BRANCHES
 
-    def complete(user, item):  # type: ignore[no-untyped-def]
+    def complete(user, item):
         return lambda: httpx.post(f"{live_server}/api/v1/work-items/{item['id']}/complete",
                                   json={"data": {f"verdict_{item['element']}": "ok"}},
                                   headers=user.headers, timeout=60)
 
-    responses = _all_at_once([complete(u, i) for u, i in zip(reviewers, items)])
+    responses = _all_at_once([complete(u, i) for u, i in zip(reviewers, items, strict=True)])
 
     assert [r.status_code for r in responses] == [200] * BRANCHES
     instance = reviewers[0].get(f"/instances/{instance_id}").json

@@ -8,7 +8,7 @@ CARTABLE_FIELDS = {"id", "instance_id", "name", "element", "actions", "assignee"
 
 
 @pytest.fixture
-def people(make_user, admin, model):  # type: ignore[no-untyped-def]
+def people(make_user, admin, model):
     """The invoice cycle's staff, with the invoice model deployed."""
     staff = {
         "sara": make_user("sara", groups=["sales"]),

@@ -12,22 +12,22 @@ from engine.settings import Settings
 
 
 @pytest.fixture
-def settings(tmp_path, database_url) -> Settings:  # type: ignore[no-untyped-def]
+def settings(tmp_path, database_url) -> Settings:
     # A low step limit, so a runaway ends after a few hundred steps rather than after 10,000.
     return Settings(data_dir=tmp_path, database_url=database_url, max_step_tasks=300, max_multi_instance=5)
 
 
 @pytest.fixture
-def analyst(make_user):  # type: ignore[no-untyped-def]
+def analyst(make_user):
     return make_user("ana", analyst=True)
 
 
-def deployed(analyst, model, name: str) -> None:  # type: ignore[no-untyped-def]
+def deployed(analyst, model, name: str) -> None:
     response = analyst.upload(model(name))
     assert response.status_code == 201, response.json
 
 
-def history_types(user, instance_id: str) -> list[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
+def history_types(user, instance_id: str) -> list[tuple[str, str | None]]:
     return [(e["type"], e["element"]) for e in user.get(f"/instances/{instance_id}").json["history"]]
 
 

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, settings
 
 
 @pytest.fixture
-def api_schema(app, make_user, model):  # type: ignore[no-untyped-def]
+def api_schema(app, make_user, model):
     owner = make_user("fuzzer", groups=["sales-managers", "finance", "warehouse", "sales"], analyst=True)
     assert owner.upload(model("invoice.bpmn")).status_code == 201
     owner.start("invoice")
@@ -20,7 +20,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-def test_no_request_makes_the_server_fail(case, app):  # type: ignore[no-untyped-def]
+def test_no_request_makes_the_server_fail(case, app):
     for headers in ({"Authorization": f"Bearer {app.config['FUZZ_TOKEN']}"}, {}):
         response = case.call(headers=headers)
         assert response.status_code < 500, (case.method, case.formatted_path, response.text[:500])

@@ -3,8 +3,9 @@ the error shape, entities are never resolved, and nothing is stored."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 

@@ -58,12 +58,12 @@ def multi_instance_process(key: str, cardinality: str) -> bytes:
 
 
 @pytest.fixture
-def settings(tmp_path, database_url) -> Settings:  # type: ignore[no-untyped-def]
+def settings(tmp_path, database_url) -> Settings:
     return Settings(data_dir=tmp_path, database_url=database_url, script_seconds=LIMIT)
 
 
 @pytest.fixture
-def sara(make_user, admin, model):  # type: ignore[no-untyped-def]
+def sara(make_user, admin, model):
     """A sales expert, with the invoice cycle deployed for the ordinary traffic."""
     assert admin.upload(model("invoice.bpmn")).status_code == 201
     return make_user("sara", groups=["sales", "sales-managers", "finance", "warehouse"])

@@ -5,6 +5,7 @@ Import as `from tests.browser.canvas import ...` (pytest runs with pythonpath ["
 from __future__ import annotations
 
 from typing import Any
+
 from tests.browser.waiting import wait_until
 
 ELEMENTS_OF_TYPE = "(type) => window.charkh.modeler.get('elementRegistry').filter((e) => e.type === type)" \

@@ -1,5 +1,6 @@
 """The designer's own texts in fa (right to left), en and ro; Persian labels on the canvas."""
 from __future__ import annotations
+
 from tests.browser.waiting import wait_until
 
 
@@ -17,7 +18,8 @@ def test_persian_designer_is_right_to_left_and_draws_persian_labels(signed_in, s
     assert page.inner_text("#save").strip() == "ذخیره"
     assert page.inner_text("#deploy").strip() == "استقرار"
 
-    start = page.evaluate("window.charkh.modeler.get('elementRegistry').filter((e) => e.type === 'bpmn:StartEvent')[0].id")
+    start = page.evaluate("window.charkh.modeler.get('elementRegistry')"
+                          ".filter((e) => e.type === 'bpmn:StartEvent')[0].id")
     page.evaluate("(id) => window.charkh.modeler.get('selection').select("
                   "window.charkh.modeler.get('elementRegistry').get(id))", start)
     page.click(".djs-context-pad .entry[data-action='append.append-task']")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.browser.waiting import wait_until
 
 from tests import bpmn_compare
+from tests.browser.waiting import wait_until
 from tests.conftest import MIWG
 
 MODELS = sorted(MIWG.glob("*.bpmn"))

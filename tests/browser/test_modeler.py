@@ -3,7 +3,13 @@ keyboard, configure in the panel, validate, deploy, start, and follow the instan
 from __future__ import annotations
 
 from tests.browser.canvas import (
-    ELEMENTS_OF_TYPE, append_and_name, click_element, only, open_modeler, panel_group, replace_with,
+    ELEMENTS_OF_TYPE,
+    append_and_name,
+    click_element,
+    only,
+    open_modeler,
+    panel_group,
+    replace_with,
 )
 from tests.browser.waiting import wait_until
 

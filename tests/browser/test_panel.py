@@ -1,15 +1,28 @@
 """Charkh's properties-panel groups in a real browser, used the way an analyst uses them: the
-responsible party of a user task (and of a task drawn without a type), the workflow's trigger with its condition builder, visibility,
-a connector activity from an element template with "Insert field", and the standard timer,
-call-activity and script entries. Outcomes are read from what the modeler saves, from the server's
-copy, and from the engine."""
+responsible party of a user task (and of a task drawn without a type), the workflow's trigger with
+its condition builder, visibility, a connector activity from an element template with "Insert
+field", and the standard timer, call-activity and script entries. Outcomes are read from what the
+modeler saves, from the server's copy, and from the engine."""
 from __future__ import annotations
 
 import re
 
 from tests.browser.canvas import (
-    api_get, append_and_name, choose, click_element, click_empty_canvas, entry_input, fill_entry, only,
-    open_modeler, options, panel_group, replace_with, saved_xml, wait_for_catalog, wait_for_xml,
+    api_get,
+    append_and_name,
+    choose,
+    click_element,
+    click_empty_canvas,
+    entry_input,
+    fill_entry,
+    only,
+    open_modeler,
+    options,
+    panel_group,
+    replace_with,
+    saved_xml,
+    wait_for_catalog,
+    wait_for_xml,
 )
 from tests.browser.waiting import wait_until
 

@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from tests.browser.canvas import (
-    append_and_name, click_element, click_empty_canvas, only, open_modeler, replace_with,
+    append_and_name,
+    click_element,
+    click_empty_canvas,
+    only,
+    open_modeler,
+    replace_with,
 )
 from tests.browser.waiting import wait_until
 
@@ -73,8 +78,8 @@ def test_template_groups_header_and_lint_button_in_persian_and_romanian(signed_i
                "process": "فرایند", "lint_title": "نمایش/پنهان نتایج بررسی", "lint_words": ["خطا", "هشدار"],
                "direction": "rtl"},
         "ro": {"groups": ["Destinatari", "Mesaj"], "type": "Trimite SMS", "service": "Sarcină de serviciu",
-               "process": "Proces", "lint_title": "Comută rezultatele validării", "lint_words": ["erori", "avertismente"],
-               "direction": "ltr"},
+               "process": "Proces", "lint_title": "Comută rezultatele validării",
+               "lint_words": ["erori", "avertismente"], "direction": "ltr"},
     }
     for lang, want in expected.items():
         open_modeler(page, f"/designer/new?lang={lang}")

@@ -11,7 +11,7 @@ LIBRARY = Path(__file__).resolve().parents[2] / "bpmn" / "library"
 EDITING_BUTTONS = (".rename", ".deploy", ".toggle", ".share", ".delete")
 
 
-def sign_in(page, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, base: str, name: str) -> None:
     page.goto(f"{base}/login")
     page.fill("input[name=username]", name)
     page.fill("input[name=password]", "secret")

@@ -3,7 +3,14 @@ is in test_validation_and_heat.py), and a Persian label typed by direct editing 
 from __future__ import annotations
 
 from tests.browser.canvas import (
-    SELECTED, api_get, click_element, context_pad, element_center, open_modeler, panel_group, saved_xml,
+    SELECTED,
+    api_get,
+    click_element,
+    context_pad,
+    element_center,
+    open_modeler,
+    panel_group,
+    saved_xml,
     token_headers,
 )
 from tests.browser.test_validation_and_heat import DISCONNECTED, LIBRARY
@@ -18,7 +25,7 @@ def connect(page, source, target):
     page.mouse.move(x, y, steps=4)
     page.mouse.click(x, y)
     wait_until(page, "([s, t]) => window.charkh.modeler.get('elementRegistry')"
-                           ".filter((e) => e.source && e.source.id === s && e.target.id === t).length", arg=[source, target])
+                     ".filter((e) => e.source && e.source.id === s && e.target.id === t).length", arg=[source, target])
     page.wait_for_timeout(450)  # diagram-js swallows a click within 400 ms of the end of a drag
 
 

@@ -3,6 +3,7 @@ the heat view, in a real browser."""
 from __future__ import annotations
 
 from pathlib import Path
+
 from tests.browser.waiting import wait_until
 
 LIBRARY = Path(__file__).resolve().parents[2] / "bpmn" / "library"
@@ -19,10 +20,14 @@ DISCONNECTED = """<?xml version="1.0" encoding="UTF-8"?>
     <userTask id="forgotten" name="Forgotten"/>
   </process>
   <bpmndi:BPMNDiagram id="d"><bpmndi:BPMNPlane id="p" bpmnElement="lonely">
-    <bpmndi:BPMNShape id="s1" bpmnElement="begin"><dc:Bounds x="100" y="100" width="36" height="36"/></bpmndi:BPMNShape>
-    <bpmndi:BPMNShape id="s2" bpmnElement="finish"><dc:Bounds x="300" y="100" width="36" height="36"/></bpmndi:BPMNShape>
-    <bpmndi:BPMNShape id="s3" bpmnElement="forgotten"><dc:Bounds x="170" y="220" width="100" height="80"/></bpmndi:BPMNShape>
-    <bpmndi:BPMNEdge id="e1" bpmnElement="f1"><di:waypoint x="136" y="118"/><di:waypoint x="300" y="118"/></bpmndi:BPMNEdge>
+    <bpmndi:BPMNShape id="s1" bpmnElement="begin">
+      <dc:Bounds x="100" y="100" width="36" height="36"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="s2" bpmnElement="finish">
+      <dc:Bounds x="300" y="100" width="36" height="36"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="s3" bpmnElement="forgotten">
+      <dc:Bounds x="170" y="220" width="100" height="80"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="e1" bpmnElement="f1">
+      <di:waypoint x="136" y="118"/><di:waypoint x="300" y="118"/></bpmndi:BPMNEdge>
   </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
 </definitions>"""
 

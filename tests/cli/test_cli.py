@@ -213,7 +213,8 @@ def test_user_add_makes_analysts_and_integration_users(tmp_path):
     charkh("user", "add", "ana", "--analyst", data=tmp_path)
     charkh("user", "add", "bank", "--integration", data=tmp_path)
     charkh("user", "add", "eve", "--group", "sales", data=tmp_path)
-    ana, eve = charkh("token", "ana", data=tmp_path).stdout.strip(), charkh("token", "eve", data=tmp_path).stdout.strip()
+    ana = charkh("token", "ana", data=tmp_path).stdout.strip()
+    eve = charkh("token", "eve", data=tmp_path).stdout.strip()
     from designer.app import create_app
     from engine.settings import Settings
 

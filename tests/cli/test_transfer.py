@@ -22,7 +22,7 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 @pytest.fixture
-def charkh(tmp_path, database_url):  # type: ignore[no-untyped-def]
+def charkh(tmp_path, database_url):
     """charkh(*args) -> the finished command, on this test's own database."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CHARKH_")}
     environment["CHARKH_DATABASE_URL"] = database_url
@@ -31,8 +31,8 @@ def charkh(tmp_path, database_url):  # type: ignore[no-untyped-def]
         return subprocess.run([sys.executable, "-m", "designer.cli", *args, "--data", str(tmp_path / "data")],
                               capture_output=True, text=True, env=environment, cwd=ROOT, timeout=300)
 
-    run.environment = environment  # type: ignore[attr-defined]
-    run.data = tmp_path / "data"  # type: ignore[attr-defined]
+    run.environment = environment
+    run.data = tmp_path / "data"
     return run
 
 
@@ -190,7 +190,8 @@ def test_export_writes_each_definition_as_its_key_byte_for_byte(charkh, vendors,
 
 
 def test_export_does_not_overwrite_a_different_file_without_force(charkh, vendors, tmp_path):
-    charkh("import", str(vendors / "yaoqiang-4.0_A.1.0-export.bpmn"), str(vendors / "omnitracker-12.3_C.9.1-roundtrip.bpmn"))
+    charkh("import", str(vendors / "yaoqiang-4.0_A.1.0-export.bpmn"),
+           str(vendors / "omnitracker-12.3_C.9.1-roundtrip.bpmn"))
     out = tmp_path / "out"
     out.mkdir()
     (out / "PROCESS_1.bpmn").write_bytes(b"someone's own file")

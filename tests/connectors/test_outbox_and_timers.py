@@ -14,10 +14,10 @@ SENT: list[tuple[dict, str]] = []
 
 
 @pytest.fixture
-def sms_provider():  # type: ignore[no-untyped-def]
+def sms_provider():
     SENT.clear()
 
-    def send(inputs, variables, key):  # type: ignore[no-untyped-def]
+    def send(inputs, variables, key):
         SENT.append((inputs, key))
         return {"sms_status": "sent"}
 
@@ -26,7 +26,7 @@ def sms_provider():  # type: ignore[no-untyped-def]
     PROVIDERS.pop("test-sms", None)
 
 
-def wait_until(condition, seconds: float = 20.0):  # type: ignore[no-untyped-def]
+def wait_until(condition, seconds: float = 20.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = condition()
@@ -36,7 +36,7 @@ def wait_until(condition, seconds: float = 20.0):  # type: ignore[no-untyped-def
     raise AssertionError("condition not reached in time")
 
 
-def run_notify_customer(charkh, make_user, model, dispatch):  # type: ignore[no-untyped-def]
+def run_notify_customer(charkh, make_user, model, dispatch):
     sara = make_user("sara", groups=["sales"], analyst=True)
     sara.upload(model("notify_customer.bpmn"))
     instance_id = sara.start("notify_customer", {"phone": "+98 912 000 0000"}).json["id"]
@@ -48,7 +48,7 @@ def run_notify_customer(charkh, make_user, model, dispatch):  # type: ignore[no-
         assert waiting["status"] == "running"
         assert [e["type"] for e in waiting["history"]][-1] == "job_queued"
 
-        def reached_cartable():  # type: ignore[no-untyped-def]
+        def reached_cartable():
             scheduler.tick()
             return sara.cartable()
 
@@ -86,7 +86,7 @@ def test_service_task_runs_through_redis(charkh, make_user, model, sms_provider)
 
 
 def test_a_job_that_keeps_failing_becomes_an_incident(charkh, make_user, model):
-    def broken(inputs, variables, key):  # type: ignore[no-untyped-def]
+    def broken(inputs, variables, key):
         raise ConnectionError("SMS gateway unreachable")
 
     PROVIDERS["test-sms"] = broken
@@ -142,7 +142,7 @@ def test_an_administrator_retries_an_incident_over_the_api(charkh, make_user, ad
     instance_id = sara.start("notify_customer", {"phone": "1"}).json["id"]
     [job_id] = charkh.claim_jobs()
 
-    def unreachable(inputs, variables, key):  # type: ignore[no-untyped-def]
+    def unreachable(inputs, variables, key):
         raise TimeoutError("no answer")
 
     PROVIDERS["test-sms"] = unreachable

@@ -4,6 +4,7 @@ caller never sees the failure; a step saved against a stale revision writes noth
 from __future__ import annotations
 
 import uuid
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,6 @@ from engine.settings import Settings, normalize_database_url
 from engine.store import database
 from engine.store.combined import finish_completion
 from engine.store.people import now
-
 
 
 def _terminate(url: str, application: str) -> int:
@@ -122,7 +122,7 @@ def test_the_migrations_build_the_schema_the_code_declares(charkh: Charkh) -> No
 def test_upgrading_makes_each_definitions_first_uploader_its_owner(database_url: str) -> None:
     """Migration 0005: definitions stored before owners existed are owned by whoever uploaded
     their first version (the rule they were made under); nobody becomes an analyst by it."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from alembic import command
     from alembic.config import Config
@@ -132,7 +132,7 @@ def test_upgrading_makes_each_definitions_first_uploader_its_owner(database_url:
     from engine.store.database import MIGRATIONS
 
     engine = create_engine(normalize_database_url(database_url))
-    at = datetime.now(timezone.utc)
+    at = datetime.now(UTC)
     with engine.begin() as connection:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))

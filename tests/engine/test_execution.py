@@ -13,14 +13,13 @@ from engine.charkh import Charkh
 from engine.errors import Forbidden, Invalid, ScriptError
 from engine.settings import Settings
 
-
 # --- helpers -----------------------------------------------------------------------------------
 
 @pytest.fixture
-def person(charkh: Charkh):  # type: ignore[no-untyped-def]
+def person(charkh: Charkh):
     """person(name, groups=[], roles=[]) -> the Caller for a new user."""
 
-    def add(name: str, groups: list[str] = (), roles: list[str] = ()):  # type: ignore[no-untyped-def]
+    def add(name: str, groups: list[str] = (), roles: list[str] = ()):
         charkh.add_user(name, None, list(groups), list(roles))
         return charkh.caller_named(name)
 
@@ -28,7 +27,7 @@ def person(charkh: Charkh):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def deploy(charkh: Charkh, model):  # type: ignore[no-untyped-def]
+def deploy(charkh: Charkh, model):
     """deploy(model file name) -> the import summary of a deployed version."""
 
     def run(name: str) -> dict[str, Any]:
@@ -309,7 +308,7 @@ def test_a_script_that_imports_is_refused_at_deploy_naming_the_element(charkh, m
 
 
 @pytest.fixture
-def quick_scripts(settings: Settings):  # type: ignore[no-untyped-def]
+def quick_scripts(settings: Settings):
     """An engine whose scripts may use only 0.3 s of CPU."""
     engine = Charkh(dataclasses.replace(settings, script_seconds=0.3))
     yield engine

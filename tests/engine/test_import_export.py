@@ -191,7 +191,8 @@ def test_qname_references_with_the_target_namespace_prefix_import(admin):
   </bpmn:process>
   <bpmndi:BPMNDiagram id="d">
     <bpmndi:BPMNPlane id="plane" bpmnElement="tns:collab">
-      <bpmndi:BPMNShape id="s_send" bpmnElement="tns:send"><dc:Bounds x="0" y="0" width="100" height="80"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="s_send" bpmnElement="tns:send">
+        <dc:Bounds x="0" y="0" width="100" height="80"/></bpmndi:BPMNShape>
     </bpmndi:BPMNPlane>
   </bpmndi:BPMNDiagram>""")
 
@@ -214,7 +215,8 @@ def test_references_into_an_imported_model_import(admin):
   </bpmn:process>
   <bpmndi:BPMNDiagram id="d">
     <bpmndi:BPMNPlane id="plane" bpmnElement="collab">
-      <bpmndi:BPMNShape id="s_theirs" bpmnElement="other:p_theirs"><dc:Bounds x="0" y="0" width="100" height="80"/></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="s_theirs" bpmnElement="other:p_theirs">
+        <dc:Bounds x="0" y="0" width="100" height="80"/></bpmndi:BPMNShape>
     </bpmndi:BPMNPlane>
   </bpmndi:BPMNDiagram>""", extra_ns='xmlns:other="http://example.com/other"')
 

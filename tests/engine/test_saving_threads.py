@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -32,7 +32,7 @@ def test_concurrent_saves_follow_the_same_rules(charkh: Charkh, model) -> None:
             task.data["value"] = value
         return workflow
 
-    fine = workflow_with(datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc))
+    fine = workflow_with(datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
     not_json = workflow_with(timedelta(days=2))
     with pytest.raises(StepFailed):
         runtime.dump(not_json)

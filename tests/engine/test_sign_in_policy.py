@@ -1,12 +1,12 @@
 """The pure rules of sign-in backoff and page-session lifetime, without a database."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from engine.page_sessions import SessionPolicy
 from engine.sign_in import Failures, SignInPolicy, address_subject, name_subject
 
-AT = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
 def test_backoff_starts_after_the_free_failures_doubles_and_stops_at_the_cap():

@@ -3,7 +3,6 @@ versions" says: every well-formed file is stored under the key its rule gives, i
 references come back as problems, deploy alone refuses them, and export returns the bytes."""
 from __future__ import annotations
 
-
 import pytest
 
 from engine.bpmn_xml import definition_key, read_bpmn
@@ -45,7 +44,7 @@ WELL_FORMED = sorted(name for name, key in KEYS.items() if key is not None)
 MAX_BYTES = 5 * 1024 * 1024
 
 
-def exported_files(charkh) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+def exported_files(charkh) -> dict[str, bytes]:
     return {latest.key: latest.bpmn for latest in charkh.latest_files()}
 
 
@@ -142,7 +141,8 @@ def test_an_error_spiffworkflow_wraps_as_its_repr_is_said_plainly():
         try:
             raise TypeError("ThrowingEvent.__init__() missing 1 required positional argument")
         except TypeError as ex:
-            raise ValidationException("%r" % ex, node=node)  # as SpiffWorkflow's TaskParser does
+            # Raised as SpiffWorkflow's TaskParser raises it: without "from", only __context__ is set.
+            raise ValidationException(repr(ex), node=node)  # noqa: B904
     except ValidationException as wrapped:
         message = _validation_message(wrapped)
 

@@ -1,12 +1,11 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-24 09:42:49.939574
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -60,7 +59,8 @@ def upgrade() -> None:
     op.create_table('memberships',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_memberships_group_id_groups'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_memberships_group_id_groups'),
+                            ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_memberships_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'group_id', name=op.f('pk_memberships'))
     )
@@ -85,7 +85,8 @@ def upgrade() -> None:
     sa.Column('started_by', sa.String(length=150), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['version_id'], ['definition_versions.id'], name=op.f('fk_instances_version_id_definition_versions')),
+    sa.ForeignKeyConstraint(['version_id'], ['definition_versions.id'],
+                            name=op.f('fk_instances_version_id_definition_versions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_instances'))
     )
     with op.batch_alter_table('instances', schema=None) as batch_op:
@@ -170,7 +171,8 @@ def upgrade() -> None:
     op.create_table('work_item_parties',
     sa.Column('work_item_id', sa.Integer(), nullable=False),
     sa.Column('principal', sa.String(length=160), nullable=False),
-    sa.ForeignKeyConstraint(['work_item_id'], ['work_items.id'], name=op.f('fk_work_item_parties_work_item_id_work_items'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['work_item_id'], ['work_items.id'],
+                            name=op.f('fk_work_item_parties_work_item_id_work_items'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('work_item_id', 'principal', name=op.f('pk_work_item_parties'))
     )
     with op.batch_alter_table('work_item_parties', schema=None) as batch_op:

@@ -9,7 +9,6 @@ Create Date: 2026-11-24 21:30:00
 """
 from alembic import op
 
-
 revision = '0004'
 down_revision = '0003'
 branch_labels = None

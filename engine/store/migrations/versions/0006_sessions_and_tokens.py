@@ -4,7 +4,7 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-01 06:50:00
 """
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from alembic import op
@@ -27,7 +27,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column('revoked_at', sa.DateTime(timezone=True)))
     tokens = sa.table('tokens', sa.column('expires_at', sa.DateTime(timezone=True)))
     op.execute(tokens.update().where(tokens.c.expires_at.is_(None))
-               .values(expires_at=datetime.now(timezone.utc) + timedelta(days=EXISTING_TOKEN_DAYS)))
+               .values(expires_at=datetime.now(UTC) + timedelta(days=EXISTING_TOKEN_DAYS)))
     op.create_table(
         'sign_in_failures',
         sa.Column('subject', sa.String(200), primary_key=True),  # "name:<user>" or "addr:<ip>"
