@@ -3,7 +3,8 @@
     .venv/bin/python bench/hostile.py [--seconds 20] [--runaways 10] [--clients 4]
 
 A fresh PostgreSQL database and `charkh web` (gunicorn, 2 workers x --server-threads threads)
-with CHARKH_SCRIPT_WORKERS=5, so each of the 10 runaways gets a child process of its own. For
+with CHARKH_SCRIPT_WORKERS=10, so each of the 10 runaways gets a child process of its own whichever
+worker its connection lands on (gunicorn does not spread them evenly). For
 ``--seconds``, ``--runaways`` threads each complete, again and again, a work item whose next step
 is hostile (a loop that catches the limit's exception, pow(3, 3*10**7) in a script and in a
 condition, a 200 MB string, a 100,000-way multi-instance, a loop of automatic steps that never
@@ -114,7 +115,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="charkh-bench-") as tmp, fresh_database(args.postgres) as db_url:
         tokens = make_people(db_url, Path(tmp))
         server = Server(db_url, Path(tmp), workers=2, threads=args.server_threads)
-        server.env["CHARKH_SCRIPT_WORKERS"] = "5"
+        server.env["CHARKH_SCRIPT_WORKERS"] = "10"
         server.env["CHARKH_SCRIPT_SECONDS"] = str(LIMIT)
         server.start()
         try:

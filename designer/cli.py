@@ -40,6 +40,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
               "(another charkh serve? choose another port with --port)", file=sys.stderr)
         return 1
     charkh = app.extensions["charkh"]
+    charkh.warm_script_runners()
     dispatch = Dispatch(charkh, settings.redis_url)
     worker = dispatch.worker(threads=2)
     worker.start()
@@ -66,7 +67,9 @@ def cmd_web(args: argparse.Namespace) -> int:
             self.cfg.set("worker_class", "gthread")
 
         def load(self):
-            return create_app(settings)
+            app = create_app(settings)  # in each worker process: its own script children
+            app.extensions["charkh"].warm_script_runners()
+            return app
 
     Web().run()
     return 0

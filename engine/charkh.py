@@ -51,8 +51,8 @@ class Charkh:
         self.sign_in_policy = SignInPolicy(settings.sign_in_free_failures, settings.sign_in_address_free_failures,
                                            settings.sign_in_max_lock_seconds)
         self.db = Database(settings.database_url)
-        sandbox = Sandbox(settings.script_seconds, settings.max_variables_bytes,
-                          shared_pool(settings.script_workers, settings.script_memory_mb))
+        self.script_pool = shared_pool(settings.script_workers, settings.script_memory_mb)
+        sandbox = Sandbox(settings.script_seconds, settings.max_variables_bytes, self.script_pool)
         self.runtime = Runtime(sandbox, settings.max_multi_instance, settings.max_step_tasks,
                                settings.max_step_seconds)
         self._compiled: dict[int, CompiledDefinition] = {}
@@ -64,6 +64,10 @@ class Charkh:
 
     def close(self) -> None:
         self.db.dispose()
+
+    def warm_script_runners(self) -> None:
+        """A server starts its script children at once (in the background), not on first use."""
+        self.script_pool.warm()
 
     # --- people -----------------------------------------------------------------------------
 

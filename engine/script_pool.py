@@ -134,6 +134,21 @@ class ScriptPool:
         self._idle.put(child)
         return answer
 
+    def warm(self) -> None:
+        """Start every slot's child now, in the background: a server's first scripts then find
+        them ready instead of waiting for a start-up (up to a second on a busy machine)."""
+        slots = []
+        while True:
+            try:
+                slots.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for child in slots:
+            if child is None:
+                self._replace()
+            else:
+                self._idle.put(child)
+
     def _replace(self) -> None:
         """Start a killed child's successor at once, so the next script does not wait for it."""
         def start() -> None:

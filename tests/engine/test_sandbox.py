@@ -78,3 +78,25 @@ def test_huge_values_are_refused_before_they_are_built(sandbox, script):
 def test_a_failing_script_reports_its_error(sandbox):
     with pytest.raises(ScriptError, match="ZeroDivisionError"):
         sandbox.execute("x = 1 / 0", {})
+
+
+def test_a_warmed_pool_has_its_children_running_before_the_first_script() -> None:
+    import time
+
+    from engine.script_pool import ScriptPool
+
+    pool = ScriptPool(size=2)
+    try:
+        pool.warm()
+        deadline = time.monotonic() + 60
+        while True:  # the children start in the background
+            slots = list(pool._idle.queue)
+            if len(slots) == 2 and all(slot is not None and slot.process.poll() is None for slot in slots):
+                break
+            assert time.monotonic() < deadline, "the pool's children did not start"
+            time.sleep(0.05)
+        answer = pool.run({"op": "eval", "source": "1 + 1", "variables": {}, "seconds": 1.0,
+                           "max_bytes": 1024}, 1.0)
+        assert answer["ok"] is True
+    finally:
+        pool.close()
