@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 import dramatiq
@@ -17,6 +18,8 @@ from engine.charkh import Charkh
 from .jobs import run_job
 
 QUEUE = "charkh-jobs"
+# How often a scheduler deletes long-ended tokens (engine: Charkh.purge_tokens).
+PURGE_EVERY_SECONDS = 3600.0
 logger = logging.getLogger("charkh.scheduler")
 
 
@@ -49,12 +52,16 @@ class Scheduler:
         self.dispatch = dispatch
         self.interval = interval
         self.stopped = threading.Event()
+        self._purged_at = 0.0
 
     def tick(self) -> tuple[int, int]:
         fired = self.charkh.fire_due_timers()
         jobs = self.charkh.claim_jobs()
         for job_id in jobs:
             self.dispatch.send(job_id)
+        if not self._purged_at or time.monotonic() - self._purged_at >= PURGE_EVERY_SECONDS:
+            self._purged_at = time.monotonic()
+            self.charkh.purge_tokens()  # every sign-in makes a token; ended ones go after a while
         return fired, len(jobs)
 
     def run(self) -> None:

@@ -34,6 +34,8 @@ from .store import instances as instance_store
 from .store.database import Database
 from .store.people import now
 
+# Days an expired or revoked token stays listed (`charkh token NAME --list`) before it is deleted.
+TOKEN_KEEP_DAYS = 30
 # How long a token's caller (name, groups, roles) is remembered by one process.
 CALLER_CACHE = timedelta(seconds=5)
 # How long one process trusts its copy of every definition's visibility, access list and owners
@@ -116,6 +118,11 @@ class Charkh:
         """The user's tokens, oldest first, without their secrets."""
         with self.db.read() as conn:
             return tokens.tokens_of(conn, name)
+
+    def purge_tokens(self) -> int:
+        """Delete tokens (API and page sessions) that ended more than ``TOKEN_KEEP_DAYS`` ago."""
+        with self.db.write() as conn:
+            return tokens.purge(conn, self.clock() - timedelta(days=TOKEN_KEEP_DAYS))
 
     def revoke_tokens(self, name: str, which: str | None = None) -> int:
         """Revoke all of the user's tokens (page sessions included), or the one ``which`` names."""

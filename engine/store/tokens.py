@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, insert, or_, select
+from sqlalchemy import Connection, Row, Select, and_, insert, or_, select
 
 from ..clock import as_utc
 from ..errors import Invalid, NotFound, Unauthorized
@@ -88,6 +88,14 @@ def revoke(conn: Connection, name: str, which: str | None, at: datetime) -> int:
     else:
         chosen.append(or_(tokens.c.expires_at.is_(None), tokens.c.expires_at > at))
     return conn.execute(tokens.update().where(*chosen).values(revoked_at=at)).rowcount
+
+
+def purge(conn: Connection, ended_before: datetime) -> int:
+    """Delete the tokens that expired or were revoked before ``ended_before``; returns how many.
+    Ended tokens are kept a while so that ``charkh token NAME --list`` still shows them."""
+    ended = or_(and_(tokens.c.expires_at.is_not(None), tokens.c.expires_at < ended_before),
+                and_(tokens.c.revoked_at.is_not(None), tokens.c.revoked_at < ended_before))
+    return conn.execute(tokens.delete().where(ended)).rowcount
 
 
 def revoke_token(conn: Connection, token: str, at: datetime) -> None:

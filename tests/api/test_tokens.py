@@ -78,3 +78,34 @@ def test_listing_shows_kinds_and_states_never_secrets(charkh, clock):
                                                               ("session", "expired")]
     shown = repr(records)
     assert old not in shown and kept not in shown and "cs_page" not in shown
+
+
+def test_tokens_that_ended_long_ago_are_purged_and_recent_ones_kept(charkh, clock):
+    charkh.add_user("ali")
+    charkh.issue_token("ali", days=1)
+    revoked = charkh.issue_token("ali")
+    charkh.revoke_tokens("ali", revoked)
+    clock.advance(days=20)
+    recent_revoked = charkh.issue_token("ali")
+    charkh.revoke_tokens("ali", recent_revoked)
+    valid = charkh.issue_token("ali")
+    clock.advance(days=15)  # the first two ended 34-35 days ago, the third 15
+
+    assert charkh.purge_tokens() == 2
+
+    listed = {record.id for record in charkh.tokens_of("ali")}
+    assert len(listed) == 2
+    assert charkh.caller_for_token(valid).name == "ali"
+    assert charkh.purge_tokens() == 0
+
+
+def test_the_scheduler_purges_ended_tokens(charkh, clock):
+    from connectors.broker import Dispatch, Scheduler
+
+    charkh.add_user("ali")
+    charkh.issue_token("ali", days=1)
+    clock.advance(days=40)
+
+    Scheduler(charkh, Dispatch(charkh, None)).tick()
+
+    assert charkh.tokens_of("ali") == []
