@@ -232,13 +232,12 @@ def save_state(conn: Connection, state: bytes, instance: Any, workflow: Any, res
 
 def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: int, result: StepResult,
                entries: list[dict[str, Any]], at: datetime, completed_task: str | None,
-               starter: str | None, new_instance: bool = False, open_rows: Sequence[Any] | None = None,
-               write_history: bool = True) -> list[dict[str, Any]]:
+               starter: str | None, new_instance: bool = False,
+               open_rows: Sequence[Any] | None = None) -> list[dict[str, Any]]:
     """Write what a step produced (work items, outbox jobs, timers, history); returns the
     instance's open work items as the API shows them. ``starter``: who started the instance (a
     plain or manual task that names nobody goes to them). ``open_rows``: the instance's open items as
-    read under its lock, when the command already has them (saves a query). Without
-    ``write_history`` the caller writes ``entries`` itself (with its own last write)."""
+    read under its lock, when the command already has them (saves a query)."""
     for event in result.events:
         if event.type.endswith("_thrown"):  # a message or escalation nothing in the instance caught
             entries.append(entry(instance_id, at, event.type, element=event.element, name=event.name))
@@ -304,8 +303,7 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
         _sync_timers(conn, instance_id, result, at)
     if result.status == "completed":
         entries.append(entry(instance_id, at, "instance_completed"))
-    if write_history:
-        insert_rows(conn, history, entries)
+    insert_rows(conn, history, entries)
     return still_open
 
 
