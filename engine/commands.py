@@ -75,9 +75,10 @@ class Commands:
                           f"{self.settings.max_variables_bytes} (CHARKH_MAX_VARIABLES_BYTES)")
 
     def claim(self, item_id: str, caller: Caller) -> dict[str, Any]:
+        with self.db.read() as conn:
+            item = instance_store.read_claim(conn, item_id, caller, self.definition_facts)
         with self.db.write() as conn:
-            instance_store.claim_work_item(conn, item_id, caller, self.definition_facts)
-        return self.work_item(item_id, caller)
+            return instance_store.write_claim(conn, item, caller)
 
     def complete(self, item_id: str, caller: Caller, action: str | None = None,
                  data: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -94,19 +94,40 @@ def _record_id(record: dict[str, Any] | None) -> str | None:
     return str(record["id"])
 
 
-def claim_work_item(conn: Connection, item_id: str, caller: Caller, facts_of: FactsOf) -> None:
-    _, item, _ = _item_for(conn, item_id, caller, facts_of, lock=True)
-    status, claimed_by = item.status, item.claimed_by
-    if status not in OPEN_STATUSES:
-        raise Conflict(f"work item {item.id} is {status}")
-    if claimed_by == caller.name:
-        return
-    if claimed_by is not None:
-        raise Conflict(f"work item {item.id} is claimed by {claimed_by}")
-    conn.execute(update(work_items).where(work_items.c.id == item.id).values(status="claimed",
-                                                                             claimed_by=caller.name))
-    conn.execute(insert(history).values(entry(item.instance_id, now(), "work_item_claimed", element=item.element,
-                                               name=item.name, user=caller.name, work_item=item.id)))
+def read_claim(conn: Connection, item_id: str, caller: Caller, facts_of: FactsOf) -> Any:
+    """The item a claim is for, after the checks of the error order (404, 403, 409); the claim's
+    write comes after, guarded by the item's status."""
+    number = parse_id(item_id, "work item")
+    item = _ITEM_WITH_DEFINITION.first(conn, {"item_id": number})
+    if item is None:
+        raise NotFound(f"no work item with id {item_id}")
+    parties = frozenset(parties_of_item(item.assignee, item.users, item.groups, item.roles))
+    rules.check_act_on_item(caller, parties, item.claimed_by, facts_of(item.definition_key, None), item_id)
+    _check_claimable(item, caller)
+    return item
+
+
+def write_claim(conn: Connection, item: Any, caller: Caller) -> dict[str, Any]:
+    """Claim the item read by read_claim, unless someone claimed or completed it meanwhile (409).
+    No instance lock: a claim changes the item alone, and a completion's write is guarded by
+    the item's status and claim as it read them."""
+    if item.claimed_by == caller.name:
+        return work_item_json(item._mapping)
+    claimed = _CLAIM_ITEM.first(conn, {"item_id": item.id, "user": caller.name})
+    if claimed is None:
+        now_row = _ITEM_WITH_DEFINITION.first(conn, {"item_id": item.id})
+        _check_claimable(now_row, caller)
+        return work_item_json(now_row._mapping)  # the caller's own claim, made meanwhile
+    insert_rows(conn, history, [entry(item.instance_id, now(), "work_item_claimed", element=item.element,
+                                      name=item.name, user=caller.name, work_item=item.id)])
+    return work_item_json(claimed._mapping)
+
+
+def _check_claimable(item: Any, caller: Caller) -> None:
+    if item.status not in OPEN_STATUSES:
+        raise Conflict(f"work item {item.id} is {item.status}")
+    if item.claimed_by is not None and item.claimed_by != caller.name:
+        raise Conflict(f"work item {item.id} is claimed by {item.claimed_by}")
 
 
 @dataclass
@@ -122,7 +143,7 @@ class Completion:
 def read_completion(conn: Connection, item_id: str, caller: Caller, action: str | None,
                     facts_of: FactsOf) -> Completion:
     """Everything a completion checks before its step runs (404, 403, 409, 422 in that order)."""
-    instance, item, open_rows = _item_for(conn, item_id, caller, facts_of, lock=False)
+    instance, item, open_rows = _item_for(conn, item_id, caller, facts_of)
     status, claimed_by = item.status, item.claimed_by
     if status not in OPEN_STATUSES:
         raise Conflict(f"work item {item.id} is already {status}")
@@ -349,12 +370,9 @@ def lock_instance(conn: Connection, instance_id: int) -> Any:
 _ITEM_BY_ID = select(work_items).where(work_items.c.id == bindparam("item_id"))
 _LOCK_INSTANCE = select(instances).where(instances.c.id == bindparam("instance_id"))
 _LOCK_INSTANCE_FOR_UPDATE = _LOCK_INSTANCE.with_for_update()
-# An item's instance, found (and, for a claim, locked) in one statement (an item never moves to
-# another instance; SQLite needs no row lock: a write holds the database's write lock).
-_INSTANCE_OF_ITEM_QUERY = select(instances).where(instances.c.id == select(work_items.c.instance_id).where(
-    work_items.c.id == bindparam("item_id")).scalar_subquery())
-_INSTANCE_OF_ITEM = HotStatement(_INSTANCE_OF_ITEM_QUERY)
-_LOCK_INSTANCE_OF_ITEM = HotStatement(_INSTANCE_OF_ITEM_QUERY.with_for_update())
+# An item's instance, found in one statement (an item never moves to another instance).
+_INSTANCE_OF_ITEM = HotStatement(select(instances).where(instances.c.id == select(work_items.c.instance_id).where(
+    work_items.c.id == bindparam("item_id")).scalar_subquery()))
 _OPEN_ITEMS = (select(work_items).where(work_items.c.instance_id == bindparam("instance_id"),
                                         work_items.c.status.in_(OPEN_STATUSES)).order_by(work_items.c.id))
 # The item a command acts on and its instance's other open items, in one statement. On
@@ -369,19 +387,26 @@ _ITEM_AND_OPEN_ITEMS = HotStatement(
     .order_by("id"))
 
 
+# A claim's item with what the access rule needs of its instance, in one statement.
+_ITEM_WITH_DEFINITION = HotStatement(
+    select(work_items, instances.c.definition_key).join(instances, instances.c.id == work_items.c.instance_id)
+    .where(work_items.c.id == bindparam("item_id")))
+_CLAIM_ITEM = HotStatement(
+    update(work_items).where(work_items.c.id == bindparam("item_id"), work_items.c.status == "open",
+                             work_items.c.claimed_by.is_(None))
+    .values(status="claimed", claimed_by=bindparam("user")).returning(*work_items.c))
+
+
 def work_item_row(conn: Connection, item_id: int) -> Any:
     return conn.execute(_ITEM_BY_ID, {"item_id": item_id}).first()
 
 
-def _item_for(conn: Connection, item_id: str, caller: Caller, facts_of: FactsOf,
-              lock: bool) -> tuple[Any, Any, list[Any]]:
-    """The item's instance (locked when ``lock``), then the item and the instance's open items:
-    (instance, item, open items). The items are read after the instance, in their own statement,
-    because on PostgreSQL another command may have changed them while we waited for the lock (a
-    join in the locking statement would see them as they were before the wait: PostgreSQL
-    re-checks only the locked rows)."""
+def _item_for(conn: Connection, item_id: str, caller: Caller, facts_of: FactsOf) -> tuple[Any, Any, list[Any]]:
+    """The item's instance, then the item and the instance's open items: (instance, item, open
+    items). The items are read after the instance, in their own statement, so they are at least
+    as new as the revision the command's guarded write will check."""
     number = parse_id(item_id, "work item")
-    instance = (_LOCK_INSTANCE_OF_ITEM if lock else _INSTANCE_OF_ITEM).first(conn, {"item_id": number})
+    instance = _INSTANCE_OF_ITEM.first(conn, {"item_id": number})
     rows = [] if instance is None else _ITEM_AND_OPEN_ITEMS.rows(conn, {"instance_id": instance.id,
                                                                         "item_id": number})
     item = next((row for row in rows if row.id == number), None)
