@@ -17,6 +17,7 @@ from .escalation import escalate
 from .instances import DefinitionLoader, apply_step, entry, lock_instance, save_state
 from .people import now
 from .schema import history, instances, outbox_jobs, timers
+from .writes import writes_for
 
 # How long a job handed to the broker may stay unanswered before it is sent again.
 JOB_LEASE = timedelta(minutes=5)
@@ -24,10 +25,8 @@ MAX_ATTEMPTS = 5
 
 
 def _skip_locked(conn: Connection, query: Any) -> Any:
-    """On PostgreSQL several schedulers never take the same rows; SQLite has one writer anyway."""
-    if conn.dialect.name == "postgresql":
-        return query.with_for_update(skip_locked=True)
-    return query
+    """Several schedulers never take the same rows."""
+    return writes_for(conn).skipping_locked(query)
 
 
 def due_timers(conn: Connection, at: datetime, limit: int = 100) -> list[int]:

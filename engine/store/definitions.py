@@ -13,9 +13,9 @@ from ..compiler import CompiledDefinition, compile_definition
 from ..errors import Invalid, NotFound
 from .catalog import facts
 from .database import inserted_id
-from .hot import HotStatement
 from .people import existing_users, now
 from .schema import definition_access, definition_owners, definition_versions, definitions
+from .writes import HotStatement
 
 
 @dataclass(frozen=True)

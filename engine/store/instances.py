@@ -17,11 +17,9 @@ from ..compiler import CompiledDefinition
 from ..errors import Conflict, Invalid, NotFound, StaleState
 from ..parties import parties_of_item
 from ..runtime import StepResult, variables_of
-from .bulk import insert_rows
-from .combined import SAVE_STATE, finish_completion, insert_work_item
-from .hot import HotStatement
 from .people import now
 from .schema import history, instances, outbox_jobs, timers, work_item_parties, work_items
+from .writes import SAVE_STATE, HotStatement, finish_completion, insert_rows, insert_work_item, writes_for
 
 OPEN_STATUSES = ("open", "claimed")
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
@@ -190,7 +188,7 @@ def read_running(conn: Connection, instance_id: str | int) -> Any:
 
 
 def _read_instance(conn: Connection, instance_id: str | int) -> Any:
-    instance = conn.execute(_LOCK_INSTANCE, {"instance_id": parse_id(instance_id, "instance")}).first()
+    instance = conn.execute(_INSTANCE_BY_ID, {"instance_id": parse_id(instance_id, "instance")}).first()
     if instance is None:
         raise NotFound(f"no instance with id {instance_id}")
     return instance
@@ -360,16 +358,14 @@ def entry(instance_id: int, at: datetime, type_: str, *, kind: str | None = None
 # --- locking and permission ---------------------------------------------------------------------
 
 def lock_instance(conn: Connection, instance_id: int) -> Any:
-    query = _LOCK_INSTANCE_FOR_UPDATE if conn.dialect.name == "postgresql" else _LOCK_INSTANCE
-    row = conn.execute(query, {"instance_id": instance_id}).first()
+    row = conn.execute(writes_for(conn).locking(_INSTANCE_BY_ID), {"instance_id": instance_id}).first()
     if row is None:
         raise NotFound(f"no instance with id {instance_id}")
     return row
 
 
 _ITEM_BY_ID = select(work_items).where(work_items.c.id == bindparam("item_id"))
-_LOCK_INSTANCE = select(instances).where(instances.c.id == bindparam("instance_id"))
-_LOCK_INSTANCE_FOR_UPDATE = _LOCK_INSTANCE.with_for_update()
+_INSTANCE_BY_ID = select(instances).where(instances.c.id == bindparam("instance_id"))
 # An item's instance, found in one statement (an item never moves to another instance).
 _INSTANCE_OF_ITEM = HotStatement(select(instances).where(instances.c.id == select(work_items.c.instance_id).where(
     work_items.c.id == bindparam("item_id")).scalar_subquery()))
