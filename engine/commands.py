@@ -73,7 +73,7 @@ class Commands:
         state = self.runtime.dump(workflow)  # and no transaction held while the state is encoded
         with self.db.write() as conn:
             started = instance_store.insert_instance(conn, state, definition, version.id, key, process_id,
-                                                     variables, record, caller, workflow, result)
+                                                     variables, record, caller, result)
         self.live.put(instance_store.parse_id(started["id"], "instance"), 1, version.id, workflow)
         return started
 
@@ -113,8 +113,7 @@ class Commands:
             state = self.runtime.dump(workflow)
             written = False
             with attempt, self.db.write() as conn:
-                answer = instance_store.write_completion(conn, state, definition, done, caller, data,
-                                                         workflow, result)
+                answer = instance_store.write_completion(conn, state, definition, done, caller, data, result)
                 written = True
             if written:  # else the write was stale: read and run again
                 self._keep(done.instance, workflow)
@@ -136,7 +135,7 @@ class Commands:
             written = False
             with attempt, self.db.write() as conn:
                 answer = instance_store.write_message(conn, state, definition, instance, name, data or {},
-                                                      caller, workflow, result)
+                                                      caller, result)
                 written = True
             if written:  # else the write was stale: read and run again
                 self._keep(instance, workflow)
@@ -181,7 +180,7 @@ class Commands:
             state = self.runtime.dump(workflow)
             try:
                 with attempt, self.db.write() as conn:
-                    return background.write_timer(conn, state, definition, instance, timer, workflow, result)
+                    return background.write_timer(conn, state, definition, instance, timer, result)
             except background.AlreadyHandled:
                 return False
         raise AssertionError("unreachable")
@@ -206,7 +205,7 @@ class Commands:
             state = self.runtime.dump(workflow)
             try:
                 with attempt, self.db.write() as conn:
-                    return background.write_job_done(conn, state, definition, instance, job, workflow,
+                    return background.write_job_done(conn, state, definition, instance, job,
                                                      result, output or {})
             except background.AlreadyHandled:
                 return False

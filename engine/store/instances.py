@@ -16,7 +16,7 @@ from ..access import Caller, FactsOf, InstanceFacts, Scope
 from ..compiler import CompiledDefinition
 from ..errors import Conflict, Invalid, NotFound, StaleState
 from ..parties import parties_of_item
-from ..runtime import StepResult, variables_of
+from ..step import StepResult
 from .people import now
 from .schema import history, instances, outbox_jobs, timers, work_item_parties, work_items
 from .writes import SAVE_STATE, HotStatement, finish_completion, insert_rows, insert_work_item, writes_for
@@ -69,13 +69,13 @@ def check_process(definition: CompiledDefinition, key: str, process_id: str | No
 
 def insert_instance(conn: Connection, state: bytes, definition: CompiledDefinition, version_id: int,
                     key: str, process: str, variables: dict[str, Any], record: dict[str, Any] | None,
-                    caller: Caller, workflow: Any, result: StepResult) -> dict[str, Any]:
+                    caller: Caller, result: StepResult) -> dict[str, Any]:
     """Store an instance that ran to its first wait state (``state``: the workflow as
     Runtime.dump gave it, before the transaction); returns it as instance_brief does."""
     at = now()
     values = {
         "version_id": version_id, "definition_key": key, "process_id": process, "status": result.status,
-        "revision": 1, "state": state, "variables": variables_of(workflow),
+        "revision": 1, "state": state, "variables": result.variables,
         "record_entity": (record or {}).get("entity"), "record_id": _record_id(record),
         "started_by": caller.name, "created_at": at, "updated_at": at,
     }
@@ -151,14 +151,14 @@ def read_completion(conn: Connection, item_id: str, caller: Caller, action: str 
 
 
 def write_completion(conn: Connection, state: bytes, definition: CompiledDefinition, done: Completion,
-                     caller: Caller, data: dict[str, Any], workflow: Any, result: StepResult) -> dict[str, Any]:
+                     caller: Caller, data: dict[str, Any], result: StepResult) -> dict[str, Any]:
     """Write a completion whose step ran outside the transaction (``state``: the workflow as
     Runtime.dump gave it). StaleState, with nothing written, when the instance or the item changed
     meanwhile (the caller reads again and retries). Returns what the caller reads next: the
     completed item and the instance with its open items."""
     instance, item, chosen = done.instance, done.item, done.chosen
     at = now()
-    variables = variables_of(workflow)
+    variables = result.variables
     completed_entry = entry(instance.id, at, "work_item_completed", element=item.element, name=item.name,
                             user=caller.name, work_item=item.id, action=chosen, data=data or None)
     if not finish_completion(conn, instance_id=instance.id, expected_revision=instance.revision,
@@ -201,16 +201,16 @@ def _running(instance: Any) -> Any:
 
 
 def write_message(conn: Connection, state: bytes, definition: CompiledDefinition, instance: Any, name: str,
-                  data: dict[str, Any], caller: Caller, workflow: Any, result: StepResult) -> dict[str, Any]:
+                  data: dict[str, Any], caller: Caller, result: StepResult) -> dict[str, Any]:
     """Write a delivered message's step (StaleState, with nothing written, when the instance
     changed meanwhile)."""
     at = now()
-    save_state(conn, state, instance, workflow, result, at)
+    save_state(conn, state, instance, result, at)
     open_items = apply_step(conn, definition, instance.id, result,
                             [entry(instance.id, at, "message_received", name=name, user=caller.name,
                                    data=data or None)], at, completed_task=None,
                             starter=instance.started_by)
-    return _brief_after_step(instance, result.status, variables_of(workflow), at, open_items)
+    return _brief_after_step(instance, result.status, result.variables, at, open_items)
 
 
 def resolve_action(actions: list[dict[str, Any]], action: str | None) -> dict[str, Any] | None:
@@ -233,7 +233,7 @@ def resolve_action(actions: list[dict[str, Any]], action: str | None) -> dict[st
                   {"actions": [{"id": a["id"], "name": a["name"]} for a in actions]})
 
 
-def save_state(conn: Connection, state: bytes, instance: Any, workflow: Any, result: StepResult,
+def save_state(conn: Connection, state: bytes, instance: Any, result: StepResult,
                at: datetime, status: str | None = None) -> None:
     """Write the new state (``state``, dumped before the transaction), only if the instance is
     still at the revision the command read: a command's first write, so a stale one writes
@@ -241,7 +241,7 @@ def save_state(conn: Connection, state: bytes, instance: Any, workflow: Any, res
     changed = conn.execute(SAVE_STATE, {
         "instance_id": instance.id, "expected": instance.revision, "state": state,
         "revision": instance.revision + 1, "status": status or result.status,
-        "variables": variables_of(workflow), "at": at,
+        "variables": result.variables, "at": at,
     }).rowcount
     if changed != 1:
         raise StaleState(f"instance {instance.id} changed meanwhile; try again")
