@@ -20,6 +20,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from .bpmn_xml import BPMN_NS, CAMUNDA_NS, CHARKH_NS, Problem, read_bpmn
 from .errors import Invalid, ScriptError
+from .forms import TaskForm, forms_by_task
 from .parser import CharkhParser
 from .parties import parties_of_item
 from .sandbox import compile_expression, compile_script, strip_expression
@@ -98,6 +99,8 @@ class CompiledDefinition:
     # SpiffWorkflow spec name → the element id the analyst wrote.
     original_ids: dict[str, str] = field(default_factory=dict)
     has_timers: bool = False
+    # A user task's form (engine/forms.py) by the task's id.
+    forms: dict[str, TaskForm] = field(default_factory=dict)
 
     def original(self, spec_name: str) -> str:
         # SpiffWorkflow names the inner task of a multi-instance activity "<id> [child]".
@@ -365,4 +368,5 @@ def compile_definition(data: bytes, max_bytes: int) -> CompiledDefinition:
         element_kinds=kinds,
         original_ids=renames,
         has_timers=next(bpmn.root.iter(_q("timerEventDefinition")), None) is not None,
+        forms=forms_by_task(bpmn.root),
     )
