@@ -193,7 +193,7 @@ def _allowed(form_field: FormField, value: Any, current: dict[str, Any]) -> tupl
 def _value_problem(form_field: FormField, value: Any, variables: dict[str, Any]) -> str | None:
     """What is wrong with one submitted value, or None."""
     kind = form_field.type
-    if value is None or kind in ("expression", "filepicker"):
+    if value is None or value == "" or kind in ("expression", "filepicker"):
         return None
     if kind in ("textfield", "textarea"):
         if not isinstance(value, str):
@@ -209,11 +209,9 @@ def _value_problem(form_field: FormField, value: Any, variables: dict[str, Any])
         number = _number(value)
         if number is None and form_field.as_text and isinstance(value, str):
             try:
-                number = float(Decimal(value)) if value.strip() else None
+                number = float(Decimal(value))
             except InvalidOperation:
                 number = None
-            if not value.strip():
-                return None
         if number is None:
             return "must be a number"
         if form_field.minimum is not None and number < form_field.minimum:
@@ -234,7 +232,7 @@ def _value_problem(form_field: FormField, value: Any, variables: dict[str, Any])
             return "must be a list of options"
         stray = [v for v in value if allowed is not None and v not in allowed]
         return f"has values that are not among its options: {stray}" if stray else None
-    if allowed is not None and value != "" and value not in allowed:  # radio, select
+    if allowed is not None and value not in allowed:  # radio, select
         return f"must be one of its options: {list(allowed)}"
     return None
 
@@ -253,7 +251,8 @@ class _Check:
             if entry is None:
                 self.add(prefix + name, "is not a field of the form")
             elif isinstance(entry, FormField):
-                if entry.read_only and value != current.get(name):
+                if entry.read_only and value != current.get(name) and not (
+                        _empty(entry, value) and _empty(entry, current.get(name))):
                     self.add(prefix + name, "is read-only")
                 elif (problem := _value_problem(entry, value, current)) is not None:
                     self.add(prefix + name, problem)

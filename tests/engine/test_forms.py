@@ -241,3 +241,15 @@ def test_a_form_nested_past_the_limit_is_refused_with_the_limit_named():
 
     with pytest.raises(FormRefused, match=f"deeper than {MAX_FORM_DEPTH} levels"):
         parse_form(deep)
+
+
+def test_what_form_js_sends_for_untouched_fields_is_accepted():
+    """form-js starts an empty text field as "" and sends read-only fields back as it shows them."""
+    from engine.form_fields import check_submission, fields_of
+
+    fields = fields_of({"components": [
+        {"type": "textfield", "key": "approver", "readonly": True},
+        {"type": "number", "key": "qty"}, {"type": "select", "key": "kind", "values": [{"label": "A", "value": "a"}]},
+        {"type": "textfield", "key": "note"}]}, 10)
+
+    check_submission(fields, {"approver": "", "qty": None, "kind": None, "note": ""}, {})
