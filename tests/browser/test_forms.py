@@ -3,8 +3,11 @@ properties panel, saves and deploys; the work item then carries the form, which 
 (static/dist/forms.js, window.CharkhForms) renders and validates, in en and in fa (right to left)."""
 from __future__ import annotations
 
+import html
 import json
+import re
 
+from tests import bpmn_compare
 from tests.browser.canvas import (
     append_and_name,
     click_element,
@@ -149,4 +152,55 @@ def test_the_form_viewer_speaks_persian_right_to_left(signed_in, model, shoot):
     messages = validation_messages(page)
     assert messages["amount"] == ["پر کردن این فیلد الزامی است"]
     shoot(page, "form-viewer-fa")
+    assert page.errors == []
+
+
+def charkh_form_json(xml: str) -> dict:
+    text = re.search(r"<charkh:form>(.*?)</charkh:form>", xml, re.S).group(1)
+    return json.loads(html.unescape(text))
+
+
+def test_a_stored_form_shows_in_the_panel_and_survives_a_save_from_the_designer(signed_in, admin, model):
+    page = signed_in
+    original = model("expense_form.bpmn")
+    assert admin.upload(original, deploy=False).status_code == 201
+    open_modeler(page, "/designer/expense_form")
+
+    click_element(page, "fill")
+    panel_group(page, "charkh-form")
+    wait_until(page, f"{FORM_FIELDS}.length > 0")
+    listed = page.evaluate(FORM_FIELDS)
+    assert len(listed) == 7  # its inputs, the customer group's name among them
+    assert any("Amount" in text and "required" in text for text in listed)
+    # only Charkh's Form group: Camunda 7's form key and form fields are for files that use them
+    assert page.locator("[data-group-id='group-CamundaPlatform__Form']").count() == 0
+
+    page.evaluate("window.charkh.modeler.get('modeling').updateLabel("
+                  "window.charkh.modeler.get('elementRegistry').get('fill'), 'Fill in the claim')")
+    page.click("#save")
+    page.wait_for_selector("#status.charkh-status-ok:has-text('Saved version 2')")
+    saved = admin.get("/definitions/expense_form/bpmn").data.decode()
+    assert "Fill in the claim" in saved
+    assert charkh_form_json(saved) == charkh_form_json(original.decode())
+    assert page.errors == []
+
+
+def test_camunda_7_form_fields_keep_their_own_group_and_survive_a_save(signed_in, admin, model):
+    page = signed_in
+    original = model("camunda7_form.bpmn")
+    assert admin.upload(original, deploy=False).status_code == 201
+    open_modeler(page, "/designer/camunda7_form")
+
+    click_element(page, "ask")
+    assert page.locator("[data-group-id='group-CamundaPlatform__Form']").count() == 1
+    panel_group(page, "charkh-form")
+    assert "No form" in page.locator("[data-group-id='group-charkh-form']").inner_text()
+
+    page.evaluate("window.charkh.modeler.get('modeling').updateLabel("
+                  "window.charkh.modeler.get('elementRegistry').get('ask'), 'Ask again')")
+    page.click("#save")
+    page.wait_for_selector("#status.charkh-status-ok:has-text('Saved version 2')")
+    saved = admin.get("/definitions/camunda7_form/bpmn").data
+    lost = bpmn_compare.facts(original) - bpmn_compare.facts(saved)
+    assert [fact for fact in lost if "form" in repr(fact).lower()] == []
     assert page.errors == []

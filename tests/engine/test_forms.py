@@ -162,10 +162,10 @@ def test_export_gives_the_form_back_unchanged(charkh: Charkh, model):
     assert facts(exported) == facts(data)
 
 
-def test_camunda_7_form_fields_still_deploy_and_run(charkh: Charkh):
+def test_camunda_7_form_fields_still_deploy_and_run(charkh: Charkh, model):
     charkh.add_user("root", None, admin=True)
     root = charkh.caller_named("root")
-    data = CAMUNDA_7_FORM.encode()
+    data = model("camunda7_form.bpmn")
     summary = charkh.import_bpmn(data, deploy=True)
     instance_id = charkh.start("camunda7_form", root)
     [listed] = [i for i in charkh.work_items(root, mine=False) if i["instance_id"] == instance_id]
@@ -175,28 +175,6 @@ def test_camunda_7_form_fields_still_deploy_and_run(charkh: Charkh):
     assert summary["problems"] == []
     assert done["instance"]["status"] == "completed"
     assert charkh.bpmn("camunda7_form") == data
-
-
-CAMUNDA_7_FORM = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d7" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:process id="camunda7_form" isExecutable="true">
-    <bpmn:startEvent id="s"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="ask"/>
-    <bpmn:userTask id="ask" name="Ask" camunda:assignee="root" camunda:formKey="embedded:app:forms/ask.html">
-      <bpmn:extensionElements>
-        <camunda:formData>
-          <camunda:formField id="amount" label="Amount" type="long">
-            <camunda:validation><camunda:constraint name="required"/></camunda:validation>
-          </camunda:formField>
-        </camunda:formData>
-      </bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="f2" sourceRef="ask" targetRef="e"/>
-    <bpmn:endEvent id="e"/>
-  </bpmn:process>
-</bpmn:definitions>
-"""
 
 
 # --- hostile forms --------------------------------------------------------------------------
