@@ -163,6 +163,14 @@ def _empty(form_field: FormField, value: Any) -> bool:
     return value is None or value == "" or value == [] or (form_field.type == "checkbox" and value is False)
 
 
+def _unset(values: dict[str, Any], path: str) -> bool:
+    """Whether a dotted path of the variables has no value (missing, null, "" or an empty list)."""
+    value: Any = values
+    for name in path.split("."):
+        value = value.get(name) if isinstance(value, dict) else None
+    return value is None or value == "" or value == []
+
+
 def _is_date(text: str, subtype: str | None) -> bool:
     try:
         if subtype == "date":
@@ -280,13 +288,21 @@ class _Check:
                 self.required(entry, value if isinstance(value, dict) else {}, f"{prefix}{name}.")
 
 
-def check_submission(fields: FormFields, data: dict[str, Any], current: dict[str, Any]) -> None:
-    """Raise Invalid (422) naming every field of ``data`` the form does not accept. ``current``:
-    the task's variables before the completion; data is merged into them, so a required field
-    already set (a case returned for correction) need not be sent again."""
+def check_submission(fields: FormFields | None, data: dict[str, Any], current: dict[str, Any],
+                     required_for_action: tuple[str, ...] = ()) -> None:
+    """Raise Invalid (422) naming every field of ``data`` the form does not accept, and every
+    field the chosen action requires (charkh:requiredFields, a dotted path for a nested one) that
+    has no value. ``current``: the task's variables before the completion; data is merged into
+    them, so a required field already set (a case returned for correction) need not be sent again.
+    No form (``fields`` None): any data is taken, only the action's fields are checked."""
     check = _Check()
-    check.submitted(fields, data, current, "")
-    check.required(fields, {**current, **data}, "")
+    merged = {**current, **data}
+    if fields is not None:
+        check.submitted(fields, data, current, "")
+        check.required(fields, merged, "")
+    for path in required_for_action:
+        if _unset(merged, path) and path not in {p["field"] for p in check.problems}:
+            check.add(path, "is required to take this action")
     if check.problems:
         names = ", ".join(dict.fromkeys(p["field"] for p in check.problems))
         raise Invalid(f"the form's fields are not filled in right: {names}",

@@ -37,7 +37,6 @@ from SpiffWorkflow.util.task import TaskState
 
 from .compiler import RESERVED_IDS, CompiledDefinition
 from .errors import CharkhError, Conflict, Invalid, ScriptError, StepFailed
-from .form_fields import check_submission
 from .sandbox import Sandbox, strip_expression
 from .task_specs import ACTION_KEY, ConnectorSendTask, ConnectorTask
 
@@ -220,9 +219,7 @@ class Runtime:
         task = self._task(workflow, task_id)
         if task is None or task.state != TaskState.READY:
             raise Invalid("the task is no longer waiting")
-        form = definition.forms.get(definition.original(task.task_spec.name))
-        if form is not None:
-            check_submission(form.fields, data, task.data)
+        definition.check_completion(definition.original(task.task_spec.name), action, data, task.data)
         done = self._completed_ids(workflow)
         task.data.update(data)
         if action:

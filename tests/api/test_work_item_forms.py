@@ -113,3 +113,19 @@ def test_a_huge_form_is_refused_at_deploy(admin):
     assert response.status_code == 422
     [problem] = response.json["error"]["details"]["problems"]
     assert problem["element"] == "ask" and "the form takes" in problem["message"]
+
+
+def test_an_action_without_the_fields_it_requires_is_422_naming_them(make_user, admin, model):
+    sima = make_user("sima", groups=["staff"])
+    assert admin.upload(model("required_for_action.bpmn")).status_code == 201
+    sima.start("required_for_action")
+    [item] = sima.cartable()
+
+    refused = sima.complete(item["id"], "Reject", data={"reason": "too late"})
+    approved = sima.complete(item["id"], "Approve")
+
+    assert refused.status_code == 422
+    assert "review.by" in refused.json["error"]["message"]
+    assert refused.json["error"]["details"]["fields"] == [
+        {"field": "review.by", "message": "is required to take this action"}]
+    assert approved.status_code == 200

@@ -231,3 +231,45 @@ def test_what_form_js_sends_for_untouched_fields_is_accepted():
         {"type": "textfield", "key": "note"}]}, 10)
 
     check_submission(fields, {"approver": "", "qty": None, "kind": None, "note": ""}, {})
+
+
+# --- fields an action requires (charkh:requiredFields) ----------------------------------------
+
+@pytest.fixture
+def approval(charkh: Charkh, worker, model) -> str:
+    charkh.import_bpmn(model("required_for_action.bpmn"), deploy=True)
+    instance_id = charkh.start("required_for_action", worker)
+    [listed] = [i for i in charkh.work_items(worker) if i["instance_id"] == instance_id]
+    return listed["id"]
+
+
+def test_an_action_refuses_to_be_taken_without_the_fields_it_requires(charkh, worker, approval):
+    with pytest.raises(Invalid) as refused:
+        charkh.complete(approval, worker, "Reject", {"reason": ""})
+
+    assert refused.value.details["fields"] == [
+        {"field": "reason", "message": "is required to take this action"},
+        {"field": "review.by", "message": "is required to take this action"}]
+    assert charkh.work_item(approval, worker)["status"] == "open"
+
+
+def test_an_action_with_its_fields_filled_and_one_without_requirements_complete(charkh, worker, approval):
+    done = charkh.complete(approval, worker, "Reject", {"reason": "late", "review": {"by": "sima"}})
+
+    assert done["work_item"]["status"] == "completed"
+
+
+def test_an_action_without_requirements_takes_any_data(charkh, worker, approval):
+    assert charkh.complete(approval, worker, "Approve", {})["work_item"]["action"] == "approved"
+
+
+def test_an_actions_required_field_on_a_form_is_named_once():
+    from engine.form_fields import check_submission, fields_of
+
+    fields = fields_of({"components": [{"type": "textfield", "key": "reason"},
+                                       {"type": "number", "key": "qty", "validate": {"required": True}}]}, 10)
+
+    with pytest.raises(Invalid) as refused:
+        check_submission(fields, {}, {}, ("reason", "qty"))
+    assert refused.value.details["fields"] == [{"field": "qty", "message": "is required"},
+                                               {"field": "reason", "message": "is required to take this action"}]
