@@ -38,9 +38,12 @@ def add_field(page, field_type: str, label: str, key: str, required: bool = Fals
     key_input = dialog.locator("#bio-properties-panel-key")
     key_input.fill(key)
     key_input.press("Tab")
+    # the editor takes typed text after a pause: the field on the form shows its label then
+    dialog.locator(".fjs-form-container .fjs-form-field-label", has_text=label).wait_for()
     if required:
         open_editor_group(dialog, "group-validation")
         dialog.locator("#bio-properties-panel-required").check()
+        dialog.locator(".fjs-form-container .fjs-form-field-label", has_text=f"{label}*").wait_for()
 
 
 def open_editor_group(dialog, group: str) -> None:
@@ -104,6 +107,9 @@ def test_an_analyst_designs_a_form_deploys_it_and_the_item_renders_and_validates
     page.goto(f"{page.base}/instances/{item['instance_id']}")
     render_form(page, item["form"], "en")
     assert validation_messages(page) == {"amount": ["This field is required"]}
+    # an action's charkh:requiredFields are checked in the page too
+    assert validation_messages(page, ("note",)) == {"amount": ["This field is required"],
+                                                     "note": ["This field is required to take this action"]}
     fill_form_field(page, "Note", "looks right")
     fill_form_field(page, "Amount", "1200")
     assert validation_messages(page) == {}
@@ -129,8 +135,8 @@ def render_form(page, schema, locale: str) -> None:
     }""", [schema, locale])
 
 
-def validation_messages(page) -> dict[str, list[str]]:
-    errors = page.evaluate("window.formUnderTest.validate()")
+def validation_messages(page, required_for_action: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    errors = page.evaluate("(required) => window.formUnderTest.validate(required)", list(required_for_action))
     return {e["field"]: e["messages"] for e in errors}
 
 
@@ -203,4 +209,33 @@ def test_camunda_7_form_fields_keep_their_own_group_and_survive_a_save(signed_in
     saved = admin.get("/definitions/camunda7_form/bpmn").data
     lost = bpmn_compare.facts(original) - bpmn_compare.facts(saved)
     assert [fact for fact in lost if "form" in repr(fact).lower()] == []
+    assert page.errors == []
+
+
+def test_an_analyst_designs_a_form_in_persian(signed_in, shoot):
+    page = signed_in
+    open_modeler(page, "/designer/new?lang=fa")
+    start = only(page, "bpmn:StartEvent")
+    task = append_and_name(page, start, "append.append-task", "بررسی فاکتور")
+    replace_with(page, task, "replace-with-user-task")
+    click_element(page, task)
+    assert "بدون فرم" in panel_group(page, "charkh-form").inner_text()
+
+    page.locator("#charkh-form-edit").click()
+    dialog = page.locator("#charkh-form-dialog")
+    assert dialog.get_attribute("dir") == "rtl"
+    assert dialog.locator("h2").inner_text() == "فرم «بررسی فاکتور»"
+    page.locator("#charkh-form-dialog .fjs-palette-field[data-field-type='textfield']").wait_for()
+    add_field(page, "textfield", "یادداشت", "note")
+    add_field(page, "number", "مبلغ", "amount", required=True)
+    shoot(page, "form-editor-fa")
+    page.click("#charkh-form-save")
+    dialog.wait_for(state="detached")
+
+    wait_until(page, f"{FORM_FIELDS}.length === 2")
+    listed = page.evaluate(FORM_FIELDS)
+    assert "یادداشت" in listed[0] and "فیلد متنی" in listed[0]
+    assert "مبلغ" in listed[1] and "عدد" in listed[1] and "الزامی" in listed[1]
+    assert charkh_form_json(saved_xml(page))["components"][1]["label"] == "مبلغ"
+    shoot(page, "form-group-fa")
     assert page.errors == []

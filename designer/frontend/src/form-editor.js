@@ -4,6 +4,7 @@
 import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import '@bpmn-io/form-js-editor/dist/assets/form-js-editor.css';
 import '@bpmn-io/form-js-editor/dist/assets/properties-panel.css';
+import './forms/form-editor.css';
 
 import { FormEditor } from '@bpmn-io/form-js-editor';
 

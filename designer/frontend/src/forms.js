@@ -1,7 +1,7 @@
 // The form viewer every page that shows a cartable item loads (static/dist/forms.js + forms.css):
 // window.CharkhForms.render(element, schema, data, { locale, readOnly }) draws a form-js form and
-// returns { ready, validate(), data(), destroy() }. The schema is the one the designer's form
-// editor wrote into the task (charkh:form) and GET /work-items/{id} answers as "form".
+// returns { ready, validate(requiredFields?), data(), destroy() }. The schema is the one the
+// designer's form editor wrote into the task (charkh:form); GET /work-items/{id} answers it as "form".
 import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import './forms/forms.css';
 
@@ -45,8 +45,20 @@ function render(element, schema, data = {}, options = {}) {
   return {
     ready,
     form,
-    // [{ id, field (key path), label, rows, messages }]; the form shows them beside the fields too
-    validate: () => errorList(form.validate(), form),
+    // [{ id, field (key path), label, rows, messages }]; the form shows them beside the fields too.
+    // requiredFields: what the chosen action requires besides (its charkh:requiredFields).
+    validate: (requiredFields = []) => {
+      const errors = errorList(form.validate(), form);
+      const data = form._getSubmitData();
+      for (const path of requiredFields) {
+        const value = path.split('.').reduce((v, name) => (v && typeof v === 'object' ? v[name] : undefined), data);
+        if ((value === undefined || value === null || value === '' || (Array.isArray(value) && !value.length))
+            && !errors.some((e) => e.field === path)) {
+          errors.push({ id: null, field: path, label: '', rows: [], messages: [ t('This field is required to take this action') ] });
+        }
+      }
+      return errors;
+    },
     // What the person filled in, as a completion's `data`: only the form's own, enabled fields.
     data: () => form._getSubmitData(),
     destroy: () => form.destroy()

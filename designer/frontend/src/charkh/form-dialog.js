@@ -47,7 +47,8 @@ export function openFormDialog({ schema, title, t, dir, onSave }) {
     dialog.remove();
   };
   cancel.addEventListener('click', close);
-  dialog.addEventListener('cancel', (event) => { event.preventDefault(); close(); });
+  // Escape also closes the editor's own menus and pickers: it must not throw away the analyst's work
+  dialog.addEventListener('cancel', (event) => event.preventDefault());
   save.addEventListener('click', () => {
     if (!handle) return;
     onSave(handle.schema());
