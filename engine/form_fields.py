@@ -4,7 +4,8 @@ The cartable page validates in the browser with form-js itself; this is the serv
 every caller: required fields, the type each field writes (number, checkbox, date, ...), a select's
 options, number bounds and text lengths. What the server cannot decide without running analyst
 text is left to the page: a FEEL condition that hides a field (such a field is never required
-here) and a regular expression pattern (no analyst regex runs on the server).
+here), a regular expression pattern (no analyst regex runs on the server), and the value of an
+expression field (FEEL computed in the page: the server takes it as it comes).
 
 Data a form does not ask for is refused: with a form, the form is what a person may write into
 the instance, so a caller cannot set a variable no field offers (an amount that routes a later

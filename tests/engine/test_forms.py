@@ -273,3 +273,34 @@ def test_an_actions_required_field_on_a_form_is_named_once():
         check_submission(fields, {}, {}, ("reason", "qty"))
     assert refused.value.details["fields"] == [{"field": "qty", "message": "is required"},
                                                {"field": "reason", "message": "is required to take this action"}]
+
+
+@pytest.mark.parametrize(("component", "value", "problem"), [
+    ({"type": "datetime", "subtype": "time"}, "09:30", None),
+    ({"type": "datetime", "subtype": "time"}, "09:30+03:30", None),
+    ({"type": "datetime", "subtype": "time"}, "half past nine", "must be a time (HH:MM)"),
+    ({"type": "datetime", "subtype": "datetime"}, "2026-12-01T09:30Z", None),
+    ({"type": "datetime", "subtype": "datetime"}, "2026-13-01T09:30", "must be a date and time (YYYY-MM-DDTHH:MM)"),
+    ({"type": "textfield", "validate": {"validationType": "email"}}, "sara@example.com", None),
+    ({"type": "textfield", "validate": {"validationType": "email"}}, "sara at example", "must be an email address"),
+    ({"type": "number", "serializeToString": True}, "12.50", None),
+    ({"type": "number", "serializeToString": True}, "twelve", "must be a number"),
+    ({"type": "number", "validate": {"max": 10}}, 11, "must be at most 10"),
+    ({"type": "textfield", "validate": {"minLength": 3}}, "ab", "must have at least 3 characters"),
+    ({"type": "checklist", "values": [{"label": "A", "value": "a"}]}, ["a", "z"],
+     "has values that are not among its options: ['z']"),
+    ({"type": "taglist", "values": [{"label": "A", "value": "a"}]}, "a", "must be a list of options"),
+    ({"type": "radio", "values": [{"label": "A", "value": "a"}]}, "a", None),
+    ({"type": "expression", "expression": "=1 + 1"}, 2, None),
+])
+def test_each_kind_of_field_takes_what_form_js_writes_for_it(component, value, problem):
+    from engine.form_fields import check_submission, fields_of
+
+    fields = fields_of({"components": [{**component, "key": "f"}]}, 10)
+
+    if problem is None:
+        check_submission(fields, {"f": value}, {})
+    else:
+        with pytest.raises(Invalid) as refused:
+            check_submission(fields, {"f": value}, {})
+        assert refused.value.details["fields"] == [{"field": "f", "message": problem}]
