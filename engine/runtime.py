@@ -189,6 +189,7 @@ class Runtime:
         task = self._task(workflow, task_id)
         if task is None or task.state != TaskState.READY:
             raise Invalid("the task is no longer waiting")
+        definition.check_completion(definition.original(task.task_spec.name), action, data, task.data)
         done = self._completed_ids(workflow)
         task.data.update(data)
         if action:
