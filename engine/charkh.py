@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import access as rules
 from .access import Caller, DefinitionFacts, Scope
+from .bpmn_xml import read_bpmn
 from .clock import Clock, system_clock
 from .commands import Commands
 from .compiler import CompiledDefinition, compile_definition
@@ -238,12 +239,19 @@ class Charkh:
 
     def import_bpmn(self, data: bytes, deploy: bool = False, caller: Caller | None = None) -> dict[str, Any]:
         """Store a file as the next version of its key; with deploy, make it runnable. No
-        caller: the operator at the command line."""
+        caller: the operator at the command line. The file is read, and compiled for deploy,
+        outside the write transaction, after the access checks (403 comes before 422)."""
+        if caller is not None:
+            rules.check_create_definitions(caller)
+        bpmn = read_bpmn(data, self.settings.max_bpmn_bytes)
+        if caller is not None:
+            with self.db.read() as conn:
+                definition_store.check_may_store(conn, bpmn.key, caller)
+        compiled = compile_definition(data, self.settings.max_bpmn_bytes) if deploy else None
         for attempt in range(3):
             try:
                 with self.db.write() as conn:
-                    summary, compiled = definition_store.import_bpmn(
-                        conn, data, self.settings.max_bpmn_bytes, deploy=deploy, caller=caller)
+                    summary = definition_store.import_bpmn(conn, data, bpmn, deploy=deploy, caller=caller)
             except IntegrityError:  # another upload of the same key took the version number
                 if attempt == 2:
                     raise
@@ -363,12 +371,14 @@ class Charkh:
 
     def deploy(self, key: str, version: int | None, caller: Caller | None) -> dict[str, Any]:
         """Make a stored version runnable (the latest when no version is given)."""
+        with self.db.read() as conn:
+            stored = definition_store.version_to_deploy(conn, key, version, caller)
+        compiled = compile_definition(stored.bpmn, max(self.settings.max_bpmn_bytes, len(stored.bpmn)))
         with self.db.write() as conn:
-            version_id, number, compiled = definition_store.deploy_version(
-                conn, key, version, self.settings.max_bpmn_bytes, caller)
+            definition_store.mark_deployed(conn, stored.id)
         with self._compiled_lock:
-            self._compiled[version_id] = compiled
-        return {"key": key, "version": number, "deployed": True}
+            self._compiled[stored.id] = compiled
+        return {"key": key, "version": stored.version, "deployed": True}
 
     def instance_brief(self, instance_id: str) -> dict[str, Any]:
         """What a command's caller needs next: status, variables and the open work items."""

@@ -8,8 +8,7 @@ from sqlalchemy import Connection, String, and_, bindparam, func, insert, select
 
 from .. import access as rules
 from ..access import Caller, FactsOf
-from ..bpmn_xml import read_bpmn
-from ..compiler import CompiledDefinition, compile_definition
+from ..bpmn_xml import BpmnFile
 from ..errors import Invalid, NotFound
 from .catalog import facts
 from .database import inserted_id
@@ -26,22 +25,27 @@ class StoredVersion:
     deployed: bool
 
 
-def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = False,
-                caller: Caller | None = None) -> tuple[dict[str, Any], CompiledDefinition | None]:
-    """Store a file as a new version of its key; with deploy, only if it can run. A new key needs
-    an analyst (its creator becomes its owner), an existing one edit rights on it; nothing is
-    stored otherwise. No caller: the operator at the command line.
+def check_may_store(conn: Connection, key: str, caller: Caller) -> bool:
+    """Whether the key exists; Forbidden when it does and the caller may not add its versions."""
+    existing = conn.execute(select(definitions.c.key).where(definitions.c.key == key)).first()
+    if existing is not None:
+        rules.check_edit_definition(caller, facts(conn, key))
+    return existing is not None
+
+
+def import_bpmn(conn: Connection, data: bytes, bpmn: BpmnFile, deploy: bool = False,
+                caller: Caller | None = None) -> dict[str, Any]:
+    """Store a file (``bpmn``: what read_bpmn found in it) as a new version of its key, deployed
+    when ``deploy`` (the caller compiled it first). An existing key needs edit rights on it.
+    No caller: the operator at the command line.
 
     A file byte-identical to its key's latest version adds no version (API.md, "Keys and
     versions"): importing a folder again changes nothing, and the answer says ``unchanged``.
     With deploy, that latest version is deployed."""
     if caller is not None:
-        rules.check_create_definitions(caller)
-    bpmn = read_bpmn(data, max_bytes)
-    existing = conn.execute(select(definitions.c.key).where(definitions.c.key == bpmn.key)).first()
-    if existing is not None and caller is not None:
-        rules.check_edit_definition(caller, facts(conn, bpmn.key))
-    compiled = compile_definition(data, max_bytes) if deploy else None
+        existing = check_may_store(conn, bpmn.key, caller)
+    else:
+        existing = conn.execute(select(definitions.c.key).where(definitions.c.key == bpmn.key)).first() is not None
     name = _fitting_name(bpmn.name)
     latest = conn.execute(
         select(definition_versions.c.id, definition_versions.c.version, definition_versions.c.bpmn,
@@ -55,16 +59,16 @@ def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = Fa
         "processes": bpmn.processes,
         "executable": bool(bpmn.executable_processes),
         "problems": problems,
-        "new_definition": existing is None,
+        "new_definition": not existing,
     }
     if latest is not None and bytes(latest.bpmn) == data:
         if deploy and not latest.deployed:
             conn.execute(update(definition_versions).where(definition_versions.c.id == latest.id)
                          .values(deployed=True))
         return {**summary, "version": latest.version, "version_id": str(latest.id),
-                "deployed": deploy or bool(latest.deployed), "unchanged": True}, compiled
+                "deployed": deploy or bool(latest.deployed), "unchanged": True}
     user = caller.name if caller is not None else None
-    if existing is None:
+    if not existing:
         conn.execute(insert(definitions).values(key=bpmn.key, name=name, active=True,
                                                 visibility=bpmn.visibility or "public", created_at=now()))
         if user:
@@ -85,7 +89,7 @@ def import_bpmn(conn: Connection, data: bytes, max_bytes: int, deploy: bool = Fa
         executable=bool(bpmn.executable_processes), deployed=deploy, created_at=now(), created_by=user,
     )))
     return {**summary, "version": version, "version_id": str(version_id), "deployed": deploy,
-            "unchanged": False}, compiled
+            "unchanged": False}
 
 
 def _fitting_name(name: str | None) -> str | None:
@@ -107,8 +111,8 @@ def _keep_uploader_on_access_list(conn: Connection, key: str, user: str) -> None
         conn.execute(insert(definition_access).values(key=key, user_name=user))
 
 
-def deploy_version(conn: Connection, key: str, version: int | None, max_bytes: int,
-                   caller: Caller | None = None) -> tuple[int, int, CompiledDefinition]:
+def version_to_deploy(conn: Connection, key: str, version: int | None, caller: Caller | None = None) -> Any:
+    """The stored version a deploy is for (the latest when no number is given): id, version, bpmn."""
     if caller is not None:
         rules.check_edit_definition(caller, facts(conn, key))
     query = select(definition_versions.c.id, definition_versions.c.version, definition_versions.c.bpmn) \
@@ -118,9 +122,11 @@ def deploy_version(conn: Connection, key: str, version: int | None, max_bytes: i
     row = conn.execute(query.order_by(definition_versions.c.version.desc()).limit(1)).first()
     if row is None:
         raise NotFound(f"no definition with key {key!r}" + (f" and version {version}" if version else ""))
-    compiled = compile_definition(row.bpmn, max(max_bytes, len(row.bpmn)))
-    conn.execute(update(definition_versions).where(definition_versions.c.id == row.id).values(deployed=True))
-    return row.id, row.version, compiled
+    return row
+
+
+def mark_deployed(conn: Connection, version_id: int) -> None:
+    conn.execute(update(definition_versions).where(definition_versions.c.id == version_id).values(deployed=True))
 
 
 # A definition's settings and its newest deployed version (NULL when none is), in one statement.
