@@ -431,9 +431,10 @@ def _best_of(run: Any, runs: int, batches: int = 3) -> float:
 # --- the invoice drive ------------------------------------------------------------------------
 
 class _Reply:
-    def __init__(self, status: int, body: bytes) -> None:
+    def __init__(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         self.status_code = status
         self.content = body
+        self.headers = headers or {}
 
     @property
     def text(self) -> str:
@@ -457,7 +458,7 @@ class StdlibClient:
     def _call(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> _Reply:
         self.connection.request(method, path, body=body, headers=headers)
         response = self.connection.getresponse()
-        return _Reply(response.status, response.read())
+        return _Reply(response.status, response.read(), dict(response.getheaders()))
 
     def post(self, path: str, json: Any = None, headers: dict[str, str] | None = None) -> _Reply:
         import json as json_module
