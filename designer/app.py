@@ -12,6 +12,7 @@ from flask.json.provider import JSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from engine.cartables import Cartables
 from engine.charkh import Charkh
 from engine.errors import (
     BadInput,
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     app.config["VALIDATION_ERROR_DESCRIPTION"] = "The request is not valid"
     app.extensions["charkh"] = charkh or Charkh(settings)
     app.extensions["charkh_process_list"] = ProcessList(app.extensions["charkh"])
+    app.extensions["charkh_cartables"] = Cartables(app.extensions["charkh"])
 
     @app.before_request
     def refuse_what_cannot_be_stored():
@@ -125,11 +127,13 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
         return error_body("internal", "internal error; this is a bug"), 500
 
     from .api import api
+    from .cartable_api import cartable_api
     from .catalog_api import catalog_api
     from .pages import setup_pages
     from .users_api import users_api
 
     app.register_blueprint(api)
+    app.register_blueprint(cartable_api)
     app.register_blueprint(catalog_api)
     app.register_blueprint(users_api)
     setup_pages(app, settings)

@@ -18,10 +18,11 @@ from sqlalchemy.exc import IntegrityError
 
 from . import access as rules
 from .access import Caller, DefinitionFacts, Scope
+from .action_choice import choose_one_of
 from .clock import Clock, system_clock
 from .commands import Commands
 from .compiler import CompiledDefinition, compile_definition
-from .errors import Invalid, NotFound, Throttled, Unauthorized
+from .errors import Invalid, NotFound, ScriptError, StepFailed, Throttled, Unauthorized
 from .page_sessions import SessionPolicy
 from .runtime import Runtime
 from .sandbox import Sandbox
@@ -298,8 +299,20 @@ class Charkh:
 
     def complete(self, item_id: str, caller: Caller, action: str | None = None,
                  data: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Complete a work item with an action; returns {"work_item", "instance"} as they are now."""
-        return self.commands.complete(item_id, caller, action, data)
+        """Complete a work item with an action; returns {"work_item", "instance"} as they are now.
+        An item whose actions are conditions on its data may be completed without naming one;
+        when that data then leads nowhere, the person is asked to choose, not shown the script's
+        error."""
+        try:
+            return self.commands.complete(item_id, caller, action, data)
+        except (ScriptError, StepFailed):
+            if action:
+                raise
+            with self.db.read() as conn:
+                row = instance_store.work_item_row(conn, instance_store.parse_id(item_id, "work item"))
+            if row is None or len(row.actions) < 2:
+                raise
+            raise choose_one_of(row.actions) from None
 
     def send_message(self, instance_id: str, name: str, caller: Caller,
                      data: dict[str, Any] | None = None) -> dict[str, Any]:

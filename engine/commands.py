@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from .access import Caller, DefinitionFacts
+from .action_choice import check_required_fields
 from .compiler import CompiledDefinition
 from .errors import CharkhError, Conflict, Invalid, StaleState
 from .runtime import Runtime
@@ -89,6 +90,7 @@ class Commands:
         for attempt in _attempts():
             with self.db.read() as conn:
                 done = instance_store.read_completion(conn, item_id, caller, action, self.definition_facts)
+                check_required_fields(done.chosen, data)
                 definition = self._definition(conn, done.instance.version_id)
             workflow = self.runtime.load(definition, done.instance.process_id, done.instance.state)
             result = self.runtime.complete_user_task(definition, workflow, done.item.task_id,

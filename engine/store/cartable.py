@@ -1,0 +1,163 @@
+"""The cartable's queries (issue 15): work items listed and counted through a WorkFilter.
+
+Which items a caller may list is decided in engine/access.py; this module writes it in SQL:
+"mine" through the cartable index (work_item_parties: the caller's parties, or claimed by them),
+another user's cartable the same way with their parties, everything the caller may see through
+the access scope. Filters on the definition, status and due date use the item's own columns
+(indexed), so a cartable of a million items is never joined to its instances.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..access import Caller, Scope
+from ..work_filter import Cursor, WorkFilter
+from .instances import OPEN_STATUSES, PROCESS_NAME, _visible, work_item_json
+from .schema import definitions, groups, history, work_item_parties, work_items
+
+
+def _cartable_of(name: str, principals: list[str], unassigned_too: bool) -> ColumnElement[bool]:
+    """The items a person may act on or has claimed (or completed): their cartable."""
+    parties = exists().where(work_item_parties.c.work_item_id == work_items.c.id,
+                             work_item_parties.c.principal.in_(principals))
+    clause = or_(work_items.c.claimed_by == name, and_(work_items.c.claimed_by.is_(None), parties))
+    if unassigned_too:  # items that name nobody wait for administrators
+        unassigned = ~exists().where(work_item_parties.c.work_item_id == work_items.c.id)
+        clause = or_(clause, and_(work_items.c.claimed_by.is_(None), unassigned))
+    return clause
+
+
+def _conditions(caller: Caller, work_filter: WorkFilter, at: datetime, hidden: frozenset[str],
+                scope: Scope | None, user_principals: list[str] | None) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if work_filter.user is not None:
+        found.append(_cartable_of(work_filter.user, user_principals or [], unassigned_too=False))
+    elif work_filter.mine:
+        found.append(_cartable_of(caller.name, list(caller.principals), unassigned_too=caller.is_admin))
+    elif scope is not None and not scope.everything:
+        found.append(_visible(scope, work_items.c.instance_id))
+    if hidden:
+        found.append(or_(work_items.c.definition_key.is_(None), work_items.c.definition_key.not_in(sorted(hidden))))
+    for party in work_filter.parties:
+        found.append(exists().where(work_item_parties.c.work_item_id == work_items.c.id,
+                                    work_item_parties.c.principal == f"g:{party}"))
+    statuses = work_filter.statuses
+    if statuses is not None:
+        found.append(work_items.c.status.in_(statuses))
+    if work_filter.definition is not None:
+        found.append(work_items.c.definition_key == work_filter.definition)
+    if work_filter.element is not None:
+        found.append(work_items.c.element == work_filter.element)
+    if work_filter.action is not None:
+        by_name = exists().where(history.c.instance_id == work_items.c.instance_id,
+                                 history.c.work_item == work_items.c.id,
+                                 history.c.type == "work_item_completed",
+                                 history.c.action_name == work_filter.action)
+        found.append(or_(work_items.c.action_id == work_filter.action, by_name))
+    if work_filter.claimed_by_me:
+        found.append(work_items.c.claimed_by == caller.name)
+    found += _due(work_filter.due, at)
+    text = work_filter.search
+    if text is not None:
+        named = exists().where(definitions.c.key == work_items.c.definition_key,
+                               definitions.c.name.icontains(text, autoescape=True))
+        found.append(or_(work_items.c.title.icontains(text, autoescape=True),
+                         work_items.c.name.icontains(text, autoescape=True),
+                         work_items.c.definition_key.icontains(text, autoescape=True), named))
+    return found
+
+
+def _due(due: str | None, at: datetime) -> list[ColumnElement[bool]]:
+    if due is None:
+        return []
+    if due == "overdue":
+        return [work_items.c.due_at < at, work_items.c.status.in_(OPEN_STATUSES)]
+    day = at.replace(hour=0, minute=0, second=0, microsecond=0)
+    days = 1 if due == "today" else 7
+    return [work_items.c.due_at >= day, work_items.c.due_at < day + timedelta(days=days)]
+
+
+def _sort_column(work_filter: WorkFilter) -> Any:
+    return work_items.c[work_filter.sort_field]
+
+
+def _after(work_filter: WorkFilter, cursor: Cursor) -> ColumnElement[bool]:
+    """Keyset paging: the items after the cursor's in the list's order (missing values last)."""
+    item_id = work_items.c.id
+    later_id = item_id < cursor.item_id if work_filter.descending else item_id > cursor.item_id
+    column = _sort_column(work_filter)
+    if work_filter.sort_field == "id":
+        return later_id
+    if cursor.value is None:
+        return and_(column.is_(None), later_id)
+    beyond = column < cursor.value if work_filter.descending else column > cursor.value
+    return or_(beyond, and_(column == cursor.value, later_id), column.is_(None))
+
+
+def list_items(conn: Connection, caller: Caller, work_filter: WorkFilter, limit: int, cursor: Cursor | None,
+               at: datetime, hidden: frozenset[str], scope: Scope | None,
+               user_principals: list[str] | None) -> list[dict[str, Any]]:
+    """One page of items, each as the API shows it."""
+    query = select(work_items, PROCESS_NAME).where(
+        *_conditions(caller, work_filter, at, hidden, scope, user_principals))
+    if cursor is not None:
+        query = query.where(_after(work_filter, cursor))
+    column = _sort_column(work_filter)
+    if work_filter.sort_field == "id":
+        order = [column.desc() if work_filter.descending else column.asc()]
+    else:
+        order = [column.is_(None), column.desc() if work_filter.descending else column.asc(),
+                 work_items.c.id.desc() if work_filter.descending else work_items.c.id.asc()]
+    query = query.order_by(*order).limit(limit)
+    return [work_item_json(row._mapping) for row in conn.execute(query)]
+
+
+def counts(conn: Connection, caller: Caller, work_filter: WorkFilter, at: datetime, hidden: frozenset[str],
+           scope: Scope | None, user_principals: list[str] | None, per_person: bool) -> dict[str, Any]:
+    """How many items match, per process, task and status; ``per_person`` adds per person
+    (who holds them), group and role: who works on what."""
+    chosen = (select(work_items.c.id, work_items.c.definition_key, work_items.c.element, work_items.c.name,
+                     work_items.c.status, work_items.c.claimed_by)
+              .where(*_conditions(caller, work_filter, at, hidden, scope, user_principals)).subquery("chosen"))
+    total = conn.execute(select(func.count()).select_from(chosen)).scalar_one()
+    process_name = (select(definitions.c.name).where(definitions.c.key == chosen.c.definition_key)
+                    .scalar_subquery())
+    by_process = [{"key": key, "name": name or key, "count": count} for key, name, count in conn.execute(
+        select(chosen.c.definition_key, process_name, func.count()).group_by(chosen.c.definition_key)
+        .order_by(func.count().desc(), chosen.c.definition_key))]
+    by_element = [{"process": key, "element": element, "name": name, "count": count}
+                  for key, element, name, count in conn.execute(
+                      select(chosen.c.definition_key, chosen.c.element, func.min(chosen.c.name), func.count())
+                      .group_by(chosen.c.definition_key, chosen.c.element)
+                      .order_by(func.count().desc(), chosen.c.definition_key, chosen.c.element))]
+    by_status = {status: count for status, count in conn.execute(
+        select(chosen.c.status, func.count()).group_by(chosen.c.status))}
+    found: dict[str, Any] = {"total": total, "by_process": by_process, "by_element": by_element,
+                             "by_status": by_status}
+    if per_person:
+        found["by_person"] = [{"user": user, "count": count} for user, count in conn.execute(
+            select(chosen.c.claimed_by, func.count()).group_by(chosen.c.claimed_by)
+            .order_by(func.count().desc(), chosen.c.claimed_by))]
+        kinds = dict(conn.execute(select(groups.c.name, groups.c.kind)).all())
+        by_party: dict[str, list[dict[str, Any]]] = {"group": [], "role": [], "user": []}
+        for principal, count in conn.execute(
+                select(work_item_parties.c.principal, func.count())
+                .join(chosen, chosen.c.id == work_item_parties.c.work_item_id)
+                .group_by(work_item_parties.c.principal)
+                .order_by(func.count().desc(), work_item_parties.c.principal)):
+            kind, _, name = principal.partition(":")
+            sort = "user" if kind == "u" else ("role" if kinds.get(name) == "role" else "group")
+            by_party[sort].append({"name": name, "count": count})
+        found.update(by_group=by_party["group"], by_role=by_party["role"], by_assigned_user=by_party["user"])
+    return found
+
+
+def process_name(conn: Connection, key: str | None) -> str | None:
+    """A definition's name (its key when it has none)."""
+    if key is None:
+        return None
+    return conn.execute(select(definitions.c.name).where(definitions.c.key == key)).scalar() or key
