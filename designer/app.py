@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 from apiflask import APIFlask
 from apiflask.exceptions import HTTPError
-from flask import g, request
+from flask import g, redirect, request, url_for
 from flask.json.provider import JSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -146,6 +146,11 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     @app.get("/")
     @app.doc(hide=True)
     def index():
-        return {"name": "Charkh", "api": "/api/v1", "openapi": "/openapi.json"}
+        return redirect(url_for("pages.cartable"))
+
+    @app.get("/favicon.ico")
+    @app.doc(hide=True)
+    def favicon():
+        return redirect(url_for("static", filename="pages/favicon.svg"), code=301)
 
     return app

@@ -16,6 +16,14 @@ def choose_one_of(actions: Sequence[Mapping[str, Any]]) -> Invalid:
                    {"actions": [{"id": a["id"], "name": a["name"]} for a in actions]})
 
 
+def left_undecided(error: Exception) -> bool:
+    """Whether a step that ran without a chosen action failed because its conditions could not
+    choose a way out (a name they test is missing, or none of them holds), rather than for a
+    limit or a fault in a script: then the person should choose the action."""
+    message = str(getattr(error, "message", error))
+    return message.startswith("NameError") or "No conditions satisfied" in message
+
+
 def _filled(value: Any) -> bool:
     if value is None:
         return False

@@ -130,7 +130,7 @@ class Cartables:
                 raise Forbidden(f"only whoever claimed work item {item_id} ({row.claimed_by}) or an "
                                 "administrator may release it")
             handover.release(conn, row, caller.name, self.charkh.clock())
-        return self.charkh.work_item(item_id, caller)
+            return instance_store.work_item_json(self._item(conn, item_id)._mapping)
 
     def forward(self, item_id: str, caller: Caller, to: dict[str, Any], note: str | None) -> dict[str, Any]:
         """The item's responsible party becomes ``to``: {"user"|"group"|"role": name}."""
@@ -145,7 +145,8 @@ class Cartables:
             target = self._target(conn, to, definition)
             note = _text(note, "note", MAX_NOTE_LENGTH, required=False)
             handover.forward(conn, row, target, note, caller.name, self.charkh.clock())
-        return self.charkh.work_item(item_id, caller)
+            # the item as it now is, even when the caller no longer takes part in its case
+            return instance_store.work_item_json(self._item(conn, item_id)._mapping)
 
     @staticmethod
     def _target(conn: Any, to: dict[str, Any], definition: rules.DefinitionFacts) -> dict[str, str]:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import access as rules
 from .access import Caller, DefinitionFacts, Scope
-from .action_choice import choose_one_of
+from .action_choice import choose_one_of, left_undecided
 from .clock import Clock, system_clock
 from .commands import Commands
 from .compiler import CompiledDefinition, compile_definition
@@ -305,8 +305,8 @@ class Charkh:
         error."""
         try:
             return self.commands.complete(item_id, caller, action, data)
-        except (ScriptError, StepFailed):
-            if action:
+        except (ScriptError, StepFailed) as failed:
+            if action or not left_undecided(failed):
                 raise
             with self.db.read() as conn:
                 row = instance_store.work_item_row(conn, instance_store.parse_id(item_id, "work item"))

@@ -475,6 +475,8 @@ def work_item_json(item: Any) -> dict[str, Any]:
         "completed_at": iso(item["completed_at"]),
         "completed_by": item["completed_by"],
         "action": item["action_id"],
+        # per action id, the fields it needs filled (charkh:requiredFields); only actions that have some
+        "required_fields": {a["id"]: a["required_fields"] for a in item["actions"] if a.get("required_fields")},
         "title": item.get("title"),
         "process": {"key": item.get("definition_key"), "name": item.get("process_name") or item.get("definition_key")},
         "overdue": _overdue(item["due_at"], item["status"]),
