@@ -124,8 +124,9 @@ def _takes_part(caller: Caller, instance: InstanceFacts) -> bool:
 
 
 def may_see_instance(caller: Caller, instance: InstanceFacts) -> bool:
-    """Admins, the definition's owners, and, within a private definition's access list, whoever
-    started it or has or had an item on it. An instance's items are seen with it."""
+    """Admins, the definition's owners, supervisors within the definitions they may see, and,
+    within a private definition's access list, whoever started it or has or had an item on it.
+    An instance's items are seen with it."""
     return scope(caller, [instance.definition]).admits(caller, instance)
 
 
@@ -215,7 +216,7 @@ class Scope:
     """Which instances (and so which items) a caller may list, as facts a query filters on.
 
     ``everything``: no filter. Otherwise an instance is in scope when its definition is in
-    ``owned``, or when its definition is not in ``hidden`` and the caller started it, claimed or
+    ``owned`` (its owners', or a supervisor's), or when its definition is not in ``hidden`` and the caller started it, claimed or
     completed one of its items, or one of its items names one of ``principals``. The store's
     query is this method written in SQL; tests hold the two together.
     """
@@ -239,7 +240,8 @@ def scope(caller: Caller, definitions: Iterable[DefinitionFacts]) -> Scope:
         return Scope(everything=True, name=caller.name)
     owned, hidden = set(), set()
     for definition in definitions:
-        if caller.name in definition.owners:
+        # supervisors see all work, and so every case, of the definitions they may see
+        if caller.name in definition.owners or (caller.is_supervisor and may_see_definition(caller, definition)):
             owned.add(definition.key)
         elif not may_see_definition(caller, definition):
             hidden.add(definition.key)

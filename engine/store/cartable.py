@@ -36,6 +36,8 @@ def _conditions(caller: Caller, work_filter: WorkFilter, at: datetime, hidden: f
     found: list[ColumnElement[bool]] = []
     if work_filter.user is not None:
         found.append(_cartable_of(work_filter.user, user_principals or [], unassigned_too=False))
+    elif work_filter.parties:
+        pass  # a group's or role's work (the access rule allowed it): the party filter below
     elif work_filter.mine:
         found.append(_cartable_of(caller.name, list(caller.principals), unassigned_too=caller.is_admin))
     elif scope is not None and not scope.everything:
