@@ -216,9 +216,9 @@ class Scope:
     """Which instances (and so which items) a caller may list, as facts a query filters on.
 
     ``everything``: no filter. Otherwise an instance is in scope when its definition is in
-    ``owned`` (its owners', or a supervisor's), or when its definition is not in ``hidden`` and the caller started it, claimed or
-    completed one of its items, or one of its items names one of ``principals``. The store's
-    query is this method written in SQL; tests hold the two together.
+    ``owned`` (its owners', or a supervisor's), or when its definition is not in ``hidden`` and
+    the caller started it, claimed or completed one of its items, or one of its items names one of
+    ``principals``. The store's query is this method written in SQL; tests hold the two together.
     """
 
     everything: bool

@@ -2,11 +2,12 @@
 as one value, checked once. Pure: engine/store/cartable.py turns it into SQL.
 
 Filters combine (AND). ``user`` lists that person's cartable, ``group`` and ``role`` the items
-waiting for that party, instead of the caller's own (``mine``). ``status=open`` means not completed and not cancelled, claimed ones
-included (API.md). ``due``: ``overdue`` (due before now and still open), ``today`` (due this UTC
-day), ``week`` (due from the start of this UTC day to seven days on). ``q`` searches the title,
-the task's name and the process's key and name, ignoring case. ``sort`` is a field, descending
-with a leading ``-``; items without a due date (or title) come last either way, and ties go by id.
+waiting for that party, instead of the caller's own (``mine``). ``status=open`` means not
+completed and not cancelled, claimed ones included (API.md). ``due``: ``overdue`` (due before now
+and still open), ``today`` (due this UTC day), ``week`` (due from the start of this UTC day to
+seven days on). ``q`` searches the title, the task's name and the process's key and name,
+ignoring case. ``sort`` is a field, descending with a leading ``-``; items without a due date (or
+title) come last either way, and ties go by id.
 """
 from __future__ import annotations
 
