@@ -102,7 +102,9 @@ async function load() {
   }
   mark(active, 'charkh-active', registry, canvas);
 
-  title.textContent = `${t('Instance {id}', { id: instance.id })} — ${instance.definition} v${instance.version || ''}`;
+  // numbers in the page's digits (Persian ones in fa)
+  const digits = (n) => new Intl.NumberFormat({ fa: 'fa-IR', ro: 'ro-RO', en: 'en-GB' }[config.locale], { useGrouping: false }).format(Number(n));
+  title.textContent = `${t('Instance {id}', { id: digits(instance.id) })} — ${instance.definition} v${instance.version ? digits(instance.version) : ''}`;
   status.textContent = `${t('Status')}: ${t(instance.status)}`;
   status.className = `charkh-status charkh-instance-${instance.status}`;
 
