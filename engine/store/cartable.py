@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, or_, select
+from sqlalchemy import Connection, and_, exists, func, or_, select, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..access import Caller, Scope
@@ -31,16 +31,27 @@ def _cartable_of(name: str, principals: list[str], unassigned_too: bool) -> Colu
     return clause
 
 
-def _conditions(caller: Caller, work_filter: WorkFilter, at: datetime, hidden: frozenset[str],
-                scope: Scope | None, user_principals: list[str] | None) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = []
+def _whose(caller: Caller, work_filter: WorkFilter,
+           user_principals: list[str] | None) -> tuple[str, list[str], bool] | None:
+    """Whose cartable the list is (name, parties, whether unassigned items count), if it is one."""
     if work_filter.user is not None:
-        found.append(_cartable_of(work_filter.user, user_principals or [], unassigned_too=False))
-    elif work_filter.parties:
-        pass  # a group's or role's work (the access rule allowed it): the party filter below
-    elif work_filter.mine:
-        found.append(_cartable_of(caller.name, list(caller.principals), unassigned_too=caller.is_admin))
-    elif scope is not None and not scope.everything:
+        return work_filter.user, user_principals or [], False
+    if work_filter.mine and not work_filter.parties:
+        return caller.name, list(caller.principals), caller.is_admin
+    return None
+
+
+def _conditions(caller: Caller, work_filter: WorkFilter, at: datetime, hidden: frozenset[str],
+                scope: Scope | None, user_principals: list[str] | None,
+                whose_too: bool = True) -> list[ColumnElement[bool]]:
+    """The filter's conditions; ``whose_too=False`` leaves out whose cartable it is (the caller
+    writes that part itself)."""
+    found: list[ColumnElement[bool]] = []
+    whose = _whose(caller, work_filter, user_principals)
+    if whose is not None:
+        if whose_too:
+            found.append(_cartable_of(*whose))
+    elif not work_filter.parties and scope is not None and not scope.everything:
         found.append(_visible(scope, work_items.c.instance_id))
     if hidden:
         found.append(or_(work_items.c.definition_key.is_(None), work_items.c.definition_key.not_in(sorted(hidden))))
@@ -100,21 +111,64 @@ def _after(work_filter: WorkFilter, cursor: Cursor) -> ColumnElement[bool]:
     return or_(beyond, and_(column == cursor.value, later_id), column.is_(None))
 
 
+def _order(work_filter: WorkFilter) -> list[Any]:
+    column = _sort_column(work_filter)
+    if work_filter.sort_field == "id":
+        return [column.desc() if work_filter.descending else column.asc()]
+    return [column.is_(None), column.desc() if work_filter.descending else column.asc(),
+            work_items.c.id.desc() if work_filter.descending else work_items.c.id.asc()]
+
+
+def _page_of_each_party(name: str, principals: list[str], unassigned_too: bool,
+                        conditions: list[ColumnElement[bool]], work_filter: WorkFilter, limit: int) -> Any:
+    """The ids of one page of a person's cartable: the first page of each of their parties (and
+    of what they claimed), merged.
+
+    Each party's branch reads only its entries of the cartable index (work_item_parties:
+    principal, work_item_id), in id order straight from the index when the list is in id order.
+    Written as one condition, PostgreSQL read the whole table for a person with few items (a
+    million items: 0.3 to 1.5 s)."""
+    order = _order(work_filter)
+    if work_filter.sort_field == "id":
+        entry = work_item_parties.c.work_item_id
+        by_party = [entry.desc() if work_filter.descending else entry.asc()]
+    else:
+        by_party = order
+    branches = [
+        select(work_items.c.id)
+        .select_from(work_item_parties.join(work_items, work_items.c.id == work_item_parties.c.work_item_id))
+        .where(work_item_parties.c.principal == principal, work_items.c.claimed_by.is_(None), *conditions)
+        .order_by(*by_party).limit(limit)
+        for principal in principals
+    ]
+    branches.append(select(work_items.c.id).where(work_items.c.claimed_by == name, *conditions)
+                    .order_by(*order).limit(limit))
+    if unassigned_too:
+        unassigned = ~exists().where(work_item_parties.c.work_item_id == work_items.c.id)
+        branches.append(select(work_items.c.id).where(work_items.c.claimed_by.is_(None), unassigned, *conditions)
+                        .order_by(*order).limit(limit))
+    # each branch as a subquery: SQLite takes no ORDER BY or LIMIT on a UNION's own parts
+    parts = [select(branch.subquery().c.id) for branch in branches]
+    return union(*parts).subquery("page")
+
+
 def list_items(conn: Connection, caller: Caller, work_filter: WorkFilter, limit: int, cursor: Cursor | None,
                at: datetime, hidden: frozenset[str], scope: Scope | None,
                user_principals: list[str] | None) -> list[dict[str, Any]]:
     """One page of items, each as the API shows it."""
-    query = select(work_items, PROCESS_NAME).where(
-        *_conditions(caller, work_filter, at, hidden, scope, user_principals))
-    if cursor is not None:
-        query = query.where(_after(work_filter, cursor))
-    column = _sort_column(work_filter)
-    if work_filter.sort_field == "id":
-        order = [column.desc() if work_filter.descending else column.asc()]
+    whose = _whose(caller, work_filter, user_principals)
+    if whose is not None:
+        conditions = _conditions(caller, work_filter, at, hidden, scope, user_principals, whose_too=False)
+        if cursor is not None:
+            conditions.append(_after(work_filter, cursor))
+        page = _page_of_each_party(*whose, conditions, work_filter, limit)
+        query = select(work_items, PROCESS_NAME).where(work_items.c.id.in_(select(page.c.id)))
     else:
-        order = [column.is_(None), column.desc() if work_filter.descending else column.asc(),
-                 work_items.c.id.desc() if work_filter.descending else work_items.c.id.asc()]
-    query = query.order_by(*order).limit(limit)
+        query = select(work_items, PROCESS_NAME).where(
+            *_conditions(caller, work_filter, at, hidden, scope, user_principals))
+        if cursor is not None:
+            query = query.where(_after(work_filter, cursor))
+    query = query.order_by(*_order(work_filter)).limit(limit)
     return [work_item_json(row._mapping) for row in conn.execute(query)]
 
 
