@@ -8,6 +8,7 @@ the access scope. Filters on the definition, status and due date use the item's 
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,17 +19,6 @@ from ..access import Caller, Scope
 from ..work_filter import Cursor, WorkFilter
 from .instances import OPEN_STATUSES, PROCESS_NAME, _visible, work_item_json
 from .schema import definitions, groups, history, work_item_parties, work_items
-
-
-def _cartable_of(name: str, principals: list[str], unassigned_too: bool) -> ColumnElement[bool]:
-    """The items a person may act on or has claimed (or completed): their cartable."""
-    parties = exists().where(work_item_parties.c.work_item_id == work_items.c.id,
-                             work_item_parties.c.principal.in_(principals))
-    clause = or_(work_items.c.claimed_by == name, and_(work_items.c.claimed_by.is_(None), parties))
-    if unassigned_too:  # items that name nobody wait for administrators
-        unassigned = ~exists().where(work_item_parties.c.work_item_id == work_items.c.id)
-        clause = or_(clause, and_(work_items.c.claimed_by.is_(None), unassigned))
-    return clause
 
 
 def _whose(caller: Caller, work_filter: WorkFilter,
@@ -42,16 +32,11 @@ def _whose(caller: Caller, work_filter: WorkFilter,
 
 
 def _conditions(caller: Caller, work_filter: WorkFilter, at: datetime, hidden: frozenset[str],
-                scope: Scope | None, user_principals: list[str] | None,
-                whose_too: bool = True) -> list[ColumnElement[bool]]:
-    """The filter's conditions; ``whose_too=False`` leaves out whose cartable it is (the caller
-    writes that part itself)."""
+                scope: Scope | None, user_principals: list[str] | None) -> list[ColumnElement[bool]]:
+    """The filter's conditions, but for whose cartable it is (_page_of_each_party writes that)."""
     found: list[ColumnElement[bool]] = []
     whose = _whose(caller, work_filter, user_principals)
-    if whose is not None:
-        if whose_too:
-            found.append(_cartable_of(*whose))
-    elif not work_filter.parties and scope is not None and not scope.everything:
+    if whose is None and not work_filter.parties and scope is not None and not scope.everything:
         found.append(_visible(scope, work_items.c.instance_id))
     if hidden:
         found.append(or_(work_items.c.definition_key.is_(None), work_items.c.definition_key.not_in(sorted(hidden))))
@@ -120,14 +105,14 @@ def _order(work_filter: WorkFilter) -> list[Any]:
 
 
 def _page_of_each_party(name: str, principals: list[str], unassigned_too: bool,
-                        conditions: list[ColumnElement[bool]], work_filter: WorkFilter, limit: int) -> Any:
+                        conditions: list[ColumnElement[bool]], work_filter: WorkFilter, limit: int | None) -> Any:
     """The ids of one page of a person's cartable: the first page of each of their parties (and
     of what they claimed), merged.
 
     Each party's branch reads only its entries of the cartable index (work_item_parties:
     principal, work_item_id), in id order straight from the index when the list is in id order.
     Written as one condition, PostgreSQL read the whole table for a person with few items (a
-    million items: 0.3 to 1.5 s)."""
+    million items: 0.3 to 1.5 s). ``limit`` None: all of them (for counting)."""
     order = _order(work_filter)
     if work_filter.sort_field == "id":
         entry = work_item_parties.c.work_item_id
@@ -147,6 +132,8 @@ def _page_of_each_party(name: str, principals: list[str], unassigned_too: bool,
         unassigned = ~exists().where(work_item_parties.c.work_item_id == work_items.c.id)
         branches.append(select(work_items.c.id).where(work_items.c.claimed_by.is_(None), unassigned, *conditions)
                         .order_by(*order).limit(limit))
+    if limit is None:
+        return union(*(branch.order_by(None).limit(None) for branch in branches)).subquery("all_of_them")
     # each branch as a subquery: SQLite takes no ORDER BY or LIMIT on a UNION's own parts
     parts = [select(branch.subquery().c.id) for branch in branches]
     return union(*parts).subquery("page")
@@ -158,7 +145,7 @@ def list_items(conn: Connection, caller: Caller, work_filter: WorkFilter, limit:
     """One page of items, each as the API shows it."""
     whose = _whose(caller, work_filter, user_principals)
     if whose is not None:
-        conditions = _conditions(caller, work_filter, at, hidden, scope, user_principals, whose_too=False)
+        conditions = _conditions(caller, work_filter, at, hidden, scope, user_principals)
         if cursor is not None:
             conditions.append(_after(work_filter, cursor))
         page = _page_of_each_party(*whose, conditions, work_filter, limit)
@@ -176,28 +163,46 @@ def counts(conn: Connection, caller: Caller, work_filter: WorkFilter, at: dateti
            scope: Scope | None, user_principals: list[str] | None, per_person: bool) -> dict[str, Any]:
     """How many items match, per process, task and status; ``per_person`` adds per person
     (who holds them), group and role: who works on what."""
-    chosen = (select(work_items.c.id, work_items.c.definition_key, work_items.c.element, work_items.c.name,
-                     work_items.c.status, work_items.c.claimed_by)
-              .where(*_conditions(caller, work_filter, at, hidden, scope, user_principals)).subquery("chosen"))
-    total = conn.execute(select(func.count()).select_from(chosen)).scalar_one()
-    process_name = (select(definitions.c.name).where(definitions.c.key == chosen.c.definition_key)
-                    .scalar_subquery())
-    by_process = [{"key": key, "name": name or key, "count": count} for key, name, count in conn.execute(
-        select(chosen.c.definition_key, process_name, func.count()).group_by(chosen.c.definition_key)
-        .order_by(func.count().desc(), chosen.c.definition_key))]
-    by_element = [{"process": key, "element": element, "name": name, "count": count}
-                  for key, element, name, count in conn.execute(
-                      select(chosen.c.definition_key, chosen.c.element, func.min(chosen.c.name), func.count())
-                      .group_by(chosen.c.definition_key, chosen.c.element)
-                      .order_by(func.count().desc(), chosen.c.definition_key, chosen.c.element))]
-    by_status = {status: count for status, count in conn.execute(
-        select(chosen.c.status, func.count()).group_by(chosen.c.status))}
-    found: dict[str, Any] = {"total": total, "by_process": by_process, "by_element": by_element,
-                             "by_status": by_status}
+    chosen_columns = (work_items.c.id, work_items.c.definition_key, work_items.c.element, work_items.c.name,
+                      work_items.c.status, work_items.c.claimed_by)
+    whose = _whose(caller, work_filter, user_principals)
+    if whose is not None:  # through the cartable index, as list_items
+        conditions = _conditions(caller, work_filter, at, hidden, scope, user_principals)
+        theirs = _page_of_each_party(*whose, conditions, work_filter, None)
+        chosen = select(*chosen_columns).where(work_items.c.id.in_(select(theirs.c.id))).subquery("chosen")
+    else:
+        chosen = (select(*chosen_columns)
+                  .where(*_conditions(caller, work_filter, at, hidden, scope, user_principals)).subquery("chosen"))
+    # one pass over the chosen items, summed here per process, task, status and person
+    groups_of = conn.execute(select(chosen.c.definition_key, chosen.c.element, func.min(chosen.c.name),
+                                    chosen.c.status, chosen.c.claimed_by, func.count())
+                             .group_by(chosen.c.definition_key, chosen.c.element, chosen.c.status,
+                                       chosen.c.claimed_by)).all()
+    processes: Counter[str] = Counter()
+    elements: Counter[tuple[str, str]] = Counter()
+    element_names: dict[tuple[str, str], str] = {}
+    statuses: Counter[str] = Counter()
+    holders: Counter[str | None] = Counter()
+    for key, element, name, status, holder, count in groups_of:
+        processes[key] += count
+        elements[(key, element)] += count
+        element_names[(key, element)] = name
+        statuses[status] += count
+        holders[holder] += count
+    names = dict(conn.execute(select(definitions.c.key, definitions.c.name)
+                              .where(definitions.c.key.in_(list(processes)))).all()) if processes else {}
+    found: dict[str, Any] = {
+        "total": sum(processes.values()),
+        "by_process": [{"key": key, "name": names.get(key) or key, "count": count}
+                       for key, count in sorted(processes.items(), key=lambda kv: (-kv[1], kv[0] or ""))],
+        "by_element": [{"process": key, "element": element, "name": element_names[(key, element)], "count": count}
+                       for (key, element), count in sorted(elements.items(),
+                                                           key=lambda kv: (-kv[1], kv[0][0] or "", kv[0][1]))],
+        "by_status": dict(statuses),
+    }
     if per_person:
-        found["by_person"] = [{"user": user, "count": count} for user, count in conn.execute(
-            select(chosen.c.claimed_by, func.count()).group_by(chosen.c.claimed_by)
-            .order_by(func.count().desc(), chosen.c.claimed_by))]
+        found["by_person"] = [{"user": user, "count": count}
+                              for user, count in sorted(holders.items(), key=lambda kv: (-kv[1], kv[0] or ""))]
         kinds = dict(conn.execute(select(groups.c.name, groups.c.kind)).all())
         by_party: dict[str, list[dict[str, Any]]] = {"group": [], "role": [], "user": []}
         for principal, count in conn.execute(
