@@ -191,3 +191,22 @@ def test_the_instance_page_answers_404_and_keeps_the_language_through_sign_in(pa
     favicon = page.request.get(f"{live_server}/favicon.ico")
     assert favicon.status == 200
     assert [e for e in errors if "404" not in e] == []
+
+
+def test_a_supervisor_sees_who_works_on_what_and_filters_it(page, live_server, invoice_office, make_user, shoot):
+    make_user("sol", groups=["supervisors"])
+    sara, mona = invoice_office["sara"], invoice_office["mona"]
+    first = sara.start("invoice", {"number": 1, "customer": "Pars Co"}).json["work_items"][0]["id"]
+    sara.start("invoice", {"number": 2, "customer": "Kish"})
+    assert mona.post(f"/work-items/{first}/claim").status_code == 200
+    sign_in(page, live_server, "sol")
+    page.click("#nav-work")
+    page.locator("#by-person tbody tr[data-name=mona] td.count").wait_for()
+    assert page.locator("#by-person tbody tr[data-name=mona] td.count").inner_text() == "1"
+    assert page.locator("#by-group tbody tr[data-name=sales-managers] td.count").inner_text() == "2"
+    page.fill("#filter-user", "mona")
+    page.select_option("#filter-status", "claimed")
+    page.locator("#items tbody tr").nth(1).wait_for(state="detached")
+    assert page.locator("#items tbody tr").count() == 1
+    shoot(page, "who-works-on-what")
+    assert page.errors == []
