@@ -58,11 +58,6 @@ class PageQuery(Lenient):
     after = String(load_default=None, validate=Length(max=100))
 
 
-class WorkItemQuery(PageQuery):
-    mine = Boolean(load_default=True)
-    status = String(load_default="open", validate=OneOf(["open", "claimed", "completed", "cancelled", "all"]))
-
-
 class InstanceQuery(PageQuery):
     status = String(load_default=None, validate=OneOf(["running", "completed", "error", "cancelled"]))
     definition = String(load_default=None, validate=Length(max=255))
@@ -201,23 +196,6 @@ def send_message(instance_id: str, body: dict[str, Any]):
 
 
 # --- work items -----------------------------------------------------------------------------------
-
-@api.get("/work-items")
-@api.auth_required(auth)
-@api.input(WorkItemQuery, location="query", arg_name="query")
-@api.doc(summary="The caller's cartable (mine=true), or every item of the instances the caller may see")
-def list_work_items(query: dict[str, Any]):
-    rows = charkh().work_items(caller(), query["mine"], query["status"], query["limit"] + 1, query["after"])
-    return paged(rows, query["limit"], "id", query)
-
-
-@api.get("/work-items/<item_id>")
-@api.auth_required(auth)
-@api.doc(summary="One work item, with its task's form (`form`: a form-js schema, or null)",
-         responses={403: "Not on an instance you may see", 404: "No such item"})
-def get_work_item(item_id: str):
-    return charkh().work_item(item_id, caller())
-
 
 @api.post("/jobs/<job_id>/retry")
 @api.auth_required(auth)

@@ -7,11 +7,12 @@ from typing import Any
 import orjson
 from apiflask import APIFlask
 from apiflask.exceptions import HTTPError
-from flask import g, request
+from flask import g, redirect, request, url_for
 from flask.json.provider import JSONProvider
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from engine.cartables import Cartables
 from engine.charkh import Charkh
 from engine.errors import (
     BadInput,
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     app.config["VALIDATION_ERROR_DESCRIPTION"] = "The request is not valid"
     app.extensions["charkh"] = charkh or Charkh(settings)
     app.extensions["charkh_process_list"] = ProcessList(app.extensions["charkh"])
+    app.extensions["charkh_cartables"] = Cartables(app.extensions["charkh"])
 
     @app.before_request
     def refuse_what_cannot_be_stored():
@@ -125,11 +127,13 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
         return error_body("internal", "internal error; this is a bug"), 500
 
     from .api import api
+    from .cartable_api import cartable_api
     from .catalog_api import catalog_api
     from .pages import setup_pages
     from .users_api import users_api
 
     app.register_blueprint(api)
+    app.register_blueprint(cartable_api)
     app.register_blueprint(catalog_api)
     app.register_blueprint(users_api)
     setup_pages(app, settings)
@@ -142,6 +146,11 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     @app.get("/")
     @app.doc(hide=True)
     def index():
-        return {"name": "Charkh", "api": "/api/v1", "openapi": "/openapi.json"}
+        return redirect(url_for("pages.cartable"))
+
+    @app.get("/favicon.ico")
+    @app.doc(hide=True)
+    def favicon():
+        return redirect(url_for("static", filename="pages/favicon.svg"), code=301)
 
     return app

@@ -8,14 +8,15 @@ from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import orjson
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import Babel, gettext
 from markupsafe import Markup
 
-from engine.access import Caller
-from engine.errors import Forbidden, Throttled, Unauthorized
+from engine.access import Caller, may_supervise
+from engine.errors import Forbidden, NotFound, Throttled, Unauthorized
 from engine.settings import Settings
 
 from . import page_session
@@ -61,6 +62,7 @@ def setup_pages(app: Any, settings: Settings) -> None:
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"))
     Babel(app, locale_selector=select_locale)
+    from . import cartable_pages  # noqa: F401  (its routes join this blueprint before it is registered)
     app.register_blueprint(pages)
     app.before_request(refuse_forged_forms)
     app.jinja_env.globals["csrf_token"] = csrf_token
@@ -68,8 +70,22 @@ def setup_pages(app: Any, settings: Settings) -> None:
     @app.context_processor
     def page_globals() -> dict[str, Any]:
         locale = select_locale()
+        caller = g.get("page_caller")
         return {"locale": locale, "direction": "rtl" if locale in RTL else "ltr", "languages": LANGUAGES,
-                "signed_in": g.get("page_user")}
+                "signed_in": g.get("page_user"), "with_lang": with_lang,
+                "supervises": bool(caller and may_supervise(caller))}
+
+
+def with_lang(code: str) -> str:
+    """This page's address in another language, keeping its other parameters (``next``)."""
+    args = {**request.args.to_dict(), "lang": code}
+    return f"{request.path}?{urlencode(args)}"
+
+
+def landing(caller: Caller) -> str:
+    """Where a sign-in without ``next`` leads: people who model to the process list, everyone
+    else to their cartable."""
+    return url_for("pages.designer_list") if caller.models else url_for("pages.cartable")
 
 
 def refuse_forged_forms():
@@ -129,8 +145,11 @@ def login():
         return render_template("login.html", error=message), 429, {"Retry-After": str(seconds)}
     except Unauthorized:
         return render_template("login.html", error=gettext("Wrong user name or password.")), 401
-    page_session.start(caller)
-    return redirect(safe_next(request.args.get("next"), url_for("pages.designer_list")))
+    chosen_language = session.get("lang")
+    page_session.start(caller)  # a new session: the language chosen before signing in stays
+    if chosen_language:
+        session["lang"] = chosen_language
+    return redirect(safe_next(request.args.get("next"), landing(caller)))
 
 
 @pages.post("/logout")
@@ -174,5 +193,20 @@ def users_page():
 @pages.get("/instances/<instance_id>")
 @signed_in
 def instance_page(instance_id: str):
+    charkh = current_app.extensions["charkh"]
+    caller = page_caller()
+    assert caller is not None
+    try:
+        charkh.instance(instance_id, caller)
+    except NotFound:
+        return error_page(404, gettext("There is no instance %(id)s.", id=instance_id))
+    except Forbidden:
+        return error_page(403, gettext("Instance %(id)s is not yours to see.", id=instance_id))
     return render_template("viewer.html", config=page_config(instance=instance_id),
                            title=gettext("Instance %(id)s", id=instance_id))
+
+
+def error_page(status: int, message: str) -> tuple[str, int]:
+    """A page that says what went wrong, with the status it deserves."""
+    titles = {403: gettext("Not yours to see"), 404: gettext("Not found")}
+    return render_template("error.html", title=titles.get(status, gettext("Error")), message=message), status

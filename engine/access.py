@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .errors import Forbidden
+from .errors import Forbidden, Invalid
 from .parties import parties_of_person
 
 PRIVATE = "private"
@@ -32,6 +32,9 @@ class Caller:
     groups: frozenset[str]
     is_analyst: bool = False
     is_integration: bool = False
+    # Holds a role that other roles report to, or belongs to the "supervisors" group or role
+    # (engine/store/people.py): sees who works on what (issue 15).
+    is_supervisor: bool = False
 
     @cached_property
     def principals(self) -> list[str]:
@@ -121,8 +124,9 @@ def _takes_part(caller: Caller, instance: InstanceFacts) -> bool:
 
 
 def may_see_instance(caller: Caller, instance: InstanceFacts) -> bool:
-    """Admins, the definition's owners, and, within a private definition's access list, whoever
-    started it or has or had an item on it. An instance's items are seen with it."""
+    """Admins, the definition's owners, supervisors within the definitions they may see, and,
+    within a private definition's access list, whoever started it or has or had an item on it.
+    An instance's items are seen with it."""
     return scope(caller, [instance.definition]).admits(caller, instance)
 
 
@@ -161,6 +165,50 @@ def check_act_on_item(caller: Caller, item_parties: frozenset[str], claimed_by: 
         raise Forbidden(f"work item {item_id} is not assigned to {caller.name}, their groups or their roles")
 
 
+# --- supervising work (issue 15) ----------------------------------------------------------------
+
+# Members of the group (or holders of the role) of this name supervise, besides managers.
+SUPERVISORS = "supervisors"
+
+
+def may_supervise(caller: Caller) -> bool:
+    """See another user's cartable, a group's or role's, all open work and its counts per
+    person: administrators and supervisors (managers of a role, members of "supervisors")."""
+    return caller.is_admin or caller.is_supervisor
+
+
+def check_see_work_of(caller: Caller, user: str | None, parties: Iterable[str]) -> None:
+    """A plain user's cartable may be narrowed to their own name, groups and roles only."""
+    if may_supervise(caller):
+        return
+    if user is not None and user != caller.name:
+        raise Forbidden(f"only supervisors and administrators see another user's cartable ({user!r})")
+    for party in parties:
+        if party not in caller.groups:
+            raise Forbidden(f"only supervisors and administrators see the work of {party!r}, "
+                            "which you are not part of")
+
+
+def may_release(caller: Caller, claimed_by: str | None) -> bool:
+    """Give a claimed item back to its parties: whoever claimed it, or an administrator."""
+    return caller.is_admin or claimed_by == caller.name
+
+
+def may_forward(caller: Caller, item_parties: frozenset[str], claimed_by: str | None,
+                definition: DefinitionFacts) -> bool:
+    """Hand an item to another party: whoever may act on it, supervisors and administrators."""
+    if may_act_on_item(caller, item_parties, claimed_by, definition):
+        return True
+    return may_supervise(caller) and may_see_definition(caller, definition)
+
+
+def check_assignable(user: str, definition: DefinitionFacts) -> None:
+    """A private definition's steps go only to people on its access list (MISSION F5)."""
+    if definition.visibility == PRIVATE and user not in definition.access and user not in definition.owners:
+        raise Invalid(f"{user!r} is not on the access list of the private process {definition.key!r}; "
+                      "ask its owners to add them first")
+
+
 # --- lists ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -168,9 +216,9 @@ class Scope:
     """Which instances (and so which items) a caller may list, as facts a query filters on.
 
     ``everything``: no filter. Otherwise an instance is in scope when its definition is in
-    ``owned``, or when its definition is not in ``hidden`` and the caller started it, claimed or
-    completed one of its items, or one of its items names one of ``principals``. The store's
-    query is this method written in SQL; tests hold the two together.
+    ``owned`` (its owners', or a supervisor's), or when its definition is not in ``hidden`` and
+    the caller started it, claimed or completed one of its items, or one of its items names one of
+    ``principals``. The store's query is this method written in SQL; tests hold the two together.
     """
 
     everything: bool
@@ -192,7 +240,8 @@ def scope(caller: Caller, definitions: Iterable[DefinitionFacts]) -> Scope:
         return Scope(everything=True, name=caller.name)
     owned, hidden = set(), set()
     for definition in definitions:
-        if caller.name in definition.owners:
+        # supervisors see all work, and so every case, of the definitions they may see
+        if caller.name in definition.owners or (caller.is_supervisor and may_see_definition(caller, definition)):
             owned.add(definition.key)
         elif not may_see_definition(caller, definition):
             hidden.add(definition.key)

@@ -18,11 +18,12 @@ from sqlalchemy.exc import IntegrityError
 
 from . import access as rules
 from .access import Caller, DefinitionFacts, Scope
+from .action_choice import choose_one_of, left_undecided
 from .bpmn_xml import read_bpmn
 from .clock import Clock, system_clock
 from .commands import Commands
 from .compiler import CompiledDefinition, compile_definition
-from .errors import Invalid, NotFound, Throttled, Unauthorized
+from .errors import Invalid, NotFound, ScriptError, StepFailed, Throttled, Unauthorized
 from .page_sessions import SessionPolicy
 from .runtime import Runtime
 from .sandbox import Sandbox
@@ -62,8 +63,7 @@ class Charkh:
         self._compiled_lock = threading.Lock()
         self._callers: dict[str, tuple[Caller, datetime]] = {}
         self._facts: tuple[dict[str, DefinitionFacts], float] = ({}, 0.0)
-        self.commands = Commands(settings, self.db, self.runtime, self._definition, self.definition_facts,
-                                 self.work_item)
+        self.commands = Commands(settings, self.db, self.runtime, self._definition, self.definition_facts)
 
     def close(self) -> None:
         self.db.dispose()
@@ -306,8 +306,20 @@ class Charkh:
 
     def complete(self, item_id: str, caller: Caller, action: str | None = None,
                  data: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Complete a work item with an action; returns {"work_item", "instance"} as they are now."""
-        return self.commands.complete(item_id, caller, action, data)
+        """Complete a work item with an action; returns {"work_item", "instance"} as they are now.
+        An item whose actions are conditions on its data may be completed without naming one;
+        when that data then leads nowhere, the person is asked to choose, not shown the script's
+        error."""
+        try:
+            return self.commands.complete(item_id, caller, action, data)
+        except (ScriptError, StepFailed) as failed:
+            if action or not left_undecided(failed):
+                raise
+            with self.db.read() as conn:
+                row = instance_store.work_item_row(conn, instance_store.parse_id(item_id, "work item"))
+            if row is None or len(row.actions) < 2:
+                raise
+            raise choose_one_of(row.actions) from None
 
     def send_message(self, instance_id: str, name: str, caller: Caller,
                      data: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -332,8 +344,13 @@ class Charkh:
                 raise NotFound(f"no work item with id {item_id}")
             known = instance_store.instance_facts(conn, row.instance_id, self.definition_facts)
             rules.check_see_instance(caller, known, f"work item {item_id}")
-            form = self._definition(conn, definition_store.version_run_by(conn, row.instance_id)).forms.get(row.element)
-            return {**instance_store.work_item_json(row._mapping), "form": form.schema if form else None}
+            form = self.task_form(conn, row.instance_id, row.element)
+            return {**instance_store.work_item_json(row._mapping), "form": form}
+
+    def task_form(self, conn: Connection, instance_id: int, element: str) -> dict[str, Any] | None:
+        """The form-js schema of a task of the version the instance runs, or None."""
+        form = self._definition(conn, definition_store.version_run_by(conn, instance_id)).forms.get(element)
+        return form.schema if form else None
 
     def work_items(self, caller: Caller, mine: bool = True, status: str | None = "open", limit: int = 100,
                    after: str | None = None) -> list[dict[str, Any]]:

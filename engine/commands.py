@@ -36,18 +36,16 @@ COMMAND_ATTEMPTS = 40
 
 class Commands:
     """``definition``: a version's compiled definition (cached by the caller); ``definition_facts``:
-    the access rule's facts of a definition; ``work_item``: one item as its reader sees it."""
+    the access rule's facts of a definition."""
 
     def __init__(self, settings: Settings, db: Database, runtime: Runtime,
                  definition: Callable[[Connection, int], CompiledDefinition],
-                 definition_facts: Callable[..., DefinitionFacts],
-                 work_item: Callable[[str, Caller], dict[str, Any]]) -> None:
+                 definition_facts: Callable[..., DefinitionFacts]) -> None:
         self.settings = settings
         self.db = db
         self.runtime = runtime
         self._definition = definition
         self.definition_facts = definition_facts
-        self.work_item = work_item
         self.live = LiveWorkflows()
 
     def _load(self, definition: CompiledDefinition, instance: Any) -> Any:

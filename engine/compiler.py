@@ -51,8 +51,14 @@ class Action:
     id: str | None  # the flow's id; BPMN lets a sequence flow have none
     name: str
     conditional: bool = False
-    # Fields the person must fill to take this action (charkh:requiredFields).
+    # charkh:order places the action's button; charkh:requiredFields must be filled to take it.
+    order: int | None = None
     required_fields: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        """The action as a work item keeps it (the API shows its id and name)."""
+        return {"id": self.id, "name": self.name, "conditional": self.conditional,
+                "required_fields": list(self.required_fields)}
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,9 @@ class Cartable:
     escalate_to: str | None = None
     # A plain or manual task that names nobody (nor does its lane) goes to the instance's starter.
     to_starter: bool = False
+    # The charkh:title of the task's process (``Invoice ${number}``): each item's title says
+    # which case it is about (engine/title.py renders it).
+    title: str | None = None
 
     @property
     def principals(self) -> set[str]:
@@ -94,6 +103,7 @@ class CompiledProcess:
 
 @dataclass
 class CompiledDefinition:
+    key: str
     processes: dict[str, CompiledProcess]
     default_process: str
     cartables: dict[str | None, Cartable]
@@ -189,12 +199,20 @@ def read_cartables(root: etree._Element) -> dict[str | None, Cartable]:
                     and len(flows.get(target.get("id"), [])) > 1:
                 outgoing = flows[target.get("id")]
                 default = target.get("default")
-        return tuple(
+        actions = [
             Action(f.get("id"), (f.get("name") or "").strip() or target_name(f),
                    conditional=_condition(f) is not None or f.get("id") == default,
-                   required_fields=_split(f.get(f"{{{CHARKH_NS}}}requiredFields")))
+                   order=_order(f), required_fields=_split(f.get(f"{{{CHARKH_NS}}}requiredFields")))
             for f in outgoing
-        )
+        ]
+        # Buttons in charkh:order; those without one after them, as drawn.
+        return tuple(sorted(actions, key=lambda a: (a.order is None, a.order or 0)))
+
+    titles = {}
+    for process in root.iter(_q("process")):
+        template = (process.get(f"{{{CHARKH_NS}}}title") or "").strip() or None
+        for node in process.iter(*(_q(kind) for kind in CARTABLE_TASKS)):
+            titles[node.get("id")] = template
 
     cartables: dict[str | None, Cartable] = {}
     for task in root.iter(*(_q(kind) for kind in CARTABLE_TASKS)):
@@ -216,8 +234,16 @@ def read_cartables(root: etree._Element) -> dict[str | None, Cartable]:
             escalate_after=(task.get(f"{{{CHARKH_NS}}}escalateAfter") or "").strip() or None,
             escalate_to=(task.get(f"{{{CHARKH_NS}}}escalateTo") or "").strip() or None,
             to_starter=etree.QName(task).localname in _STARTER_FALLBACK,
+            title=titles.get(tid),
         )
     return cartables
+
+
+def _order(flow: etree._Element) -> int | None:
+    try:
+        return int((flow.get(f"{{{CHARKH_NS}}}order") or "").strip())
+    except ValueError:
+        return None
 
 
 # Elements that become SpiffWorkflow task specs; only these can collide with its internal ones.
@@ -376,6 +402,7 @@ def compile_definition(data: bytes, max_bytes: int) -> CompiledDefinition:
             kinds[element_id] = etree.QName(element).localname
     default = bpmn.key if bpmn.key in compiled else executable[0]
     return CompiledDefinition(
+        key=bpmn.key,
         processes=compiled,
         default_process=default,
         cartables=read_cartables(bpmn.root),

@@ -165,11 +165,12 @@ def _empty(form_field: FormField, value: Any) -> bool:
 
 
 def _unset(values: dict[str, Any], path: str) -> bool:
-    """Whether a dotted path of the variables has no value (missing, null, "" or an empty list)."""
+    """Whether a dotted path of the variables has no value (missing, null, blank text or an empty
+    list): a reason of a few spaces is no reason."""
     value: Any = values
     for name in path.split("."):
         value = value.get(name) if isinstance(value, dict) else None
-    return value is None or value == "" or value == []
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
 def _is_date(text: str, subtype: str | None) -> bool:

@@ -13,12 +13,14 @@ from sqlalchemy import Connection, and_, bindparam, exists, insert, literal_colu
 
 from .. import access as rules
 from ..access import Caller, FactsOf, InstanceFacts, Scope
+from ..action_choice import choose_one_of
 from ..compiler import CompiledDefinition
 from ..errors import Conflict, Invalid, NotFound, StaleState
 from ..parties import parties_of_item
 from ..step import StepResult
+from ..title import render_title
 from .people import now
-from .schema import history, instances, outbox_jobs, timers, work_item_parties, work_items
+from .schema import definitions, history, instances, outbox_jobs, timers, work_item_parties, work_items
 from .writes import SAVE_STATE, HotStatement, finish_completion, insert_rows, insert_work_item, writes_for
 
 OPEN_STATUSES = ("open", "claimed")
@@ -218,8 +220,7 @@ def resolve_action(actions: list[dict[str, Any]], action: str | None) -> dict[st
     if action is None or action == "":
         if len(actions) <= 1 or all(a.get("conditional") for a in actions):
             return actions[0] if len(actions) == 1 else None
-        raise Invalid("this item has several actions; choose one",
-                      {"actions": [{"id": a["id"], "name": a["name"]} for a in actions]})
+        raise choose_one_of(actions)
     if not isinstance(action, str):
         raise Invalid("action must be a flow id or an action name")
     for candidate in actions:
@@ -292,8 +293,9 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
             "instance_id": instance_id, "task_id": task.task_id, "element": task.element, "name": cartable.name,
             "status": "open", "assignee": cartable.assignee, "claimed_by": None, "users": list(cartable.users),
             "groups": list(cartable.groups), "roles": list(cartable.roles),
-            "actions": [{"id": a.id, "name": a.name, "conditional": a.conditional} for a in cartable.actions],
+            "actions": [a.as_json() for a in cartable.actions],
             "due_at": _due_at(cartable.due, at), "created_at": at,
+            "title": render_title(cartable.title, task.data), "definition_key": definition.key,
         }
         item_id = insert_work_item(conn, values, sorted(cartable.principals))
         still_open.append(work_item_json({**values, "id": item_id, "completed_at": None, "completed_by": None,
@@ -494,7 +496,20 @@ def work_item_json(item: Any) -> dict[str, Any]:
         "completed_at": iso(item["completed_at"]),
         "completed_by": item["completed_by"],
         "action": item["action_id"],
+        # per action id, the fields it needs filled (charkh:requiredFields); only actions that have some
+        "required_fields": {a["id"]: a["required_fields"] for a in item["actions"] if a.get("required_fields")},
+        "title": item.get("title"),
+        "process": {"key": item.get("definition_key"), "name": item.get("process_name") or item.get("definition_key")},
+        "overdue": _overdue(item["due_at"], item["status"]),
     }
+
+
+def _overdue(due_at: datetime | None, status: str) -> bool:
+    if due_at is None or status not in OPEN_STATUSES:
+        return False
+    if due_at.tzinfo is None:
+        due_at = due_at.replace(tzinfo=UTC)
+    return due_at < now()
 
 
 def list_work_items(conn: Connection, caller: Caller, mine: bool, status: str | None, limit: int,
@@ -526,6 +541,9 @@ def list_work_items(conn: Connection, caller: Caller, mine: bool, status: str | 
 
 
 _cartable_queries: dict[tuple[bool, ...], Any] = {}
+# The name of an item's process, beside the item (definitions are few; a lookup by key).
+PROCESS_NAME = (select(definitions.c.name).where(definitions.c.key == work_items.c.definition_key)
+                .scalar_subquery().label("process_name"))
 
 
 def _cartable_query(by_status: bool, after: bool, admin: bool, hidden: bool, mine: bool = True) -> Any:
@@ -535,7 +553,7 @@ def _cartable_query(by_status: bool, after: bool, admin: bool, hidden: bool, min
     query = _cartable_queries.get(shape)
     if query is not None:
         return query
-    query = select(work_items).order_by(work_items.c.id).limit(bindparam("limit"))
+    query = select(work_items, PROCESS_NAME).order_by(work_items.c.id).limit(bindparam("limit"))
     if by_status:
         query = query.where(work_items.c.status.in_(bindparam("status", expanding=True)))
     if after:

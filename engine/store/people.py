@@ -9,9 +9,9 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Row, exists, insert, select
 
-from ..access import Caller
+from ..access import SUPERVISORS, Caller
 from ..errors import Invalid, NotFound
 from .database import inserted_id
 from .schema import groups, memberships, users
@@ -124,10 +124,15 @@ def caller_named(conn: Connection, name: str) -> Caller:
 
 
 def _caller(conn: Connection, row: Row[*tuple[Any, ...]]) -> Caller:
-    names = conn.execute(select(groups.c.name).join(memberships, memberships.c.group_id == groups.c.id)
-                         .where(memberships.c.user_id == row.id)).scalars().all()
-    return Caller(name=row.name, is_admin=bool(row.is_admin), groups=frozenset(names),
-                  is_analyst=bool(row.is_analyst), is_integration=bool(row.is_integration))
+    subordinate = groups.alias("subordinate")
+    manages = exists().where(subordinate.c.superior_id == groups.c.id).label("manages")
+    held = conn.execute(select(groups.c.name, manages).join(memberships, memberships.c.group_id == groups.c.id)
+                        .where(memberships.c.user_id == row.id)).all()
+    names = frozenset(name for name, _ in held)
+    supervises = SUPERVISORS in names or any(manager for _, manager in held)
+    return Caller(name=row.name, is_admin=bool(row.is_admin), groups=names,
+                  is_analyst=bool(row.is_analyst), is_integration=bool(row.is_integration),
+                  is_supervisor=supervises)
 
 
 def principals(conn: Connection) -> dict[str, list[dict[str, Any]]]:
@@ -177,3 +182,9 @@ def analysts_among(conn: Connection, names: list[str]) -> set[str]:
 
 def existing_users(conn: Connection, names: list[str]) -> set[str]:
     return set(conn.execute(select(users.c.name).where(users.c.name.in_(names))).scalars()) if names else set()
+
+
+def kind_of(conn: Connection, name: str) -> str | None:
+    """"group" or "role" for a known group or role name, else None."""
+    kind: str | None = conn.execute(select(groups.c.kind).where(groups.c.name == name)).scalar()
+    return kind

@@ -147,7 +147,14 @@ work_items = Table(
     Column("completed_at", DateTime(timezone=True)),
     Column("completed_by", String(150)),
     Column("action_id", String(255)),
+    # The case it is about, rendered from the process's charkh:title when the item is created,
+    # and the definition it belongs to: the cartable filters, counts and searches on both
+    # without reading instances (engine/store/cartable.py).
+    Column("title", String(500)),
+    Column("definition_key", String(255)),
     Index("ix_work_items_status_claimed", "status", "claimed_by"),
+    Index("ix_work_items_definition_status", "definition_key", "status", "id"),
+    Index("ix_work_items_status_due", "status", "due_at"),
     # An instance's open items, found without reading its finished ones (a 1,000-turn loop has
     # 1,000 of those); also serves every lookup by instance.
     Index("ix_work_items_instance_status", "instance_id", "status"),
@@ -159,6 +166,17 @@ work_item_parties = Table(
     Column("work_item_id", Integer, ForeignKey("work_items.id", ondelete="CASCADE"), primary_key=True),
     Column("principal", String(160), primary_key=True),
     Index("ix_work_item_parties_principal", "principal", "work_item_id"),
+)
+
+# Comments people leave on a work item (issue 15): kept beside the item, never in the state.
+work_item_comments = Table(
+    "work_item_comments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("work_item_id", Integer, ForeignKey("work_items.id", ondelete="CASCADE"), nullable=False),
+    Column("user", String(150), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_work_item_comments_item", "work_item_id", "id"),
 )
 
 history = Table(

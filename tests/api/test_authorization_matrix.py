@@ -90,6 +90,16 @@ EXPECTED: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
                                                                  private={"integration": 403}),
     ("GET", "/api/v1/work-items"): expect(**LISTED_TO_PARTICIPANTS),
     ("GET", "/api/v1/work-items/{item_id}"): expect(**PARTICIPANTS),
+    # Counts of the caller's own cartable: everyone may ask, and sees only their own.
+    ("GET", "/api/v1/work-items/counts"): expect(default=200),
+    # Whoever claimed it, or an administrator; the scene's item is not claimed (409).
+    ("POST", "/api/v1/work-items/{item_id}/release"): expect(default=403, plain=409, admin=409),
+    # Whoever may act on it, supervisors and administrators.
+    ("POST", "/api/v1/work-items/{item_id}/forward"): expect(default=403, plain=200, admin=200),
+    ("GET", "/api/v1/work-items/{item_id}/comments"): expect(**PARTICIPANTS),
+    ("POST", "/api/v1/work-items/{item_id}/comments"): expect(default=403, plain=201, owner=201, admin=201),
+    ("GET", "/api/v1/startable"): expect(default="listed", private={
+        "other": "unlisted", "analyst": "unlisted", "integration": "unlisted"}),
     # Only whom the step is assigned to acts on it: not its owner, not an administrator.
     ("POST", "/api/v1/work-items/{item_id}/claim"): expect(default=403, plain=200),
     ("POST", "/api/v1/work-items/{item_id}/complete"): expect(default=403, plain=200),
@@ -135,6 +145,14 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("GET", "/api/v1/work-items"): lambda s: ("/api/v1/work-items?mine=false&status=all&limit=1000", {}),
     ("GET", "/api/v1/work-items/{item_id}"): lambda s: (f"/api/v1/work-items/{s.item_id}", {}),
     ("POST", "/api/v1/work-items/{item_id}/claim"): lambda s: (f"/api/v1/work-items/{s.item_id}/claim", {}),
+    ("GET", "/api/v1/work-items/counts"): lambda s: ("/api/v1/work-items/counts", {}),
+    ("POST", "/api/v1/work-items/{item_id}/release"): lambda s: (f"/api/v1/work-items/{s.item_id}/release", {}),
+    ("POST", "/api/v1/work-items/{item_id}/forward"): lambda s: (
+        f"/api/v1/work-items/{s.item_id}/forward", {"json": {"to": {"group": "clerks"}, "note": "yours"}}),
+    ("GET", "/api/v1/work-items/{item_id}/comments"): lambda s: (f"/api/v1/work-items/{s.item_id}/comments", {}),
+    ("POST", "/api/v1/work-items/{item_id}/comments"): lambda s: (
+        f"/api/v1/work-items/{s.item_id}/comments", {"json": {"text": "a note"}}),
+    ("GET", "/api/v1/startable"): lambda s: ("/api/v1/startable", {}),
     ("POST", "/api/v1/work-items/{item_id}/complete"): lambda s: (
         f"/api/v1/work-items/{s.item_id}/complete", {"json": {}}),
     ("POST", "/api/v1/jobs/{job_id}/retry"): lambda s: (f"/api/v1/jobs/{s.job_id}/retry", {}),
@@ -147,6 +165,7 @@ LISTED_ID = {
     "/api/v1/definitions": lambda s, row: row["key"] == s.key,
     "/api/v1/instances": lambda s, row: row["id"] == s.instance_id,
     "/api/v1/work-items": lambda s, row: row["id"] == s.item_id,
+    "/api/v1/startable": lambda s, row: row["key"] == s.key,
 }
 
 

@@ -340,3 +340,14 @@ def test_timer_call_activity_and_script_in_the_standard_groups(signed_in, shoot)
                      xml, re.S)
     shoot(page, "panel-script")
     assert page.errors == []
+
+
+def test_cartable_item_title_on_the_process(signed_in):
+    page = signed_in
+    open_modeler(page, "/designer/new")
+    click_empty_canvas(page)
+    panel_group(page, "charkh-title")
+    fill_entry(page, "charkh-title-template", "Invoice ${number} — ${customer}")
+    xml = wait_for_xml(page, "charkh:title=")
+    assert re.search(r'<bpmn:process id="[^"]+"[^>]* charkh:title="Invoice \$\{number\} — \$\{customer\}"', xml)
+    assert page.errors == []

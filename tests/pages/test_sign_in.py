@@ -186,7 +186,7 @@ def test_sign_in_redirects_only_to_paths_on_this_site(client, make_user, raw_nex
     response = client.post(f"/login?next={raw_next}",
                            data={"username": "ali", "password": "secret", "csrf_token": token})
 
-    assert response.status_code == 302 and response.headers["Location"] == "/designer"
+    assert response.status_code == 302 and response.headers["Location"] == "/cartable"  # a plain user's landing
 
 
 def test_sign_in_keeps_a_path_with_a_query(client, make_user):

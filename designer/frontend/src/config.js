@@ -14,6 +14,7 @@ export function readConfig() {
     token: config.token || null,
     key: config.key || null,
     instance: config.instance || null,
+    compact: Boolean(config.compact), // the small diagram on a cartable item's page
     models: Boolean(config.models), // an analyst or administrator: may save, validate and deploy
     locale,
     dir: config.dir || (locale === 'fa' ? 'rtl' : 'ltr')

@@ -28,11 +28,20 @@ const historyTable = el('table', { id: 'history', class: 'charkh-history' },
   historyBody);
 const workItems = el('ul', { id: 'work-items', class: 'charkh-work-items' });
 
-root.append(
-  el('div', { class: 'charkh-toolbar' }, title, status),
-  el('div', { class: 'charkh-main' }, canvasBox,
-    el('div', { class: 'charkh-side' }, el('h2', {}, t('Open work items')), workItems, historyTable))
-);
+const incidents = el('ul', { id: 'incidents', class: 'charkh-incidents' });
+// compact: the small diagram of where a case is, on a cartable item's page (its own page shows
+// the history); otherwise the whole instance page
+if (config.compact) {
+  root.classList.add('charkh-viewer-compact');
+  root.append(canvasBox);
+} else {
+  root.append(
+    el('div', { class: 'charkh-toolbar' }, title, status),
+    incidents,
+    el('div', { class: 'charkh-main' }, canvasBox,
+      el('div', { class: 'charkh-side' }, el('h2', {}, t('Open work items')), workItems, historyTable))
+  );
+}
 
 const viewer = new NavigatedViewer({
   container: canvasBox,
@@ -93,30 +102,101 @@ async function load() {
   }
   mark(active, 'charkh-active', registry, canvas);
 
-  title.textContent = `${t('Instance {id}', { id: instance.id })} — ${instance.definition} v${instance.version || ''}`;
+  // numbers in the page's digits (Persian ones in fa)
+  const digits = (n) => new Intl.NumberFormat({ fa: 'fa-IR', ro: 'ro-RO', en: 'en-GB' }[config.locale], { useGrouping: false }).format(Number(n));
+  title.textContent = `${t('Instance {id}', { id: digits(instance.id) })} — ${instance.definition} v${instance.version ? digits(instance.version) : ''}`;
   status.textContent = `${t('Status')}: ${t(instance.status)}`;
   status.className = `charkh-status charkh-instance-${instance.status}`;
 
+  const nameOf = (id) => {
+    const element = id && registry.get(id);
+    return (element && element.businessObject && element.businessObject.name) || id || '';
+  };
   workItems.textContent = '';
   for (const w of (instance.work_items || []).filter((w) => w.status === 'open' || w.status === 'claimed')) {
-    const li = el('li', { 'data-element': w.element }, `${w.name || w.element} — ${t(w.status)}${w.assignee ? ` (${w.assignee})` : ''}`);
+    const li = el('li', { 'data-element': w.element },
+      el('a', { href: `/cartable/${encodeURIComponent(w.id)}` }, w.name || w.element),
+      ` — ${t(w.status)} — ${waitsFor(w, t)}`);
     li.addEventListener('click', () => focus(w.element));
     workItems.append(li);
+  }
+
+  incidents.textContent = '';
+  for (const h of openIncidents(instance.history || [])) {
+    incidents.append(el('li', { class: 'charkh-incident', 'data-element': h.element || '' },
+      t('Incident at “{name}”: {error}', { name: nameOf(h.element), error: (h.data && h.data.error) || '' })));
   }
 
   historyBody.textContent = '';
   for (const h of instance.history || []) {
     const action = h.action && typeof h.action === 'object' ? (h.action.name || h.action.id) : h.action;
-    const row = el('tr', { 'data-element': h.element || '' },
+    const row = el('tr', { 'data-element': h.element || '', 'data-type': h.type || '' },
       el('td', {}, formatTime(h.at)),
-      el('td', {}, h.type || ''),
-      el('td', {}, h.name || h.element || ''),
+      el('td', {}, describe(h, h.name || nameOf(h.element), t)),
+      el('td', {}, h.name || nameOf(h.element)),
       el('td', {}, h.user || ''),
       el('td', {}, action || ''));
     if (h.element) row.addEventListener('click', () => focus(h.element));
     historyBody.append(row);
   }
   return instance;
+}
+
+// Whom an open item waits for, in words: who claimed it, else its user, groups and roles.
+export function waitsFor(item, t) {
+  if (item.claimed_by) return t('claimed by {name}', { name: item.claimed_by });
+  const parties = [
+    ...(item.assignee ? [ item.assignee ] : []), ...(item.users || []),
+    ...(item.groups || []).map((g) => t('group {name}', { name: g })),
+    ...(item.roles || []).map((r) => t('role {name}', { name: r }))
+  ];
+  return parties.length ? t('waits for {parties}', { parties: parties.join(t(', ')) }) : t('waits for an administrator');
+}
+
+// Incidents not followed by a retry of the same element.
+function openIncidents(history) {
+  const open = new Map();
+  for (const h of history) {
+    if (h.type === 'incident') open.set(h.element, h);
+    if (h.type === 'incident_retried' || h.type === 'job_done') open.delete(h.element);
+  }
+  return [ ...open.values() ];
+}
+
+// One history entry as a sentence in the page's language.
+export function describe(h, name, t) {
+  const action = h.action && (h.action.name || h.action.id);
+  const data = h.data || {};
+  const who = h.user || t('someone');
+  const party = (to) => {
+    if (!to) return '';
+    if (to.user) return to.user;
+    if (to.group) return t('group {name}', { name: to.group });
+    if (to.role) return t('role {name}', { name: to.role });
+    return '';
+  };
+  switch (h.type) {
+  case 'instance_started': return t('{user} started the case', { user: who });
+  case 'instance_completed': return t('The case is finished');
+  case 'work_item_created': return t('“{name}” is waiting in the cartable', { name });
+  case 'work_item_claimed': return t('{user} took “{name}”', { user: who, name });
+  case 'work_item_released': return t('{user} gave “{name}” back', { user: who, name });
+  case 'work_item_completed': return action
+    ? t('{user} did “{name}”: {action}', { user: who, name, action })
+    : t('{user} did “{name}”', { user: who, name });
+  case 'work_item_cancelled': return t('“{name}” was no longer needed', { name });
+  case 'work_item_forwarded': return t('{user} forwarded “{name}” to {to}', { user: who, name, to: party(data.to) }) +
+    (data.note ? ` — ${data.note}` : '');
+  case 'work_item_commented': return t('{user} commented on “{name}”: {text}', { user: who, name, text: data.text || '' });
+  case 'element_completed': return t('“{name}” done', { name });
+  case 'job_queued': return t('“{name}” started in the background', { name });
+  case 'job_done': return t('“{name}” finished in the background', { name });
+  case 'timer_fired': return t('The timer “{name}” fired', { name });
+  case 'message_received': return t('Message “{name}” received', { name });
+  case 'incident': return t('Incident at “{name}”: {error}', { name, error: data.error || '' });
+  case 'incident_retried': return t('{user} retried “{name}”', { user: who, name });
+  default: return t('“{name}”: {type}', { name, type: (h.type || '').replace(/_/g, ' ') });
+  }
 }
 
 function focus(id) {
@@ -135,4 +215,11 @@ const ready = fontsReady().then(load).catch((err) => {
   throw err;
 });
 
-window.charkh = { viewer, ready, config, reload: load };
+// The item page (designer/static/pages/item.js) writes the case's history with the same words.
+function historyText(h) {
+  const element = h.element && viewer.get('elementRegistry').get(h.element);
+  const name = h.name || (element && element.businessObject && element.businessObject.name) || h.element || '';
+  return describe(h, name, t);
+}
+
+window.charkh = { viewer, ready, config, reload: load, historyText, waitsFor: (item) => waitsFor(item, t) };

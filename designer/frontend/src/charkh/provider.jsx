@@ -40,6 +40,7 @@ export default class CharkhPropertiesProvider {
         groups = withoutUnusedCamundaForms(groups, bo);
       }
       if (is(bo, 'bpmn:Process') || (is(bo, 'bpmn:Participant') && bo.processRef)) {
+        extra.push(titleGroup(element, t));
         extra.push(triggerGroup(element, t));
         extra.push(conditionsGroup(element, t));
         if (this._models) extra.push(visibilityGroup(element, t));
@@ -563,6 +564,27 @@ function VisibilityEntry({ element, id }) {
     setValue: (value) => modeling.updateModdleProperties(element, process, { 'charkh:visibility': value }),
     getOptions: () => [ { value: 'public', label: translate('Public') },
       { value: 'private', label: translate('Private (access list on the process list page)') } ]
+  });
+}
+
+// --- Cartable item title --------------------------------------------------------------------
+
+function titleGroup(element, t) {
+  return { id: 'charkh-title', label: t('Cartable item title'), component: Group,
+    entries: [ { id: 'charkh-title-template', component: TitleEntry, element, isEdited: isTextFieldEntryEdited } ] };
+}
+
+// The server fills ${name} with the case's variables when an item is created (never evaluated).
+function TitleEntry({ element, id }) {
+  const modeling = useService('modeling');
+  const translate = useService('translate');
+  const debounce = useService('debounceInput');
+  const process = getProcess(element);
+  return jsx(TextFieldEntry, {
+    element, id, label: translate('Cartable item title'), debounce,
+    description: translate('Title of each cartable item, with variables as ${name}, e.g. Invoice ${number} — ${customer}'),
+    getValue: () => process.get('charkh:title') || '',
+    setValue: (value) => modeling.updateModdleProperties(element, process, { 'charkh:title': value || undefined })
   });
 }
 
