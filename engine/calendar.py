@@ -139,7 +139,7 @@ class Calendar:
     def complete_task(self, task_id: str, note: str, caller: Caller) -> dict[str, Any]:
         with self.db.write() as conn:
             row = self._visible_task(conn, task_id, caller)
-            task_store.complete_task(conn, row, note.strip()[:2000], caller.name, self.clock())
+            task_store.complete_task(conn, row, caller.name, note.strip()[:2000], self.clock())
             return self._task_json(conn, task_store.task_row(conn, row.id))
 
     # --- rooms and events -------------------------------------------------------------------

@@ -133,9 +133,10 @@ def _visible_to(caller: Caller) -> Any:
 
 def list_tasks(conn: Connection, caller: Caller, which: str, status: str | None, within: Range | None,
                limit: int, after: int | None) -> list[dict[str, Any]]:
-    owned_clauses = [calendar_tasks.c.owner_user == caller.name]
+    # coalesce: "not owned" must hold for a task whose other owner column is NULL
+    owned_clauses = [func.coalesce(calendar_tasks.c.owner_user, "") == caller.name]
     if caller.groups:
-        owned_clauses.append(calendar_tasks.c.owner_group.in_(sorted(caller.groups)))
+        owned_clauses.append(func.coalesce(calendar_tasks.c.owner_group, "").in_(sorted(caller.groups)))
     owned = or_(*owned_clauses)
     query = select(calendar_tasks).where(_visible_to(caller))
     if which == "owned":
