@@ -27,7 +27,7 @@ from .calendar_input import (
     task_changes,
     task_draft,
 )
-from .clock import Clock
+from .clock import Clock, as_utc
 from .errors import Invalid, NotFound
 from .store import due_items as due_store
 from .store import events as event_store
@@ -125,7 +125,7 @@ class Calendar:
     def update_task(self, task_id: str, body: dict[str, Any], caller: Caller) -> dict[str, Any]:
         with self.db.write() as conn:
             row = self._visible_task(conn, task_id, caller)
-            changes = task_changes(body, row.start_at, row.due_at)
+            changes = task_changes(body, as_utc(row.start_at), as_utc(row.due_at))
             task_store.update_task(conn, row, changes, caller.name, self.clock())
             return self._task_json(conn, task_store.task_row(conn, row.id))
 

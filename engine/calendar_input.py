@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .errors import Invalid
@@ -44,7 +44,7 @@ def moment(value: Any, name: str) -> datetime:
                       f"not {value[:60]!r}") from None
     if parsed.tzinfo is None:
         raise Invalid(f"{name} needs a time zone (Z or an offset such as +03:30): {value[:60]!r} has none")
-    return parsed
+    return parsed.astimezone(UTC)  # stored in UTC: SQLite keeps no zone
 
 
 def optional_moment(value: Any, name: str) -> datetime | None:

@@ -188,3 +188,10 @@ def test_the_calendar_holds_due_items_tasks_and_events_of_the_caller_only(charkh
 def test_a_bad_range_is_refused(charkh, people, start, end, message):
     with pytest.raises(Invalid, match=message):
         charkh.calendar.calendar(people["sara"], start, end)
+
+
+def test_times_with_an_offset_are_kept_as_the_same_moment(charkh, people):
+    task = charkh.calendar.create_task({"title": "Tehran morning", "due": "2026-12-07T12:30:00+03:30"},
+                                       people["sara"])
+
+    assert task["due"] == "2026-12-07T09:00:00Z"
