@@ -176,3 +176,9 @@ def users_page():
 def instance_page(instance_id: str):
     return render_template("viewer.html", config=page_config(instance=instance_id),
                            title=gettext("Instance %(id)s", id=instance_id))
+
+
+@pages.get("/calendar")
+@signed_in
+def calendar_page():
+    return render_template("calendar.html", config=page_config(), title=gettext("Calendar"))
