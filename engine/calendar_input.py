@@ -29,6 +29,10 @@ MAX_EVENT_REMINDERS = 5
 MAX_REMINDER_MINUTES = 60 * 24 * 30
 MAX_INVITEES = 200
 MAX_TITLE = 255
+# Dates outside these years are typos; keeping to them also keeps offsets and reminders' arithmetic
+# (minutes before a start) inside what datetime and both databases can hold.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2999
 MAX_DESCRIPTION = 10_000
 MAX_NOTE = 2_000
 
@@ -44,6 +48,8 @@ def moment(value: Any, name: str) -> datetime:
                       f"not {value[:60]!r}") from None
     if parsed.tzinfo is None:
         raise Invalid(f"{name} needs a time zone (Z or an offset such as +03:30): {value[:60]!r} has none")
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise Invalid(f"{name} must fall between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
     return parsed.astimezone(UTC)  # stored in UTC: SQLite keeps no zone
 
 

@@ -112,6 +112,7 @@ def test_a_follow_up_of_a_work_item_names_its_instance_and_needs_the_item_to_be_
     ({}, "title must not be empty"),
     ({"title": "x", "due": "tomorrow"}, "due must be an ISO 8601"),
     ({"title": "x", "due": "2026-12-07T09:00:00"}, "due needs a time zone"),
+    ({"title": "x", "due": "0001-01-01T00:00:00+05:00"}, "due must fall between the years 1900 and 2999"),
     ({"title": "x", "start": at(5), "due": at(1)}, "due must not come before start"),
     ({"title": "x", "priority": "panic"}, "priority must be one of low, normal, high, urgent"),
     ({"title": "x", "owner": "sara", "owner_group": "sales"}, "not both"),
@@ -195,3 +196,29 @@ def test_times_with_an_offset_are_kept_as_the_same_moment(charkh, people):
                                        people["sara"])
 
     assert task["due"] == "2026-12-07T09:00:00Z"
+
+
+def test_two_bookings_of_a_room_at_once_make_one_event(charkh, people):
+    import threading
+
+    room = charkh.calendar.add_room({"name": "Blue"}, people["ada"])
+    start_together = threading.Barrier(2, timeout=10)
+    outcomes: list[str] = []
+
+    def book(who: str) -> None:
+        start_together.wait()
+        try:
+            charkh.calendar.create_event({"title": who, "start": at(1), "end": at(2), "room": room["id"]},
+                                         people[who])
+            outcomes.append("booked")
+        except Conflict:
+            outcomes.append("refused")
+
+    bookings = [threading.Thread(target=book, args=(who,)) for who in ("sara", "mona")]
+    for one in bookings:
+        one.start()
+    for one in bookings:
+        one.join()
+
+    assert sorted(outcomes) == ["booked", "refused"]
+    assert len(charkh.calendar.room_availability(room["id"], at(0), at(3))["busy"]) == 1
