@@ -36,8 +36,12 @@ export function startBell(ctx) {
 
   function desktop(note) {
     if (!('Notification' in window) || Notification.permission !== 'granted') return;
-    new Notification(texts.reminder + ': ' + note.title, { tag: 'charkh-' + note.id });
-    probe.desktop += 1;
+    try {
+      new Notification(texts.reminder + ': ' + note.title, { tag: 'charkh-' + note.id });
+      probe.desktop += 1;
+    } catch (error) {
+      // Chrome on Android shows notifications only through a service worker: the pop-up remains
+    }
   }
 
   function popUp(note) {
