@@ -175,6 +175,27 @@ def get_event(event_id: str):
     return charkh().calendar.event(event_id, caller())
 
 
+class EventChangesIn(Lenient):
+    title = String()
+    type = String(metadata={"enum": list(EVENT_TYPES)})
+    start = String(metadata={"description": _WHEN})
+    end = String(metadata={"description": _WHEN})
+    description = String(allow_none=True)
+    room = Raw(allow_none=True, metadata={"description": "a room's id; null: no room"})
+    invitees = List(String(), allow_none=True)
+    reminders = List(Raw(), allow_none=True, metadata={"description": "minutes before the start"})
+
+
+@calendar_api.patch("/events/<event_id>")
+@calendar_api.auth_required(auth)
+@calendar_api.input(EventChangesIn, arg_name="body")
+@calendar_api.doc(summary="Move, rename, re-room or re-invite an event (its owner); new invitees are notified",
+                  responses={403: "An invitee, not its owner", 404: "No such event, or not yours to see",
+                             409: "The room is booked then, or the event is cancelled", 422: "A wrong value"})
+def update_event(event_id: str, body: dict[str, Any]):
+    return charkh().calendar.update_event(event_id, body, caller())
+
+
 @calendar_api.post("/events/<event_id>/cancel")
 @calendar_api.auth_required(auth)
 @calendar_api.doc(summary="Cancel an event: its room is free again, its reminders stop",

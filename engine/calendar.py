@@ -21,6 +21,7 @@ from .calendar_input import (
     Range,
     TaskDraft,
     date_range,
+    event_changes,
     event_draft,
     forwarding,
     room_draft,
@@ -187,6 +188,15 @@ class Calendar:
         within = date_range(start, end)
         with self.db.read() as conn:
             return event_store.list_events(conn, caller, within)
+
+    def update_event(self, event_id: str, body: dict[str, Any], caller: Caller) -> dict[str, Any]:
+        """Change an event (its owner and administrators); a new time or room must be free."""
+        with self.db.write() as conn:
+            row = self._visible_event(conn, event_id, caller)
+            rules.check_change_event(caller, event_store.event_facts(conn, row), event_id)
+            draft = event_changes(body, event_store.full_event_json(conn, row))
+            event_store.update_event(conn, row, draft, self.clock())
+            return event_store.full_event_json(conn, event_store.event_row(conn, row.id))
 
     def cancel_event(self, event_id: str, caller: Caller) -> dict[str, Any]:
         """Cancel an event: it frees its room and sends no more reminders."""

@@ -286,6 +286,18 @@ def event_draft(body: dict[str, Any]) -> EventDraft:
     )
 
 
+# The fields of an event that PATCH may change.
+EVENT_CHANGES = ("title", "type", "start", "end", "description", "room", "invitees", "reminders")
+
+
+def event_changes(body: dict[str, Any], current: dict[str, Any]) -> EventDraft:
+    """The event as ``PATCH /events/{id}`` leaves it: ``current`` (the event's JSON) with the
+    body's fields over it, checked as a new event is."""
+    merged = {**current, "room": (current.get("room") or {}).get("id")}
+    merged.update({name: body[name] for name in EVENT_CHANGES if name in body})
+    return event_draft(merged)
+
+
 @dataclass(frozen=True)
 class RoomDraft:
     name: str

@@ -165,6 +165,37 @@ def list_events(conn: Connection, caller: Caller, within: Range) -> list[dict[st
     return [full_event_json(conn, row) for row in rows]
 
 
+def update_event(conn: Connection, row: Any, draft: EventDraft, at: datetime) -> None:
+    """Move, rename, re-room or re-invite an event: its room must be free at the new time
+    (the event itself aside); new invitees are notified; its reminders are set again only when
+    its start or its reminders changed (a sent one is not sent twice for a new title)."""
+    if row.cancelled_at is not None:
+        raise Conflict(f"event {row.id} is cancelled; it cannot change")
+    unknown = sorted(set(draft.invitees) - existing_users(conn, list(draft.invitees)))
+    if unknown:
+        raise Invalid(f"invitees: no user named {', '.join(unknown)}", {"unknown": unknown})
+    if draft.room is not None:
+        try:
+            _check_room_free(conn, draft.room, draft.start_at, draft.end_at, but=row.id)
+        except NotFound:
+            raise Invalid(f"room: no room with id {draft.room}") from None
+    conn.execute(update(calendar_events).where(calendar_events.c.id == row.id).values(
+        title=draft.title, description=draft.description, type=draft.type, start_at=draft.start_at,
+        end_at=draft.end_at, room_id=draft.room, reminders=list(draft.reminders)))
+    before = set(invitees_of(conn, row.id))
+    wanted = {name for name in draft.invitees if name != row.owner}
+    if before - wanted:
+        conn.execute(event_invitees.delete().where(event_invitees.c.event_id == row.id,
+                                                   event_invitees.c.user_name.in_(sorted(before - wanted))))
+    added = sorted(wanted - before)
+    if added:
+        conn.execute(insert(event_invitees), [{"event_id": row.id, "user_name": n} for n in added])
+        notes.notify(conn, added, "invitation", f"invitation:{row.id}", draft.title, {"event": str(row.id)},
+                     draft.start_at, at)
+    if as_utc(row.start_at) != draft.start_at or list(row.reminders) != list(draft.reminders):
+        notes.set_reminders(conn, draft.reminder_times(), event_id=row.id)
+
+
 def cancel_event(conn: Connection, row: Any, at: datetime) -> None:
     if row.cancelled_at is not None:
         raise Conflict(f"event {row.id} is cancelled already")

@@ -185,3 +185,16 @@ def test_notifications_are_listed_newest_first_and_marked_read(sara, otto):
     assert [n["title"] for n in otto.get("/notifications?unread=true").json] == ["First"]
     assert otto.post("/notifications/read-all").json == {"marked": 1}
     assert otto.get("/notifications?unread=true").json == []
+
+
+def test_an_event_is_moved_by_its_owner_only(sara, otto, make_user):
+    eve = make_user("eve")
+    event = sara.post("/events", json={"title": "Call", "start": at(1), "end": at(2), "invitees": ["otto"]}).json
+
+    moved = patch(sara, f"/events/{event['id']}", {"start": at(3), "end": at(4), "type": "call"})
+
+    assert moved.status_code == 200 and moved.json["start"] == "2026-12-07T12:00:00Z"
+    assert patch(otto, f"/events/{event['id']}", {"title": "x"}).status_code == 403
+    assert patch(eve, f"/events/{event['id']}", {"title": "x"}).status_code == 404
+    bad = patch(sara, f"/events/{event['id']}", {"end": at(0)})
+    assert bad.status_code == 422 and "end must come after start" in bad.json["error"]["message"]

@@ -222,3 +222,22 @@ def test_two_bookings_of_a_room_at_once_make_one_event(charkh, people):
 
     assert sorted(outcomes) == ["booked", "refused"]
     assert len(charkh.calendar.room_availability(room["id"], at(0), at(3))["busy"]) == 1
+
+
+def test_moving_an_event_keeps_its_own_slot_refuses_a_clash_and_notifies_new_invitees(charkh, people):
+    room = charkh.calendar.add_room({"name": "Blue"}, people["ada"])
+    demo = charkh.calendar.create_event({"title": "Demo", "start": at(1), "end": at(2), "room": room["id"]},
+                                        people["sara"])
+    charkh.calendar.create_event({"title": "Board", "start": at(3), "end": at(4), "room": room["id"]},
+                                 people["mona"])
+
+    longer = charkh.calendar.update_event(demo["id"], {"end": at(2.5), "invitees": ["otto"]}, people["sara"])
+    with pytest.raises(Conflict, match="Blue"):
+        charkh.calendar.update_event(demo["id"], {"start": at(3.5), "end": at(4.5)}, people["sara"])
+    with pytest.raises(Forbidden):
+        charkh.calendar.update_event(demo["id"], {"title": "Mine"}, people["otto"])
+
+    assert longer["end"] == "2026-12-07T11:30:00Z" and longer["invitees"] == ["otto"]
+    assert longer["room"]["id"] == room["id"]
+    assert charkh.calendar.event(demo["id"], people["sara"])["start"] == "2026-12-07T10:00:00Z"
+    assert [n["kind"] for n in charkh.notifications.list(people["otto"])] == ["invitation"]

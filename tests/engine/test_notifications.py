@@ -176,3 +176,17 @@ def test_marking_read_one_and_all_and_never_someone_elses(office, clock):
     assert [n["title"] for n in office.notifications.list(mona, unread=True)] == ["Two"]
     assert office.notifications.mark_all_read(mona) == 1
     assert office.notifications.list(mona, unread=True) == []
+
+
+def test_renaming_an_event_does_not_ring_a_sent_reminder_again_but_moving_it_does(office, clock):
+    sara = office.caller_named("sara")
+    event = office.calendar.create_event({"title": "Demo", "start": in_minutes(clock, 10),
+                                          "end": in_minutes(clock, 40), "reminders": [15]}, sara)
+    assert office.notifications.send_due_reminders() == 1
+
+    office.calendar.update_event(event["id"], {"title": "Demo (room 2)"}, sara)
+    assert office.notifications.send_due_reminders() == 0
+    office.calendar.update_event(event["id"], {"start": in_minutes(clock, 60), "end": in_minutes(clock, 90)}, sara)
+    assert office.notifications.send_due_reminders() == 0
+    clock.advance(minutes=46)
+    assert office.notifications.send_due_reminders() == 1
