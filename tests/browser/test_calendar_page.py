@@ -125,9 +125,18 @@ def test_an_event_is_booked_from_the_page_and_a_clashing_one_is_refused_with_the
     shoot(page, "calendar-event-clash-ro")
     page.locator("#event-dialog button.cancel").click()
 
-    assert page.locator(".chip.event .chip-title", has_text="Ședință vânzări").count() == 1
     mona = charkh.caller_named("mona")
     assert [n["kind"] for n in charkh.notifications.list(mona)] == ["invitation"]
+
+    page.locator(".chip.event .chip-title", has_text="Ședință vânzări").click()
+    assert page.locator("#event-details-room").inner_text() == "Blue room"
+    assert page.locator("#event-details-invitees").inner_text() == "mona"
+    shoot(page, "calendar-event-details-ro")
+    page.click("#cancel-event")
+    page.locator("#event-details").wait_for(state="hidden")
+    # cancelled: off the calendar, the room free again
+    wait_until(page, "document.querySelectorAll('#grid .chip.event').length === 0")
+    assert charkh.calendar.room_availability("1", "2026-12-08T00:00:00Z", "2026-12-09T00:00:00Z")["busy"] == []
     assert page.errors == []
 
 

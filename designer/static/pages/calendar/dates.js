@@ -83,6 +83,7 @@ export function calendarFor(locale) {
   }
 
   const numbers = new Intl.NumberFormat(tag, { numberingSystem });
+  formats.list = new Intl.ListFormat(tag, { type: 'conjunction' });
   return { formats, numbers, addDays, startOfDay, span, step, weekStart };
 }
 

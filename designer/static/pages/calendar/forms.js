@@ -22,12 +22,14 @@ function closeOnCancel(dialog) {
 
 export function setupForms(ctx) {
   const { api, cal } = ctx;
+  const { formats } = cal;
   const taskDialog = document.getElementById('task-dialog');
   const taskForm = document.getElementById('task-form');
   const eventDialog = document.getElementById('event-dialog');
   const eventForm = document.getElementById('event-form');
   const details = document.getElementById('task-details');
-  [taskDialog, eventDialog, details].forEach(closeOnCancel);
+  const eventDetails = document.getElementById('event-details');
+  [taskDialog, eventDialog, details, eventDetails].forEach(closeOnCancel);
 
   function openTask(day) {
     taskForm.reset();
@@ -89,8 +91,39 @@ export function setupForms(ctx) {
     }
   });
 
+  let openEventId = null;
+  function openEventDetails(event) {
+    openEventId = event.id;
+    const start = new Date(event.start);
+    document.getElementById('event-details-title').textContent = event.title;
+    document.getElementById('event-details-when').textContent = cal.formats.full.format(start) + ' – '
+      + cal.formats.time.format(new Date(event.end));
+    document.getElementById('event-details-room').textContent = event.room ? event.room.name : ctx.texts.no_room;
+    document.getElementById('event-details-invitees').textContent = formats.list.format(event.invitees) || '—';
+    document.getElementById('event-details-description').textContent = event.description;
+    document.getElementById('event-details-error').textContent = '';
+    // Only its owner cancels it (the server says so too); invitees just see it.
+    document.getElementById('cancel-event').hidden = event.owner !== ctx.user;
+    eventDetails.showModal();
+  }
+
+  document.getElementById('cancel-event').addEventListener('click', async () => {
+    try {
+      await api('POST', `/events/${openEventId}/cancel`);
+      eventDetails.close();
+      ctx.say(ctx.texts.saved, false);
+      await ctx.reload();
+    } catch (error) {
+      document.getElementById('event-details-error').textContent = error.message;
+    }
+  });
+
   let openTaskId = null;
   function openDetails(entry) {
+    if (entry.event) {
+      openEventDetails(entry.event);
+      return;
+    }
     if (!entry.task) return;
     openTaskId = entry.task.id;
     document.getElementById('details-title').textContent = entry.task.title;

@@ -31,7 +31,7 @@ function say(message, isError) {
   status.className = isError ? 'error' : 'ok';
 }
 
-const ctx = { api, cal, texts, state, probe, say, reload };
+const ctx = { api, cal, texts, state, probe, say, reload, user: config.user };
 const forms = setupForms(ctx);
 
 function remember() {
