@@ -79,6 +79,7 @@ def test_the_month_view_in_persian_is_jalali_with_persian_digits_right_to_left(
     assert page.locator(".day[data-date='2026-12-07'] .chip.task").inner_text().endswith("پیگیری فاکتور")
     assert page.locator(".weekday").first.inner_text() == "شنبه"  # weeks start on Saturday
     shoot(page, "calendar-month-fa")
+    assert page.locator("#task-list li .task-title").all_inner_texts() == ["پیگیری فاکتور"]
     assert page.errors == []
 
 
@@ -175,3 +176,31 @@ def test_the_calendar_and_its_bell_work_on_a_phone(chromium, live_server, make_u
         shoot(page, "calendar-phone-new-task-fa")
     finally:
         context.close()
+
+
+def test_an_undated_task_is_forwarded_from_the_task_list_and_becomes_a_follow_up(
+        page, live_server, make_user, charkh, shoot):
+    make_user("sara", groups=["sales"])
+    make_user("mona", groups=["sales"])
+    charkh.calendar.create_task({"title": "Send the price list"}, charkh.caller_named("sara"))
+    open_calendar(page, live_server, "sara", "?lang=en")
+
+    page.locator("#task-list .task-title", has_text="Send the price list").click()
+    page.fill("#forward-user", "mona")
+    page.fill("#forward-note", "you met them")
+    page.click("#forward-task")
+
+    page.locator("#follow-up-list .task-title", has_text="Send the price list").wait_for()
+    assert page.locator("#task-list li.empty").is_visible()
+    shoot(page, "calendar-task-lists-en")
+    mona = charkh.caller_named("mona")
+    [task] = charkh.calendar.tasks(mona, _owned())
+    assert task["owner"] == "mona"
+    assert charkh.calendar.task(task["id"], mona)["history"][-1]["data"]["note"] == "you met them"
+    assert page.errors == []
+
+
+def _owned():
+    from engine.calendar import TaskQuery
+
+    return TaskQuery(which="owned")

@@ -7,6 +7,7 @@ import { startBell } from './bell.js';
 import { calendarFor, dayKey, parseDayKey } from './dates.js';
 import { setupForms } from './forms.js';
 import { render } from './grid.js';
+import { renderTaskLists } from './tasks.js';
 
 const config = JSON.parse(document.getElementById('charkh-config').textContent);
 const texts = JSON.parse(document.getElementById('charkh-texts').textContent);
@@ -54,6 +55,7 @@ async function reload() {
     onOpen: (entry) => forms.openDetails(entry)
   });
   remember();
+  await renderTaskLists(ctx, (entry) => forms.openDetails(entry));
   probe.ready = true;
 }
 
