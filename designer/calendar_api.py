@@ -12,7 +12,14 @@ from apiflask.validators import Length, OneOf
 from flask import current_app
 
 from engine.calendar import TaskQuery
-from engine.calendar_input import EVENT_TYPES, TASK_PRIORITIES, TASK_STATUSES, WHICH_TASKS, date_range
+from engine.calendar_input import (
+    EVENT_TYPES,
+    INVITATION_RESPONSES,
+    TASK_PRIORITIES,
+    TASK_STATUSES,
+    WHICH_TASKS,
+    date_range,
+)
 
 from .api import Lenient, PageQuery, auth, caller, charkh, paged
 
@@ -194,6 +201,20 @@ class EventChangesIn(Lenient):
                              409: "The room is booked then, or the event is cancelled", 422: "A wrong value"})
 def update_event(event_id: str, body: dict[str, Any]):
     return charkh().calendar.update_event(event_id, body, caller())
+
+
+class ResponseIn(Lenient):
+    response = String(required=True, metadata={"enum": list(INVITATION_RESPONSES)})
+
+
+@calendar_api.post("/events/<event_id>/response")
+@calendar_api.auth_required(auth)
+@calendar_api.input(ResponseIn, arg_name="body")
+@calendar_api.doc(summary="Accept or decline an invitation (invitees)",
+                  responses={403: "Not invited (the owner included)", 404: "No such event, or not yours to see",
+                             409: "The event is cancelled", 422: "response is not accepted or declined"})
+def answer_invitation(event_id: str, body: dict[str, Any]):
+    return charkh().calendar.answer_invitation(event_id, body["response"], caller())
 
 
 @calendar_api.post("/events/<event_id>/cancel")

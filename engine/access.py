@@ -250,5 +250,11 @@ def check_change_event(caller: Caller, event: EventFacts, event_id: int | str) -
         raise Forbidden(f"only {event.owner}, who owns event {event_id}, may change or cancel it")
 
 
+def check_answer_invitation(caller: Caller, event: EventFacts, event_id: int | str) -> None:
+    """Only an invitee answers an invitation (for themselves)."""
+    if caller.name not in event.invitees:
+        raise Forbidden(f"you are not invited to event {event_id}, so there is no invitation to answer")
+
+
 def check_manage_rooms(caller: Caller) -> None:
     check_admin(caller, "add rooms")

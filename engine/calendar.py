@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from . import access as rules
 from .access import Caller, FactsOf
 from .calendar_input import (
+    INVITATION_RESPONSES,
     WHICH_TASKS,
     Range,
     TaskDraft,
@@ -197,6 +198,16 @@ class Calendar:
             draft = event_changes(body, event_store.full_event_json(conn, row))
             event_store.update_event(conn, row, draft, self.clock())
             return event_store.full_event_json(conn, event_store.event_row(conn, row.id))
+
+    def answer_invitation(self, event_id: str, response: Any, caller: Caller) -> dict[str, Any]:
+        """An invitee accepts or declines; the event shows each invitee's answer."""
+        if response not in INVITATION_RESPONSES:
+            raise Invalid(f"response must be one of {', '.join(INVITATION_RESPONSES)}; not {response!r}")
+        with self.db.write() as conn:
+            row = self._visible_event(conn, event_id, caller)
+            rules.check_answer_invitation(caller, event_store.event_facts(conn, row), event_id)
+            event_store.answer_invitation(conn, row, caller.name, response)
+            return event_store.full_event_json(conn, row)
 
     def cancel_event(self, event_id: str, caller: Caller) -> dict[str, Any]:
         """Cancel an event: it frees its room and sends no more reminders."""

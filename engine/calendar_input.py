@@ -19,6 +19,8 @@ EVENT_TYPES = ("meeting", "call", "visit", "other")
 # Which tasks a list shows: those the caller owns (theirs or their groups'), those they follow
 # without owning (follow-ups they handed to others), or both.
 WHICH_TASKS = ("all", "owned", "following")
+# How an invitee answers an invitation.
+INVITATION_RESPONSES = ("accepted", "declined")
 # The longest range one calendar, list or availability question may span: a month view with the
 # weeks around it, and a little more.
 MAX_RANGE = timedelta(days=100)

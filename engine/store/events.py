@@ -104,7 +104,8 @@ def insert_event(conn: Connection, draft: EventDraft, owner: str, at: datetime) 
         record_id=draft.record.id if draft.record else None, created_at=at)))
     invited = [name for name in draft.invitees if name != owner]
     if invited:
-        conn.execute(insert(event_invitees), [{"event_id": event_id, "user_name": n} for n in invited])
+        conn.execute(insert(event_invitees), [{"event_id": event_id, "user_name": n, "response": "pending"}
+                                              for n in invited])
         notes.notify(conn, invited, "invitation", f"invitation:{event_id}", draft.title,
                      {"event": str(event_id)}, draft.start_at, at)
     notes.set_reminders(conn, draft.reminder_times(), event_id=event_id)
@@ -127,7 +128,21 @@ def event_facts(conn: Connection, row: Any) -> EventFacts:
     return EventFacts(row.owner, frozenset(invitees_of(conn, row.id)))
 
 
-def event_json(row: Any, invitees: list[str], room: dict[str, Any] | None) -> dict[str, Any]:
+def responses_of(conn: Connection, event_id: int) -> dict[str, str]:
+    """Each invitee's answer: pending, accepted or declined."""
+    return dict(conn.execute(select(event_invitees.c.user_name, event_invitees.c.response)
+                             .where(event_invitees.c.event_id == event_id)).all())
+
+
+def answer_invitation(conn: Connection, row: Any, user: str, response: str) -> None:
+    if row.cancelled_at is not None:
+        raise Conflict(f"event {row.id} is cancelled")
+    conn.execute(update(event_invitees).where(event_invitees.c.event_id == row.id,
+                                              event_invitees.c.user_name == user).values(response=response))
+
+
+def event_json(row: Any, invitees: list[str], room: dict[str, Any] | None,
+               responses: dict[str, str] | None = None) -> dict[str, Any]:
     return {
         "id": str(row.id),
         "title": row.title,
@@ -137,6 +152,7 @@ def event_json(row: Any, invitees: list[str], room: dict[str, Any] | None) -> di
         "end": iso(row.end_at),
         "owner": row.owner,
         "invitees": invitees,
+        "responses": responses or {},
         "room": room,
         "reminders": row.reminders,
         "instance": None if row.instance_id is None else str(row.instance_id),
@@ -149,7 +165,7 @@ def event_json(row: Any, invitees: list[str], room: dict[str, Any] | None) -> di
 
 def full_event_json(conn: Connection, row: Any) -> dict[str, Any]:
     room = room_json(room_row(conn, row.room_id)) if row.room_id is not None else None
-    return event_json(row, invitees_of(conn, row.id), room)
+    return event_json(row, invitees_of(conn, row.id), room, responses_of(conn, row.id))
 
 
 def list_events(conn: Connection, caller: Caller, within: Range) -> list[dict[str, Any]]:
@@ -189,7 +205,8 @@ def update_event(conn: Connection, row: Any, draft: EventDraft, at: datetime) ->
                                                    event_invitees.c.user_name.in_(sorted(before - wanted))))
     added = sorted(wanted - before)
     if added:
-        conn.execute(insert(event_invitees), [{"event_id": row.id, "user_name": n} for n in added])
+        conn.execute(insert(event_invitees), [{"event_id": row.id, "user_name": n, "response": "pending"}
+                                              for n in added])
         notes.notify(conn, added, "invitation", f"invitation:{row.id}", draft.title, {"event": str(row.id)},
                      draft.start_at, at)
     if as_utc(row.start_at) != draft.start_at or list(row.reminders) != list(draft.reminders):

@@ -291,6 +291,7 @@ event_invitees = Table(
     "event_invitees", metadata,
     Column("event_id", Integer, ForeignKey("calendar_events.id", ondelete="CASCADE"), primary_key=True),
     Column("user_name", String(150), primary_key=True),
+    Column("response", String(20), nullable=False),  # pending | accepted | declined
     Index("ix_event_invitees_user", "user_name", "event_id"),
 )
 

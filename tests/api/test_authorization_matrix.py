@@ -114,6 +114,8 @@ EXPECTED: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("GET", "/api/v1/events"): expect(default="unlisted", plain="listed"),
     ("GET", "/api/v1/events/{event_id}"): expect(**OWN_OR_ADMIN),
     ("PATCH", "/api/v1/events/{event_id}"): expect(**OWN_OR_ADMIN),
+    # The scene's event invites nobody: its owner and administrators see it, but have nothing to answer.
+    ("POST", "/api/v1/events/{event_id}/response"): expect(default=404, plain=403, admin=403),
     ("POST", "/api/v1/events/{event_id}/cancel"): expect(**OWN_OR_ADMIN),
     ("GET", "/api/v1/rooms"): expect(default=200),
     ("POST", "/api/v1/rooms"): expect(default=403, admin=201),
@@ -182,6 +184,8 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("GET", "/api/v1/events"): lambda s: ("/api/v1/events", EVENT_DAY_QUERY),
     ("GET", "/api/v1/events/{event_id}"): lambda s: (f"/api/v1/events/{s.event_id}", {}),
     ("PATCH", "/api/v1/events/{event_id}"): lambda s: (f"/api/v1/events/{s.event_id}", {"json": {"title": "New"}}),
+    ("POST", "/api/v1/events/{event_id}/response"): lambda s: (f"/api/v1/events/{s.event_id}/response",
+                                                              {"json": {"response": "accepted"}}),
     ("POST", "/api/v1/events/{event_id}/cancel"): lambda s: (f"/api/v1/events/{s.event_id}/cancel", {}),
     ("GET", "/api/v1/rooms"): lambda s: ("/api/v1/rooms", {}),
     ("POST", "/api/v1/rooms"): lambda s: ("/api/v1/rooms", {"json": {"name": f"Room of {s.key}"}}),

@@ -198,3 +198,18 @@ def test_an_event_is_moved_by_its_owner_only(sara, otto, make_user):
     assert patch(eve, f"/events/{event['id']}", {"title": "x"}).status_code == 404
     bad = patch(sara, f"/events/{event['id']}", {"end": at(0)})
     assert bad.status_code == 422 and "end must come after start" in bad.json["error"]["message"]
+
+
+def test_an_invitee_accepts_or_declines_and_the_event_shows_it(sara, otto, make_user):
+    eve = make_user("eve")
+    event = sara.post("/events", json={"title": "Call", "start": at(1), "end": at(2), "invitees": ["otto"]}).json
+    assert event["responses"] == {"otto": "pending"}
+
+    accepted = otto.post(f"/events/{event['id']}/response", json={"response": "accepted"})
+
+    assert accepted.status_code == 200 and accepted.json["responses"] == {"otto": "accepted"}
+    assert sara.get(f"/events/{event['id']}").json["responses"] == {"otto": "accepted"}
+    assert sara.post(f"/events/{event['id']}/response", json={"response": "declined"}).status_code == 403
+    assert eve.post(f"/events/{event['id']}/response", json={"response": "declined"}).status_code == 404
+    maybe = otto.post(f"/events/{event['id']}/response", json={"response": "maybe"})
+    assert maybe.status_code == 422 and "accepted, declined" in maybe.json["error"]["message"]

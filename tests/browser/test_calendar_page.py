@@ -131,13 +131,31 @@ def test_an_event_is_booked_from_the_page_and_a_clashing_one_is_refused_with_the
 
     page.locator(".chip.event .chip-title", has_text="Ședință vânzări").click()
     assert page.locator("#event-details-room").inner_text() == "Blue room"
-    assert page.locator("#event-details-invitees").inner_text() == "mona"
+    assert page.locator("#event-details-invitees").inner_text() == "mona (fără răspuns încă)"
+    assert page.locator("#accept-event").is_hidden()  # sara owns it: nothing to answer
     shoot(page, "calendar-event-details-ro")
     page.click("#cancel-event")
     page.locator("#event-details").wait_for(state="hidden")
     # cancelled: off the calendar, the room free again
     wait_until(page, "document.querySelectorAll('#grid .chip.event').length === 0")
     assert charkh.calendar.room_availability("1", "2026-12-08T00:00:00Z", "2026-12-09T00:00:00Z")["busy"] == []
+    assert page.errors == []
+
+
+def test_an_invitee_accepts_an_invitation_from_the_page(page, live_server, make_user, charkh):
+    make_user("sara", groups=["sales"])
+    make_user("mona", groups=["sales"])
+    event = charkh.calendar.create_event({"title": "Demo", "start": "2026-12-08T10:00:00Z",
+                                          "end": "2026-12-08T11:00:00Z", "invitees": ["mona"]},
+                                         charkh.caller_named("sara"))
+    open_calendar(page, live_server, "mona", "?lang=en&view=week&date=2026-12-07")
+
+    page.locator("#grid .chip.event .chip-title", has_text="Demo").click()
+    assert page.locator("#cancel-event").is_hidden()
+    page.click("#accept-event")
+    page.locator("#event-details").wait_for(state="hidden")
+
+    assert charkh.calendar.event(event["id"], charkh.caller_named("sara"))["responses"] == {"mona": "accepted"}
     assert page.errors == []
 
 

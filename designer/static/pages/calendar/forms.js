@@ -99,24 +99,36 @@ export function setupForms(ctx) {
     document.getElementById('event-details-when').textContent = cal.formats.full.format(start) + ' – '
       + cal.formats.time.format(new Date(event.end));
     document.getElementById('event-details-room').textContent = event.room ? event.room.name : ctx.texts.no_room;
-    document.getElementById('event-details-invitees').textContent = formats.list.format(event.invitees) || '—';
+    const answered = event.invitees.map((name) => `${name} (${ctx.texts[event.responses[name]] || ''})`);
+    document.getElementById('event-details-invitees').textContent = formats.list.format(answered) || '—';
     document.getElementById('event-details-description').textContent = event.description;
     document.getElementById('event-details-error').textContent = '';
     // Only its owner cancels it (the server says so too); invitees just see it.
     document.getElementById('cancel-event').hidden = event.owner !== ctx.user;
+    const invited = event.invitees.includes(ctx.user);
+    document.getElementById('accept-event').hidden = !invited || event.responses[ctx.user] === 'accepted';
+    document.getElementById('decline-event').hidden = !invited || event.responses[ctx.user] === 'declined';
     eventDetails.showModal();
   }
 
-  document.getElementById('cancel-event').addEventListener('click', async () => {
+  async function actOnEvent(work) {
     try {
-      await api('POST', `/events/${openEventId}/cancel`);
+      await work();
       eventDetails.close();
       ctx.say(ctx.texts.saved, false);
       await ctx.reload();
     } catch (error) {
       document.getElementById('event-details-error').textContent = error.message;
     }
-  });
+  }
+
+  for (const [id, response] of [['accept-event', 'accepted'], ['decline-event', 'declined']]) {
+    document.getElementById(id).addEventListener('click', () => actOnEvent(
+      () => api('POST', `/events/${openEventId}/response`, { response })));
+  }
+
+  document.getElementById('cancel-event').addEventListener('click', () => actOnEvent(
+    () => api('POST', `/events/${openEventId}/cancel`)));
 
   let openTaskId = null;
   function openDetails(entry) {

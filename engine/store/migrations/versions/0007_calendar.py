@@ -122,6 +122,7 @@ def upgrade() -> None:
     op.create_table('event_invitees',
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('user_name', sa.String(length=150), nullable=False),
+    sa.Column('response', sa.String(length=20), nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['calendar_events.id'],
                             name=op.f('fk_event_invitees_event_id_calendar_events'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('event_id', 'user_name',
