@@ -213,7 +213,8 @@ def list_work_items(query: dict[str, Any]):
 
 @api.get("/work-items/<item_id>")
 @api.auth_required(auth)
-@api.doc(summary="One work item", responses={403: "Not on an instance you may see", 404: "No such item"})
+@api.doc(summary="One work item, with its task's form (`form`: a form-js schema, or null)",
+         responses={403: "Not on an instance you may see", 404: "No such item"})
 def get_work_item(item_id: str):
     return charkh().work_item(item_id, caller())
 

@@ -144,10 +144,13 @@ def read_bpmn(data: bytes, max_bytes: int) -> BpmnFile:
             "executable": process.get("isExecutable") == "true",
         })
         visibilities[pid] = process.get(f"{{{CHARKH_NS}}}visibility")
+    # engine/forms.py reads its elements with this module's names: imported here, not above
+    from .forms import form_problems
+
     key = definition_key(root, processes, data)
     visibility = visibilities.get(key)
     return BpmnFile(data=data, root=root, key=key, name=_name(root, processes, key), processes=processes,
-                    problems=dangling_references(root) + schema_problems(root),
+                    problems=dangling_references(root) + schema_problems(root) + form_problems(root),
                     visibility=visibility if visibility in VISIBILITIES else None)
 
 

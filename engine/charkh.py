@@ -329,7 +329,8 @@ class Charkh:
                 raise NotFound(f"no work item with id {item_id}")
             known = instance_store.instance_facts(conn, row.instance_id, self.definition_facts)
             rules.check_see_instance(caller, known, f"work item {item_id}")
-            return instance_store.work_item_json(row._mapping)
+            form = self._definition(conn, definition_store.version_run_by(conn, row.instance_id)).forms.get(row.element)
+            return {**instance_store.work_item_json(row._mapping), "form": form.schema if form else None}
 
     def work_items(self, caller: Caller, mine: bool = True, status: str | None = "open", limit: int = 100,
                    after: str | None = None) -> list[dict[str, Any]]:

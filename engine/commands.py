@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from .access import Caller, DefinitionFacts
 from .compiler import CompiledDefinition
 from .errors import CharkhError, Conflict, Invalid, StaleState
+from .live_workflows import LiveWorkflows
 from .runtime import Runtime
 from .settings import Settings
 from .store import background
@@ -47,6 +48,15 @@ class Commands:
         self._definition = definition
         self.definition_facts = definition_facts
         self.work_item = work_item
+        self.live = LiveWorkflows()
+
+    def _load(self, definition: CompiledDefinition, instance: Any) -> Any:
+        """The instance's workflow as its row's revision saved it: the live object when this
+        process saved it, else restored from the row's state."""
+        workflow = self.live.take(instance.id, instance.revision, instance.version_id)
+        if workflow is None:
+            workflow = self.runtime.load(definition, instance.process_id, instance.state)
+        return workflow
 
     def start_and_read(self, key: str, caller: Caller, variables: dict[str, Any] | None = None,
                        process: str | None = None, record: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -62,8 +72,14 @@ class Commands:
         workflow, result = self.runtime.start(definition, process_id, variables)  # user code: no transaction
         state = self.runtime.dump(workflow)  # and no transaction held while the state is encoded
         with self.db.write() as conn:
-            return instance_store.insert_instance(conn, state, definition, version.id, key, process_id,
-                                                  variables, record, caller, workflow, result)
+            started = instance_store.insert_instance(conn, state, definition, version.id, key, process_id,
+                                                     variables, record, caller, result)
+        self.live.put(instance_store.parse_id(started["id"], "instance"), 1, version.id, workflow)
+        return started
+
+    def _keep(self, instance: Any, workflow: Any) -> None:
+        """After a command committed the instance's next revision."""
+        self.live.put(instance.id, instance.revision + 1, instance.version_id, workflow)
 
     def _check_size(self, values: dict[str, Any], what: str) -> None:
         """What a caller hands an instance is bounded like what a script may leave."""
@@ -75,9 +91,10 @@ class Commands:
                           f"{self.settings.max_variables_bytes} (CHARKH_MAX_VARIABLES_BYTES)")
 
     def claim(self, item_id: str, caller: Caller) -> dict[str, Any]:
+        with self.db.read() as conn:
+            item = instance_store.read_claim(conn, item_id, caller, self.definition_facts)
         with self.db.write() as conn:
-            instance_store.claim_work_item(conn, item_id, caller, self.definition_facts)
-        return self.work_item(item_id, caller)
+            return instance_store.write_claim(conn, item, caller)
 
     def complete(self, item_id: str, caller: Caller, action: str | None = None,
                  data: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -90,13 +107,17 @@ class Commands:
             with self.db.read() as conn:
                 done = instance_store.read_completion(conn, item_id, caller, action, self.definition_facts)
                 definition = self._definition(conn, done.instance.version_id)
-            workflow = self.runtime.load(definition, done.instance.process_id, done.instance.state)
+            workflow = self._load(definition, done.instance)
             result = self.runtime.complete_user_task(definition, workflow, done.item.task_id,
                                                      done.chosen["id"] if done.chosen else None, data)
             state = self.runtime.dump(workflow)
+            written = False
             with attempt, self.db.write() as conn:
-                return instance_store.write_completion(conn, state, definition, done, caller, data,
-                                                       workflow, result)
+                answer = instance_store.write_completion(conn, state, definition, done, caller, data, result)
+                written = True
+            if written:  # else the write was stale: read and run again
+                self._keep(done.instance, workflow)
+                return answer
         raise AssertionError("unreachable")
 
     def send_message(self, instance_id: str, name: str, caller: Caller,
@@ -108,12 +129,17 @@ class Commands:
             with self.db.read() as conn:
                 instance = instance_store.read_message_target(conn, instance_id, caller, self.definition_facts)
                 definition = self._definition(conn, instance.version_id)
-            workflow = self.runtime.load(definition, instance.process_id, instance.state)
+            workflow = self._load(definition, instance)
             result = self.runtime.deliver_message(definition, workflow, name, data or {})
             state = self.runtime.dump(workflow)
+            written = False
             with attempt, self.db.write() as conn:
-                return instance_store.write_message(conn, state, definition, instance, name, data or {},
-                                                    caller, workflow, result)
+                answer = instance_store.write_message(conn, state, definition, instance, name, data or {},
+                                                      caller, result)
+                written = True
+            if written:  # else the write was stale: read and run again
+                self._keep(instance, workflow)
+                return answer
         raise AssertionError("unreachable")
 
     def fire_due_timers(self, limit: int = 100) -> int:
@@ -154,7 +180,7 @@ class Commands:
             state = self.runtime.dump(workflow)
             try:
                 with attempt, self.db.write() as conn:
-                    return background.write_timer(conn, state, definition, instance, timer, workflow, result)
+                    return background.write_timer(conn, state, definition, instance, timer, result)
             except background.AlreadyHandled:
                 return False
         raise AssertionError("unreachable")
@@ -179,7 +205,7 @@ class Commands:
             state = self.runtime.dump(workflow)
             try:
                 with attempt, self.db.write() as conn:
-                    return background.write_job_done(conn, state, definition, instance, job, workflow,
+                    return background.write_job_done(conn, state, definition, instance, job,
                                                      result, output or {})
             except background.AlreadyHandled:
                 return False

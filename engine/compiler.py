@@ -20,6 +20,8 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from .bpmn_xml import BPMN_NS, CAMUNDA_NS, CHARKH_NS, Problem, read_bpmn
 from .errors import Invalid, ScriptError
+from .form_fields import check_submission
+from .forms import TaskForm, forms_by_task
 from .parser import CharkhParser
 from .parties import parties_of_item
 from .sandbox import compile_expression, compile_script, strip_expression
@@ -49,6 +51,8 @@ class Action:
     id: str | None  # the flow's id; BPMN lets a sequence flow have none
     name: str
     conditional: bool = False
+    # Fields the person must fill to take this action (charkh:requiredFields).
+    required_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,19 @@ class CompiledDefinition:
     # SpiffWorkflow spec name → the element id the analyst wrote.
     original_ids: dict[str, str] = field(default_factory=dict)
     has_timers: bool = False
+    # A user task's form (engine/forms.py) by the task's id.
+    forms: dict[str, TaskForm] = field(default_factory=dict)
+
+    def check_completion(self, element: str, action: str | None, data: dict[str, Any],
+                         current: dict[str, Any]) -> None:
+        """Raise Invalid (422) naming every field ``data`` leaves wrong: against the task's form,
+        and the fields the chosen action requires. ``current``: the task's variables before."""
+        form = self.forms.get(element)
+        cartable = self.cartables.get(element)
+        required = next((a.required_fields for a in cartable.actions if a.id == action), ()) \
+            if cartable is not None and action else ()
+        if form is not None or required:
+            check_submission(form.fields if form is not None else None, data, current, required)
 
     def original(self, spec_name: str) -> str:
         # SpiffWorkflow names the inner task of a multi-instance activity "<id> [child]".
@@ -174,7 +191,8 @@ def read_cartables(root: etree._Element) -> dict[str | None, Cartable]:
                 default = target.get("default")
         return tuple(
             Action(f.get("id"), (f.get("name") or "").strip() or target_name(f),
-                   conditional=_condition(f) is not None or f.get("id") == default)
+                   conditional=_condition(f) is not None or f.get("id") == default,
+                   required_fields=_split(f.get(f"{{{CHARKH_NS}}}requiredFields")))
             for f in outgoing
         )
 
@@ -365,4 +383,5 @@ def compile_definition(data: bytes, max_bytes: int) -> CompiledDefinition:
         element_kinds=kinds,
         original_ids=renames,
         has_timers=next(bpmn.root.iter(_q("timerEventDefinition")), None) is not None,
+        forms=forms_by_task(bpmn.root),
     )

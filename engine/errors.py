@@ -57,6 +57,10 @@ class Invalid(CharkhError):
     code = "invalid"
 
 
+class FormRefused(Invalid):
+    """A task's form cannot be used: not a form-js schema, too large or too deeply nested."""
+
+
 class ScriptError(CharkhError):
     """An analyst's script or expression failed, was refused by the sandbox, or ran too long."""
 

@@ -13,7 +13,6 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -38,6 +37,7 @@ from SpiffWorkflow.util.task import TaskState
 from .compiler import RESERVED_IDS, CompiledDefinition
 from .errors import CharkhError, Conflict, Invalid, ScriptError, StepFailed
 from .sandbox import Sandbox, strip_expression
+from .step import Event, StepResult, WaitingTask
 from .task_specs import ACTION_KEY, ConnectorSendTask, ConnectorTask
 
 logger = logging.getLogger("charkh.engine")
@@ -134,36 +134,6 @@ def _saving_registry() -> Any:
     return registry
 
 
-@dataclass
-class Event:
-    """One history fact produced by a step, before the store adds who and when."""
-
-    type: str
-    element: str | None
-    name: str | None
-    task_id: str | None = None
-    data: dict[str, Any] | None = None
-
-
-@dataclass
-class WaitingTask:
-    task_id: str
-    element: str
-    data: dict[str, Any]
-    connector: str | None = None
-    inputs: dict[str, str] | None = None
-    due_at: datetime | None = None
-
-
-@dataclass
-class StepResult:
-    events: list[Event] = field(default_factory=list)
-    user_tasks: list[WaitingTask] = field(default_factory=list)
-    connector_tasks: list[WaitingTask] = field(default_factory=list)
-    timers: list[WaitingTask] = field(default_factory=list)
-    status: str = "running"
-
-
 def _workflows(workflow: BpmnWorkflow) -> Iterator[Any]:
     yield workflow
     yield from workflow.subprocesses.values()
@@ -219,6 +189,7 @@ class Runtime:
         task = self._task(workflow, task_id)
         if task is None or task.state != TaskState.READY:
             raise Invalid("the task is no longer waiting")
+        definition.check_completion(definition.original(task.task_spec.name), action, data, task.data)
         done = self._completed_ids(workflow)
         task.data.update(data)
         if action:
@@ -252,6 +223,7 @@ class Runtime:
             payload = data.pop(MESSAGE_VARIABLE, None)
             if isinstance(payload, dict):
                 data.update(payload)
+        result.variables = variables_of(workflow)
         return result
 
     def fire_timers(self, definition: CompiledDefinition, workflow: BpmnWorkflow) -> StepResult:
@@ -358,6 +330,7 @@ class Runtime:
                     result.timers.append(WaitingTask(str(task.id), element, {}, due_at=due))
         if workflow.is_completed():
             result.status = "completed"
+        result.variables = variables_of(workflow)  # before dump compacts the tree
         return result
 
 

@@ -1,4 +1,4 @@
-// Builds ../static/dist (modeler.js/.css, viewer.js/.css) with esbuild. Deterministic: no
+// Builds ../static/dist (modeler, viewer, forms, form-editor: .js and .css) with esbuild. Deterministic: no
 // timestamps, no sourcemaps, content-hashed asset names. CI rebuilds and diffs the committed output.
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
@@ -69,7 +69,10 @@ fs.rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
   entryPoints: {
     modeler: path.join(here, 'src/modeler.js'),
-    viewer: path.join(here, 'src/viewer.js')
+    viewer: path.join(here, 'src/viewer.js'),
+    // form-js: its viewer for the pages that show a cartable item, its editor for the modeler
+    forms: path.join(here, 'src/forms.js'),
+    'form-editor': path.join(here, 'src/form-editor.js')
   },
   outdir,
   bundle: true,

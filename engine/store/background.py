@@ -12,11 +12,12 @@ from sqlalchemy import Connection, or_, select, update
 
 from ..compiler import CompiledDefinition
 from ..errors import Conflict, NotFound
-from ..runtime import StepResult
+from ..step import StepResult
 from .escalation import escalate
 from .instances import DefinitionLoader, apply_step, entry, lock_instance, save_state
 from .people import now
 from .schema import history, instances, outbox_jobs, timers
+from .writes import writes_for
 
 # How long a job handed to the broker may stay unanswered before it is sent again.
 JOB_LEASE = timedelta(minutes=5)
@@ -24,10 +25,8 @@ MAX_ATTEMPTS = 5
 
 
 def _skip_locked(conn: Connection, query: Any) -> Any:
-    """On PostgreSQL several schedulers never take the same rows; SQLite has one writer anyway."""
-    if conn.dialect.name == "postgresql":
-        return query.with_for_update(skip_locked=True)
-    return query
+    """Several schedulers never take the same rows."""
+    return writes_for(conn).skipping_locked(query)
 
 
 def due_timers(conn: Connection, at: datetime, limit: int = 100) -> list[int]:
@@ -60,11 +59,11 @@ class AlreadyHandled(Exception):
 
 
 def write_timer(conn: Connection, state: bytes, definition: CompiledDefinition, instance: Any, timer: Any,
-                workflow: Any, result: StepResult) -> bool:
+                result: StepResult) -> bool:
     """Write a fired timer's step: StaleState, with nothing written, when the instance changed
     while it ran; AlreadyHandled when another scheduler fired or failed the timer meanwhile."""
     at = now()
-    save_state(conn, state, instance, workflow, result, at)
+    save_state(conn, state, instance, result, at)
     if not _close_timer(conn, timer.id, "fired"):
         raise AlreadyHandled(f"timer {timer.id}")
     apply_step(conn, definition, instance.id, result,
@@ -121,11 +120,11 @@ def read_job(conn: Connection, job_id: int) -> Any:
 
 
 def write_job_done(conn: Connection, state: bytes, definition: CompiledDefinition, instance: Any, job: Any,
-                   workflow: Any, result: StepResult, output: dict[str, Any]) -> bool:
+                   result: StepResult, output: dict[str, Any]) -> bool:
     """Write the step after a connector's work: StaleState, with nothing written, when the
     instance changed while it ran; AlreadyHandled when the job was done already."""
     at = now()
-    save_state(conn, state, instance, workflow, result, at)
+    save_state(conn, state, instance, result, at)
     if conn.execute(update(outbox_jobs).where(outbox_jobs.c.id == job.id, outbox_jobs.c.status != "done")
                     .values(status="done", last_error=None)).rowcount != 1:
         raise AlreadyHandled(f"job {job.id}")

@@ -2,7 +2,8 @@
 
 Writes on SQLite take the database lock at BEGIN (``BEGIN IMMEDIATE``), so two commands never
 interleave; on PostgreSQL a command locks its instance row (``SELECT ... FOR UPDATE``). Reads
-use a separate engine with ordinary transactions, which WAL lets run beside a writer.
+use a separate engine with ordinary transactions on SQLite, which WAL lets run beside a writer
+(and which gives a read one snapshot), and the same pool in autocommit on PostgreSQL.
 """
 from __future__ import annotations
 
@@ -79,7 +80,10 @@ class Database:
             self.reader = self._sqlite_engine(url, immediate=False)
         else:
             self.writer = create_engine(url, pool_size=20, max_overflow=20, **_JSON)
-            self.reader = self.writer
+            # Reads run without BEGIN and COMMIT (psycopg's autocommit, set on the client): under
+            # READ COMMITTED each statement takes its own snapshot anyway, so a transaction around
+            # a read gave it nothing but two round trips.
+            self.reader = self.writer.execution_options(isolation_level="AUTOCOMMIT")
             _ping_when_idle(self.writer)
         self.upgrade()
 
@@ -98,9 +102,13 @@ class Database:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
         @event.listens_for(engine, "begin")
         def _begin(connection: Connection) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            # On the driver's connection: through SQLAlchemy's execution machinery the BEGIN of
+            # every command cost more than its reads (bench: 4.5% of the embedded server's CPU).
+            connection.connection.driver_connection.execute(begin)  # type: ignore[union-attr]
 
         return engine
 

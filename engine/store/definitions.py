@@ -13,9 +13,9 @@ from ..compiler import CompiledDefinition, compile_definition
 from ..errors import Invalid, NotFound
 from .catalog import facts
 from .database import inserted_id
-from .hot import HotStatement
 from .people import existing_users, now
-from .schema import definition_access, definition_owners, definition_versions, definitions
+from .schema import definition_access, definition_owners, definition_versions, definitions, instances
+from .writes import HotStatement
 
 
 @dataclass(frozen=True)
@@ -208,3 +208,9 @@ def all_latest(conn: Connection) -> list[LatestVersion]:
                         .join(definitions, definitions.c.key == definition_versions.c.key)
                         .order_by(definition_versions.c.key))
     return [LatestVersion(row.key, row.name, row.version, bytes(row.bpmn)) for row in rows]
+
+
+def version_run_by(conn: Connection, instance_id: int) -> int:
+    """The id of the definition version an instance runs (its forms are that version's)."""
+    version_id: int = conn.execute(select(instances.c.version_id).where(instances.c.id == instance_id)).scalar_one()
+    return version_id

@@ -1,20 +1,15 @@
-"""The hot path's statements: written once in SQLAlchemy Core, run through SQLAlchemy on SQLite and,
-on PostgreSQL, compiled once to SQL and run on psycopg's own cursor inside the command's
-transaction.
+"""psycopg's own cursor, for the hot path's statements on PostgreSQL (engine/store/writes.py).
 
 On the invoice drive, SQLAlchemy's per-statement work (parameter processing, the compiled cache,
 result set-up) cost the server as much as psycopg's (bench/RESULTS.md); a step's few statements
-skip it on PostgreSQL. Rows from either path answer ``row.column`` and ``row._mapping``.
+skip it on PostgreSQL and run here, inside the command's transaction. Rows from either path answer
+``row.column`` and ``row._mapping``.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from typing import Any
 
-from psycopg.types.json import Json
 from sqlalchemy import Connection
-from sqlalchemy.sql import ClauseElement, Executable
-from sqlalchemy.sql.compiler import SQLCompiler
 
 
 class Row(dict[str, Any]):
@@ -77,63 +72,3 @@ def _cursor_of(conn: Connection) -> Any:
     if cursor is None or cursor.closed or cursor.connection is not driver:
         cursor = pooled.info["charkh_cursor"] = driver.cursor(row_factory=_RowMaker())
     return cursor
-
-
-class HotStatement:
-    """One statement of the hot path. ``core`` may not use expanding IN parameters (write fixed
-    lists as literals); ``column_keys``: an INSERT's columns; ``json_params``: parameters sent as
-    JSON on PostgreSQL (SQLAlchemy's JSON type does it on SQLite)."""
-
-    def __init__(self, core: Executable, json_params: Iterable[str] = (),
-                 column_keys: Iterable[str] | None = None) -> None:
-        self.core = core
-        self.json_params = tuple(json_params)
-        self.column_keys = list(column_keys) if column_keys is not None else None
-        self._postgres: tuple[str, dict[str, Any]] | None = None
-
-    @property
-    def postgres(self) -> tuple[str, dict[str, Any]]:
-        """The statement as PostgreSQL SQL with psycopg's %(name)s parameters, and the values of
-        the parameters the statement fixes itself (a LIMIT)."""
-        if self._postgres is None:
-            from sqlalchemy.dialects.postgresql import psycopg as dialect
-
-            if not isinstance(self.core, ClauseElement):
-                raise TypeError(f"a hot statement is a SQLAlchemy Core statement, not {type(self.core).__name__}")
-            # SQLAlchemy's PostgreSQL dialects do not annotate their constructors
-            postgresql = dialect.dialect()  # type: ignore[no-untyped-call]
-            compiled = self.core.compile(dialect=postgresql, column_keys=self.column_keys)
-            if not isinstance(compiled, SQLCompiler):
-                raise TypeError(f"{type(self.core).__name__} does not compile to a SQL statement")
-            fixed = {compiled.bind_names[bind]: bind.value for bind in compiled.binds.values()
-                     if not bind.required and bind.value is not None}
-            self._postgres = (compiled.string, fixed)
-        return self._postgres
-
-    def _pg_cursor(self, conn: Connection, params: dict[str, Any]) -> Any:
-        sql, fixed = self.postgres
-        params = {**fixed, **params}
-        for name in self.json_params:
-            params[name] = Json(params[name])
-        return postgres_cursor(conn, sql, params)
-
-    def rows(self, conn: Connection, params: dict[str, Any]) -> Sequence[Any]:
-        if conn.dialect.name == "postgresql":
-            rows: list[Row] = self._pg_cursor(conn, params).fetchall()
-            return rows
-        return conn.execute(self.core, params).all()
-
-    def first(self, conn: Connection, params: dict[str, Any]) -> Any:
-        if conn.dialect.name == "postgresql":
-            return self._pg_cursor(conn, params).fetchone()
-        return conn.execute(self.core, params).first()
-
-    def scalar(self, conn: Connection, params: dict[str, Any]) -> Any:
-        row = self.first(conn, params)
-        return None if row is None else next(iter(row._mapping.values()))
-
-    def rowcount(self, conn: Connection, params: dict[str, Any]) -> int:
-        if conn.dialect.name == "postgresql":
-            count: int = self._pg_cursor(conn, params).rowcount
-            return count
-        return conn.execute(self.core, params).rowcount

@@ -16,12 +16,10 @@ from ..access import Caller, FactsOf, InstanceFacts, Scope
 from ..compiler import CompiledDefinition
 from ..errors import Conflict, Invalid, NotFound, StaleState
 from ..parties import parties_of_item
-from ..runtime import StepResult, variables_of
-from .bulk import insert_rows
-from .combined import SAVE_STATE, finish_completion, insert_work_item
-from .hot import HotStatement
+from ..step import StepResult
 from .people import now
 from .schema import history, instances, outbox_jobs, timers, work_item_parties, work_items
+from .writes import SAVE_STATE, HotStatement, finish_completion, insert_rows, insert_work_item, writes_for
 
 OPEN_STATUSES = ("open", "claimed")
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
@@ -71,13 +69,13 @@ def check_process(definition: CompiledDefinition, key: str, process_id: str | No
 
 def insert_instance(conn: Connection, state: bytes, definition: CompiledDefinition, version_id: int,
                     key: str, process: str, variables: dict[str, Any], record: dict[str, Any] | None,
-                    caller: Caller, workflow: Any, result: StepResult) -> dict[str, Any]:
+                    caller: Caller, result: StepResult) -> dict[str, Any]:
     """Store an instance that ran to its first wait state (``state``: the workflow as
     Runtime.dump gave it, before the transaction); returns it as instance_brief does."""
     at = now()
     values = {
         "version_id": version_id, "definition_key": key, "process_id": process, "status": result.status,
-        "revision": 1, "state": state, "variables": variables_of(workflow),
+        "revision": 1, "state": state, "variables": result.variables,
         "record_entity": (record or {}).get("entity"), "record_id": _record_id(record),
         "started_by": caller.name, "created_at": at, "updated_at": at,
     }
@@ -94,19 +92,40 @@ def _record_id(record: dict[str, Any] | None) -> str | None:
     return str(record["id"])
 
 
-def claim_work_item(conn: Connection, item_id: str, caller: Caller, facts_of: FactsOf) -> None:
-    _, item, _ = _item_for(conn, item_id, caller, facts_of, lock=True)
-    status, claimed_by = item.status, item.claimed_by
-    if status not in OPEN_STATUSES:
-        raise Conflict(f"work item {item.id} is {status}")
-    if claimed_by == caller.name:
-        return
-    if claimed_by is not None:
-        raise Conflict(f"work item {item.id} is claimed by {claimed_by}")
-    conn.execute(update(work_items).where(work_items.c.id == item.id).values(status="claimed",
-                                                                             claimed_by=caller.name))
-    conn.execute(insert(history).values(entry(item.instance_id, now(), "work_item_claimed", element=item.element,
-                                               name=item.name, user=caller.name, work_item=item.id)))
+def read_claim(conn: Connection, item_id: str, caller: Caller, facts_of: FactsOf) -> Any:
+    """The item a claim is for, after the checks of the error order (404, 403, 409); the claim's
+    write comes after, guarded by the item's status."""
+    number = parse_id(item_id, "work item")
+    item = _ITEM_WITH_DEFINITION.first(conn, {"item_id": number})
+    if item is None:
+        raise NotFound(f"no work item with id {item_id}")
+    parties = frozenset(parties_of_item(item.assignee, item.users, item.groups, item.roles))
+    rules.check_act_on_item(caller, parties, item.claimed_by, facts_of(item.definition_key, None), item_id)
+    _check_claimable(item, caller)
+    return item
+
+
+def write_claim(conn: Connection, item: Any, caller: Caller) -> dict[str, Any]:
+    """Claim the item read by read_claim, unless someone claimed or completed it meanwhile (409).
+    No instance lock: a claim changes the item alone, and a completion's write is guarded by
+    the item's status and claim as it read them."""
+    if item.claimed_by == caller.name:
+        return work_item_json(item._mapping)
+    claimed = _CLAIM_ITEM.first(conn, {"item_id": item.id, "user": caller.name})
+    if claimed is None:
+        now_row = _ITEM_WITH_DEFINITION.first(conn, {"item_id": item.id})
+        _check_claimable(now_row, caller)
+        return work_item_json(now_row._mapping)  # the caller's own claim, made meanwhile
+    insert_rows(conn, history, [entry(item.instance_id, now(), "work_item_claimed", element=item.element,
+                                      name=item.name, user=caller.name, work_item=item.id)])
+    return work_item_json(claimed._mapping)
+
+
+def _check_claimable(item: Any, caller: Caller) -> None:
+    if item.status not in OPEN_STATUSES:
+        raise Conflict(f"work item {item.id} is {item.status}")
+    if item.claimed_by is not None and item.claimed_by != caller.name:
+        raise Conflict(f"work item {item.id} is claimed by {item.claimed_by}")
 
 
 @dataclass
@@ -122,7 +141,7 @@ class Completion:
 def read_completion(conn: Connection, item_id: str, caller: Caller, action: str | None,
                     facts_of: FactsOf) -> Completion:
     """Everything a completion checks before its step runs (404, 403, 409, 422 in that order)."""
-    instance, item, open_rows = _item_for(conn, item_id, caller, facts_of, lock=False)
+    instance, item, open_rows = _item_for(conn, item_id, caller, facts_of)
     status, claimed_by = item.status, item.claimed_by
     if status not in OPEN_STATUSES:
         raise Conflict(f"work item {item.id} is already {status}")
@@ -132,14 +151,14 @@ def read_completion(conn: Connection, item_id: str, caller: Caller, action: str 
 
 
 def write_completion(conn: Connection, state: bytes, definition: CompiledDefinition, done: Completion,
-                     caller: Caller, data: dict[str, Any], workflow: Any, result: StepResult) -> dict[str, Any]:
+                     caller: Caller, data: dict[str, Any], result: StepResult) -> dict[str, Any]:
     """Write a completion whose step ran outside the transaction (``state``: the workflow as
     Runtime.dump gave it). StaleState, with nothing written, when the instance or the item changed
     meanwhile (the caller reads again and retries). Returns what the caller reads next: the
     completed item and the instance with its open items."""
     instance, item, chosen = done.instance, done.item, done.chosen
     at = now()
-    variables = variables_of(workflow)
+    variables = result.variables
     completed_entry = entry(instance.id, at, "work_item_completed", element=item.element, name=item.name,
                             user=caller.name, work_item=item.id, action=chosen, data=data or None)
     if not finish_completion(conn, instance_id=instance.id, expected_revision=instance.revision,
@@ -169,7 +188,7 @@ def read_running(conn: Connection, instance_id: str | int) -> Any:
 
 
 def _read_instance(conn: Connection, instance_id: str | int) -> Any:
-    instance = conn.execute(_LOCK_INSTANCE, {"instance_id": parse_id(instance_id, "instance")}).first()
+    instance = conn.execute(_INSTANCE_BY_ID, {"instance_id": parse_id(instance_id, "instance")}).first()
     if instance is None:
         raise NotFound(f"no instance with id {instance_id}")
     return instance
@@ -182,16 +201,16 @@ def _running(instance: Any) -> Any:
 
 
 def write_message(conn: Connection, state: bytes, definition: CompiledDefinition, instance: Any, name: str,
-                  data: dict[str, Any], caller: Caller, workflow: Any, result: StepResult) -> dict[str, Any]:
+                  data: dict[str, Any], caller: Caller, result: StepResult) -> dict[str, Any]:
     """Write a delivered message's step (StaleState, with nothing written, when the instance
     changed meanwhile)."""
     at = now()
-    save_state(conn, state, instance, workflow, result, at)
+    save_state(conn, state, instance, result, at)
     open_items = apply_step(conn, definition, instance.id, result,
                             [entry(instance.id, at, "message_received", name=name, user=caller.name,
                                    data=data or None)], at, completed_task=None,
                             starter=instance.started_by)
-    return _brief_after_step(instance, result.status, variables_of(workflow), at, open_items)
+    return _brief_after_step(instance, result.status, result.variables, at, open_items)
 
 
 def resolve_action(actions: list[dict[str, Any]], action: str | None) -> dict[str, Any] | None:
@@ -214,7 +233,7 @@ def resolve_action(actions: list[dict[str, Any]], action: str | None) -> dict[st
                   {"actions": [{"id": a["id"], "name": a["name"]} for a in actions]})
 
 
-def save_state(conn: Connection, state: bytes, instance: Any, workflow: Any, result: StepResult,
+def save_state(conn: Connection, state: bytes, instance: Any, result: StepResult,
                at: datetime, status: str | None = None) -> None:
     """Write the new state (``state``, dumped before the transaction), only if the instance is
     still at the revision the command read: a command's first write, so a stale one writes
@@ -222,7 +241,7 @@ def save_state(conn: Connection, state: bytes, instance: Any, workflow: Any, res
     changed = conn.execute(SAVE_STATE, {
         "instance_id": instance.id, "expected": instance.revision, "state": state,
         "revision": instance.revision + 1, "status": status or result.status,
-        "variables": variables_of(workflow), "at": at,
+        "variables": result.variables, "at": at,
     }).rowcount
     if changed != 1:
         raise StaleState(f"instance {instance.id} changed meanwhile; try again")
@@ -339,22 +358,17 @@ def entry(instance_id: int, at: datetime, type_: str, *, kind: str | None = None
 # --- locking and permission ---------------------------------------------------------------------
 
 def lock_instance(conn: Connection, instance_id: int) -> Any:
-    query = _LOCK_INSTANCE_FOR_UPDATE if conn.dialect.name == "postgresql" else _LOCK_INSTANCE
-    row = conn.execute(query, {"instance_id": instance_id}).first()
+    row = conn.execute(writes_for(conn).locking(_INSTANCE_BY_ID), {"instance_id": instance_id}).first()
     if row is None:
         raise NotFound(f"no instance with id {instance_id}")
     return row
 
 
 _ITEM_BY_ID = select(work_items).where(work_items.c.id == bindparam("item_id"))
-_LOCK_INSTANCE = select(instances).where(instances.c.id == bindparam("instance_id"))
-_LOCK_INSTANCE_FOR_UPDATE = _LOCK_INSTANCE.with_for_update()
-# An item's instance, found (and, for a claim, locked) in one statement (an item never moves to
-# another instance; SQLite needs no row lock: a write holds the database's write lock).
-_INSTANCE_OF_ITEM_QUERY = select(instances).where(instances.c.id == select(work_items.c.instance_id).where(
-    work_items.c.id == bindparam("item_id")).scalar_subquery())
-_INSTANCE_OF_ITEM = HotStatement(_INSTANCE_OF_ITEM_QUERY)
-_LOCK_INSTANCE_OF_ITEM = HotStatement(_INSTANCE_OF_ITEM_QUERY.with_for_update())
+_INSTANCE_BY_ID = select(instances).where(instances.c.id == bindparam("instance_id"))
+# An item's instance, found in one statement (an item never moves to another instance).
+_INSTANCE_OF_ITEM = HotStatement(select(instances).where(instances.c.id == select(work_items.c.instance_id).where(
+    work_items.c.id == bindparam("item_id")).scalar_subquery()))
 _OPEN_ITEMS = (select(work_items).where(work_items.c.instance_id == bindparam("instance_id"),
                                         work_items.c.status.in_(OPEN_STATUSES)).order_by(work_items.c.id))
 # The item a command acts on and its instance's other open items, in one statement. On
@@ -369,19 +383,26 @@ _ITEM_AND_OPEN_ITEMS = HotStatement(
     .order_by("id"))
 
 
+# A claim's item with what the access rule needs of its instance, in one statement.
+_ITEM_WITH_DEFINITION = HotStatement(
+    select(work_items, instances.c.definition_key).join(instances, instances.c.id == work_items.c.instance_id)
+    .where(work_items.c.id == bindparam("item_id")))
+_CLAIM_ITEM = HotStatement(
+    update(work_items).where(work_items.c.id == bindparam("item_id"), work_items.c.status == "open",
+                             work_items.c.claimed_by.is_(None))
+    .values(status="claimed", claimed_by=bindparam("user")).returning(*work_items.c))
+
+
 def work_item_row(conn: Connection, item_id: int) -> Any:
     return conn.execute(_ITEM_BY_ID, {"item_id": item_id}).first()
 
 
-def _item_for(conn: Connection, item_id: str, caller: Caller, facts_of: FactsOf,
-              lock: bool) -> tuple[Any, Any, list[Any]]:
-    """The item's instance (locked when ``lock``), then the item and the instance's open items:
-    (instance, item, open items). The items are read after the instance, in their own statement,
-    because on PostgreSQL another command may have changed them while we waited for the lock (a
-    join in the locking statement would see them as they were before the wait: PostgreSQL
-    re-checks only the locked rows)."""
+def _item_for(conn: Connection, item_id: str, caller: Caller, facts_of: FactsOf) -> tuple[Any, Any, list[Any]]:
+    """The item's instance, then the item and the instance's open items: (instance, item, open
+    items). The items are read after the instance, in their own statement, so they are at least
+    as new as the revision the command's guarded write will check."""
     number = parse_id(item_id, "work item")
-    instance = (_LOCK_INSTANCE_OF_ITEM if lock else _INSTANCE_OF_ITEM).first(conn, {"item_id": number})
+    instance = _INSTANCE_OF_ITEM.first(conn, {"item_id": number})
     rows = [] if instance is None else _ITEM_AND_OPEN_ITEMS.rows(conn, {"instance_id": instance.id,
                                                                         "item_id": number})
     item = next((row for row in rows if row.id == number), None)

@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..clock import as_utc
 from ..sign_in import FORGET_AFTER, Failures, SignInPolicy
 from .schema import sign_in_failures
+from .writes import writes_for
 
 
 def failures_of(conn: Connection, subjects: list[str]) -> dict[str, Failures]:
@@ -20,13 +20,13 @@ def failures_of(conn: Connection, subjects: list[str]) -> dict[str, Failures]:
 
 def record_failure(conn: Connection, subjects: list[str], policy: SignInPolicy, at: datetime) -> None:
     """Count one more failure for each subject and lock those past their free failures."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    writes = writes_for(conn)
     # Guessed names each leave a row; rows past forgetting go, so the table stays small.
     conn.execute(delete(sign_in_failures).where(sign_in_failures.c.updated_at < at - FORGET_AFTER,
                                                 sign_in_failures.c.subject.not_in(subjects)))
     for subject in subjects:
         # Make sure the row exists, then lock it: concurrent failures each count.
-        conn.execute(dialect.insert(sign_in_failures)
+        conn.execute(writes.insert_unless_present(sign_in_failures)
                      .values(subject=subject, failures=0, locked_until=None, updated_at=at)
                      .on_conflict_do_nothing(index_elements=["subject"]))
         row = conn.execute(select(sign_in_failures).where(sign_in_failures.c.subject == subject)

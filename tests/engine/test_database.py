@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, text
 from engine.charkh import Charkh
 from engine.settings import Settings, normalize_database_url
 from engine.store import database
-from engine.store.combined import finish_completion
 from engine.store.people import now
+from engine.store.writes import finish_completion
 
 
 def _terminate(url: str, application: str) -> int:

@@ -1,5 +1,6 @@
 // The designer's own texts, and bpmn-js / properties-panel texts, in fa and ro. Keys are the
 // English texts (bpmn-js's translate convention); a missing key shows the English text.
+import * as forms from './forms/texts';
 
 const fa = {
   // toolbar, status, problems
@@ -264,7 +265,9 @@ function headerTypes(locale) {
   return types;
 }
 
-const DICTIONARIES = { en: {}, fa: { ...headerTypes('fa'), ...fa }, ro: { ...headerTypes('ro'), ...ro } };
+const DICTIONARIES = {
+  en: {}, fa: { ...headerTypes('fa'), ...fa, ...forms.fa }, ro: { ...headerTypes('ro'), ...ro, ...forms.ro }
+};
 
 export function makeTranslate(locale) {
   const dict = DICTIONARIES[locale] || {};

@@ -1,4 +1,4 @@
-// Charkh's groups in the properties panel: Responsible, Actions (user tasks), Trigger and
+// Charkh's groups in the properties panel: Responsible, Actions, Form (user tasks), Trigger and
 // Visibility (process), Insert field (service tasks with a charkh-* connector).
 import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
 import { useService } from 'bpmn-js-properties-panel';
@@ -11,6 +11,7 @@ import {
   getProcess, getTrigger, getConnector, isCharkhConnector, getActionFlows, splitList, joinList,
   ISO_DURATION, ISO_DATE, EXPRESSION, OPERATORS, NO_VALUE, SCHEDULE_PRESETS
 } from './util';
+import { formGroup, withoutUnusedCamundaForms } from './form-group';
 
 // after the element-templates provider (300), which hides non-template groups of templated elements
 const LOW_PRIORITY = 200;
@@ -33,6 +34,10 @@ export default class CharkhPropertiesProvider {
       if (isCartableTask(bo)) {
         extra.push(responsibleGroup(element, t));
         extra.push(actionsGroup(element, t));
+      }
+      if (is(bo, 'bpmn:UserTask')) {
+        extra.push(formGroup(element, t));
+        groups = withoutUnusedCamundaForms(groups, bo);
       }
       if (is(bo, 'bpmn:Process') || (is(bo, 'bpmn:Participant') && bo.processRef)) {
         extra.push(triggerGroup(element, t));

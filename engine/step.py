@@ -1,0 +1,41 @@
+"""What a step of an instance produced: plain data from the runtime (engine/runtime.py) to the
+store (engine/store), which writes it as rows without knowing SpiffWorkflow."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class Event:
+    """One history fact produced by a step, before the store adds who and when."""
+
+    type: str
+    element: str | None
+    name: str | None
+    task_id: str | None = None
+    data: dict[str, Any] | None = None
+
+
+@dataclass
+class WaitingTask:
+    task_id: str
+    element: str
+    data: dict[str, Any]
+    connector: str | None = None
+    inputs: dict[str, str] | None = None
+    due_at: datetime | None = None
+
+
+@dataclass
+class StepResult:
+    """What a step did, for the store to write: its history facts, the tasks it left waiting
+    (people's, connectors', timers'), the instance's status and its variables."""
+
+    events: list[Event] = field(default_factory=list)
+    user_tasks: list[WaitingTask] = field(default_factory=list)
+    connector_tasks: list[WaitingTask] = field(default_factory=list)
+    timers: list[WaitingTask] = field(default_factory=list)
+    status: str = "running"
+    variables: dict[str, Any] = field(default_factory=dict)
