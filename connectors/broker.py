@@ -45,7 +45,8 @@ class Dispatch:
 
 
 class Scheduler:
-    """Fires due timers and hands due outbox jobs to the broker, every ``interval`` seconds."""
+    """Fires due timers, sends due reminders (as notifications) and hands due outbox jobs to the
+    broker, every ``interval`` seconds."""
 
     def __init__(self, charkh: Charkh, dispatch: Dispatch, interval: float = 0.5) -> None:
         self.charkh = charkh
@@ -56,6 +57,7 @@ class Scheduler:
 
     def tick(self) -> tuple[int, int]:
         fired = self.charkh.fire_due_timers()
+        self.charkh.notifications.send_due_reminders()
         jobs = self.charkh.claim_jobs()
         for job_id in jobs:
             self.dispatch.send(job_id)

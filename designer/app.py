@@ -127,8 +127,10 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
         return error_body("internal", "internal error; this is a bug"), 500
 
     from .api import api
+    from .calendar_api import calendar_api
     from .cartable_api import cartable_api
     from .catalog_api import catalog_api
+    from .notifications_api import notifications_api
     from .pages import setup_pages
     from .users_api import users_api
 
@@ -136,6 +138,8 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     app.register_blueprint(cartable_api)
     app.register_blueprint(catalog_api)
     app.register_blueprint(users_api)
+    app.register_blueprint(calendar_api)
+    app.register_blueprint(notifications_api)
     setup_pages(app, settings)
 
     @app.get("/api/v1/openapi.json")

@@ -210,3 +210,9 @@ def error_page(status: int, message: str) -> tuple[str, int]:
     """A page that says what went wrong, with the status it deserves."""
     titles = {403: gettext("Not yours to see"), 404: gettext("Not found")}
     return render_template("error.html", title=titles.get(status, gettext("Error")), message=message), status
+
+
+@pages.get("/calendar")
+@signed_in
+def calendar_page():
+    return render_template("calendar.html", config=page_config(), title=gettext("Calendar"))

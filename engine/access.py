@@ -252,3 +252,58 @@ def scope(caller: Caller, definitions: Iterable[DefinitionFacts]) -> Scope:
 def hidden_definitions(caller: Caller, definitions: Iterable[DefinitionFacts]) -> frozenset[str]:
     """The definitions (and so instances and items) the caller may not see at all."""
     return frozenset(d.key for d in definitions if not may_see_definition(caller, d))
+
+
+# --- office work: calendar tasks, events, notifications (MISSION F6) ---------------------------
+# Someone else's task, event or notification is answered as missing (404), never as forbidden:
+# even its existence is theirs. Administrators may see and act on tasks and events (support);
+# notifications are each person's own. The lists' queries (engine/store/tasks.py, events.py) are
+# these rules written in SQL.
+
+@dataclass(frozen=True)
+class TaskFacts:
+    """What the rule needs to know of a calendar task: its owner (a user or a group) and its
+    followers (its creator, and whoever forwarded it)."""
+
+    owner_user: str | None
+    owner_group: str | None
+    followers: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """What the rule needs to know of a calendar event: who owns it and whom it invites."""
+
+    owner: str
+    invitees: frozenset[str] = frozenset()
+
+
+def may_see_task(caller: Caller, task: TaskFacts) -> bool:
+    """See, update, forward and complete: its owner, the members of its owner group, its
+    followers, administrators."""
+    return (caller.is_admin or caller.name == task.owner_user or caller.name in task.followers
+            or (task.owner_group is not None and task.owner_group in caller.groups))
+
+
+def may_see_event(caller: Caller, event: EventFacts) -> bool:
+    return caller.is_admin or caller.name == event.owner or caller.name in event.invitees
+
+
+def may_change_event(caller: Caller, event: EventFacts) -> bool:
+    """Move, re-invite or cancel: its owner and administrators; invitees only see it."""
+    return caller.is_admin or caller.name == event.owner
+
+
+def check_change_event(caller: Caller, event: EventFacts, event_id: int | str) -> None:
+    if not may_change_event(caller, event):
+        raise Forbidden(f"only {event.owner}, who owns event {event_id}, may change or cancel it")
+
+
+def check_answer_invitation(caller: Caller, event: EventFacts, event_id: int | str) -> None:
+    """Only an invitee answers an invitation (for themselves)."""
+    if caller.name not in event.invitees:
+        raise Forbidden(f"you are not invited to event {event_id}, so there is no invitation to answer")
+
+
+def check_manage_rooms(caller: Caller) -> None:
+    check_admin(caller, "add rooms")

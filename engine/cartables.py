@@ -15,6 +15,8 @@ from .errors import Conflict, Forbidden, Invalid, NotFound
 from .parties import parties_of_item
 from .store import cartable, handover, people
 from .store import instances as instance_store
+from .store.notifications import notify
+from .store.people import members_of
 from .work_filter import WorkFilter, read_cursor
 
 MAX_COMMENT_LENGTH = 4000
@@ -141,7 +143,15 @@ class Cartables:
                 raise Conflict(f"work item {item_id} is {row.status}")
             target = self._target(conn, to, definition)
             note = _text(note, "note", MAX_NOTE_LENGTH, required=False)
-            handover.forward(conn, row, target, note, caller.name, self.charkh.clock())
+            at = self.charkh.clock()
+            handover.forward(conn, row, target, note, caller.name, at)
+            # "item assigned" is derived from items newer than each person's last look; a forwarded
+            # item is older, so its new people are told here.
+            kind, name = next(iter(target.items()))
+            people = [name] if kind == "user" else members_of(conn, name)
+            notify(conn, [p for p in people if p != caller.name], "assigned",
+                   f"forward:{row.id}:{int(at.timestamp() * 1000)}", row.title or row.name,
+                   {"work_item": str(row.id), "instance": str(row.instance_id)}, at, at)
             # the item as it now is, even when the caller no longer takes part in its case
             return instance_store.work_item_json(self._item(conn, item_id)._mapping)
 

@@ -20,10 +20,12 @@ from . import access as rules
 from .access import Caller, DefinitionFacts, Scope
 from .action_choice import choose_one_of, left_undecided
 from .bpmn_xml import read_bpmn
+from .calendar import Calendar
 from .clock import Clock, system_clock
 from .commands import Commands
 from .compiler import CompiledDefinition, compile_definition
 from .errors import Invalid, NotFound, ScriptError, StepFailed, Throttled, Unauthorized
+from .notifications import Notifications
 from .page_sessions import SessionPolicy
 from .runtime import Runtime
 from .sandbox import Sandbox
@@ -64,6 +66,9 @@ class Charkh:
         self._callers: dict[str, tuple[Caller, datetime]] = {}
         self._facts: tuple[dict[str, DefinitionFacts], float] = ({}, 0.0)
         self.commands = Commands(settings, self.db, self.runtime, self._definition, self.definition_facts)
+        # Office work (MISSION F6): tasks, events, rooms, the calendar, and notifications.
+        self.calendar = Calendar(self.db, self.clock, self.definition_facts, self.hidden_definitions)
+        self.notifications = Notifications(self.db, self.clock, self.hidden_definitions)
 
     def close(self) -> None:
         self.db.dispose()

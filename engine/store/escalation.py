@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from ..parties import parties_of_item
+from . import notifications as notes
 from .instances import OPEN_STATUSES, DefinitionLoader, entry, lock_instance
 from .people import now, superior_of
 from .schema import history, timers, users, work_item_parties, work_items
@@ -50,6 +51,9 @@ def escalate(conn: Connection, load: DefinitionLoader, timer: Any) -> bool:
         groups=sorted(set(item.groups) | set(targets["groups"])),
         roles=sorted(set(item.roles) | set(targets["roles"]))))
     reached = targets["users"] + targets["groups"] + targets["roles"]
+    people = notes.people_of(conn, targets["users"], targets["groups"] + targets["roles"])
+    notes.notify(conn, people, "escalation", f"escalation:{item.id}:{timer.id}", item.name,
+                 {"work_item": str(item.id), "instance": str(instance.id)}, at, at)
     conn.execute(insert(history).values(entry(
         instance.id, at, "work_item_escalated", element=item.element, name=item.name, work_item=item.id,
         data={"to": reached, "escalate_to": escalate_to, "was_claimed_by": item.claimed_by,

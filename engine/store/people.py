@@ -180,6 +180,14 @@ def analysts_among(conn: Connection, names: list[str]) -> set[str]:
                .scalars())
 
 
+def members_of(conn: Connection, group: str) -> list[str]:
+    """The users in a group, or holding a role (one namespace)."""
+    joined = users.join(memberships, memberships.c.user_id == users.c.id).join(
+        groups, groups.c.id == memberships.c.group_id)
+    return list(conn.execute(select(users.c.name).select_from(joined).where(groups.c.name == group)
+                             .order_by(users.c.name)).scalars())
+
+
 def existing_users(conn: Connection, names: list[str]) -> set[str]:
     return set(conn.execute(select(users.c.name).where(users.c.name.in_(names))).scalars()) if names else set()
 

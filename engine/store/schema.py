@@ -224,3 +224,127 @@ timers = Table(
     Column("work_item_id", Integer),  # the item an escalation timer watches
     Index("ix_timers_status_due", "status", "due_at"),
 )
+
+# --- office work (MISSION F6): calendar tasks, events, rooms, reminders, notifications --------
+
+# A personal or group task in the calendar (F4.6, F6). A follow-up is a task that follows
+# another task, a work item or an instance.
+calendar_tasks = Table(
+    "calendar_tasks", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(255), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("status", String(20), nullable=False),  # not_started | in_progress | waiting | done
+    Column("priority", String(10), nullable=False),  # low | normal | high | urgent
+    Column("owner_user", String(150)),  # exactly one of owner_user and owner_group
+    Column("owner_group", String(150)),
+    Column("created_by", String(150), nullable=False),
+    Column("start_at", DateTime(timezone=True)),
+    Column("due_at", DateTime(timezone=True)),
+    Column("remind_at", DateTime(timezone=True)),
+    Column("follows_task_id", Integer, ForeignKey("calendar_tasks.id")),
+    Column("work_item_id", Integer),
+    Column("instance_id", Integer),
+    Column("record_entity", String(100)),
+    Column("record_id", String(255)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("completed_at", DateTime(timezone=True)),
+    Column("completed_by", String(150)),
+    Index("ix_calendar_tasks_owner_user", "owner_user", "due_at"),
+    Index("ix_calendar_tasks_owner_group", "owner_group", "due_at"),
+)
+
+# Who follows a task besides its owner: its creator and whoever forwarded it keep it in sight.
+task_followers = Table(
+    "task_followers", metadata,
+    Column("task_id", Integer, ForeignKey("calendar_tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_name", String(150), primary_key=True),
+    Index("ix_task_followers_user", "user_name", "task_id"),
+)
+
+# What happened to a task, oldest first: created, updated, forwarded (with its note), completed.
+task_log = Table(
+    "task_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("task_id", Integer, ForeignKey("calendar_tasks.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("type", String(30), nullable=False),
+    Column("user", String(150)),
+    Column("data", JSON),
+    Index("ix_task_log_task", "task_id", "id"),
+)
+
+rooms = Table(
+    "rooms", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(150), nullable=False, unique=True),
+    Column("capacity", Integer),
+    Column("location", String(255), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Meetings, calls and the like (F4.7, F6). A cancelled event keeps its row and frees its room.
+calendar_events = Table(
+    "calendar_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(255), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("type", String(20), nullable=False),  # meeting | call | visit | other
+    Column("start_at", DateTime(timezone=True), nullable=False),
+    Column("end_at", DateTime(timezone=True), nullable=False),
+    Column("room_id", Integer, ForeignKey("rooms.id")),
+    Column("owner", String(150), nullable=False),
+    Column("reminders", JSON, nullable=False),  # minutes before the start
+    Column("instance_id", Integer),
+    Column("record_entity", String(100)),
+    Column("record_id", String(255)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("cancelled_at", DateTime(timezone=True)),
+    Index("ix_calendar_events_owner", "owner", "start_at"),
+    Index("ix_calendar_events_room", "room_id", "start_at"),
+)
+
+event_invitees = Table(
+    "event_invitees", metadata,
+    Column("event_id", Integer, ForeignKey("calendar_events.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_name", String(150), primary_key=True),
+    Column("response", String(20), nullable=False),  # pending | accepted | declined
+    Index("ix_event_invitees_user", "user_name", "event_id"),
+)
+
+# One row per reminder of a task or an event; the scheduler sends each once (status guards it).
+reminders = Table(
+    "reminders", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("task_id", Integer, ForeignKey("calendar_tasks.id", ondelete="CASCADE")),
+    Column("event_id", Integer, ForeignKey("calendar_events.id", ondelete="CASCADE")),
+    Column("remind_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(20), nullable=False),  # waiting | sent | cancelled
+    Index("ix_reminders_status_due", "status", "remind_at"),
+)
+
+# A user's in-app notifications. ``key`` names the cause (a reminder, an item, an escalation), so
+# one cause makes one notification however often it is noticed.
+notifications = Table(
+    "notifications", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_name", String(150), nullable=False),
+    Column("kind", String(20), nullable=False),  # assigned | reminder | escalation | task | invitation
+    Column("key", String(200), nullable=False),
+    Column("title", String(255), nullable=False),
+    Column("link", JSON, nullable=False),  # {"work_item": id} | {"task": id} | {"event": id}
+    Column("at", DateTime(timezone=True), nullable=False),  # when it is due to be seen
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("read_at", DateTime(timezone=True)),
+    UniqueConstraint("user_name", "key"),
+    Index("ix_notifications_user", "user_name", "id"),
+)
+
+# How far each user's "item assigned" notifications have been derived from the cartable index:
+# they are made when the user looks, not by the commands that open items (the hot path).
+notification_cursors = Table(
+    "notification_cursors", metadata,
+    Column("user_name", String(150), primary_key=True),
+    Column("work_item_id", Integer, nullable=False),
+)

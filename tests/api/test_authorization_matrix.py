@@ -69,6 +69,11 @@ PARTICIPANTS = dict(default=403, plain=200, owner=200, admin=200)
 EDITORS = dict(default=403, owner=200, admin=200)
 MODELLERS = dict(default=403, analyst=200, owner=200, admin=200)
 LISTED_TO_PARTICIPANTS = dict(default="unlisted", plain="listed", owner="listed", admin="listed")
+# Someone's own task or event: theirs and administrators'; missing to everybody else.
+OWN_OR_ADMIN = dict(default=404, plain=200, admin=200)
+# The scene's event is on this day.
+EVENT_DAY = ("2026-12-07T00:00:00Z", "2026-12-08T00:00:00Z")
+EVENT_DAY_QUERY = {"query_string": {"from": EVENT_DAY[0], "to": EVENT_DAY[1]}}
 
 EXPECTED: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("GET", "/api/v1/definitions"): expect(default="listed", private={
@@ -106,6 +111,29 @@ EXPECTED: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("POST", "/api/v1/jobs/{job_id}/retry"): expect(default=403, admin=409),  # pending: it has not failed
     ("GET", "/api/v1/users"): expect(default=403, admin=200),
     ("PATCH", "/api/v1/users/{name}"): expect(default=403, admin=200),
+    # Office work (F6): the scene's task, event and notification are pia's (plain). Someone else's
+    # is missing (404), not forbidden; administrators may open tasks and events, never another's
+    # notifications. Lists and the calendar are each caller's own.
+    ("POST", "/api/v1/tasks"): expect(default=201),
+    ("GET", "/api/v1/tasks"): expect(default="unlisted", plain="listed"),
+    ("GET", "/api/v1/tasks/{task_id}"): expect(**OWN_OR_ADMIN),
+    ("PATCH", "/api/v1/tasks/{task_id}"): expect(**OWN_OR_ADMIN),
+    ("POST", "/api/v1/tasks/{task_id}/forward"): expect(**OWN_OR_ADMIN),
+    ("POST", "/api/v1/tasks/{task_id}/complete"): expect(**OWN_OR_ADMIN),
+    ("POST", "/api/v1/events"): expect(default=201),
+    ("GET", "/api/v1/events"): expect(default="unlisted", plain="listed"),
+    ("GET", "/api/v1/events/{event_id}"): expect(**OWN_OR_ADMIN),
+    ("PATCH", "/api/v1/events/{event_id}"): expect(**OWN_OR_ADMIN),
+    # The scene's event invites nobody: its owner and administrators see it, but have nothing to answer.
+    ("POST", "/api/v1/events/{event_id}/response"): expect(default=404, plain=403, admin=403),
+    ("POST", "/api/v1/events/{event_id}/cancel"): expect(**OWN_OR_ADMIN),
+    ("GET", "/api/v1/rooms"): expect(default=200),
+    ("POST", "/api/v1/rooms"): expect(default=403, admin=201),
+    ("GET", "/api/v1/rooms/{room_id}/availability"): expect(default=200),
+    ("GET", "/api/v1/calendar"): expect(default="unlisted", plain="listed"),
+    ("GET", "/api/v1/notifications"): expect(default="unlisted", plain="listed"),
+    ("POST", "/api/v1/notifications/{notification_id}/read"): expect(default=404, plain=200),
+    ("POST", "/api/v1/notifications/read-all"): expect(default=200),
 }
 
 
@@ -119,6 +147,10 @@ class Scene:
     instance_id: str
     item_id: str
     job_id: str
+    task_id: str = ""
+    event_id: str = ""
+    room_id: str = ""
+    notification_id: str = ""
 
 
 Request = Callable[[Scene], tuple[str, dict[str, Any]]]  # -> (path, keyword arguments for the client)
@@ -158,6 +190,30 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("POST", "/api/v1/jobs/{job_id}/retry"): lambda s: (f"/api/v1/jobs/{s.job_id}/retry", {}),
     ("GET", "/api/v1/users"): lambda s: ("/api/v1/users", {}),
     ("PATCH", "/api/v1/users/{name}"): lambda s: ("/api/v1/users/pia", {"json": {"integration": False}}),
+    ("POST", "/api/v1/tasks"): lambda s: ("/api/v1/tasks", {"json": {"title": "Call back"}}),
+    ("GET", "/api/v1/tasks"): lambda s: ("/api/v1/tasks?limit=1000", {}),
+    ("GET", "/api/v1/tasks/{task_id}"): lambda s: (f"/api/v1/tasks/{s.task_id}", {}),
+    ("PATCH", "/api/v1/tasks/{task_id}"): lambda s: (f"/api/v1/tasks/{s.task_id}", {"json": {"title": "New"}}),
+    ("POST", "/api/v1/tasks/{task_id}/forward"): lambda s: (f"/api/v1/tasks/{s.task_id}/forward",
+                                                           {"json": {"user": "pia", "note": "back to you"}}),
+    ("POST", "/api/v1/tasks/{task_id}/complete"): lambda s: (f"/api/v1/tasks/{s.task_id}/complete", {"json": {}}),
+    ("POST", "/api/v1/events"): lambda s: ("/api/v1/events", {"json": {
+        "title": "Call", "start": "2026-12-08T09:00:00Z", "end": "2026-12-08T10:00:00Z"}}),
+    ("GET", "/api/v1/events"): lambda s: ("/api/v1/events", EVENT_DAY_QUERY),
+    ("GET", "/api/v1/events/{event_id}"): lambda s: (f"/api/v1/events/{s.event_id}", {}),
+    ("PATCH", "/api/v1/events/{event_id}"): lambda s: (f"/api/v1/events/{s.event_id}", {"json": {"title": "New"}}),
+    ("POST", "/api/v1/events/{event_id}/response"): lambda s: (f"/api/v1/events/{s.event_id}/response",
+                                                              {"json": {"response": "accepted"}}),
+    ("POST", "/api/v1/events/{event_id}/cancel"): lambda s: (f"/api/v1/events/{s.event_id}/cancel", {}),
+    ("GET", "/api/v1/rooms"): lambda s: ("/api/v1/rooms", {}),
+    ("POST", "/api/v1/rooms"): lambda s: ("/api/v1/rooms", {"json": {"name": f"Room of {s.key}"}}),
+    ("GET", "/api/v1/rooms/{room_id}/availability"): lambda s: (
+        f"/api/v1/rooms/{s.room_id}/availability", EVENT_DAY_QUERY),
+    ("GET", "/api/v1/calendar"): lambda s: ("/api/v1/calendar", EVENT_DAY_QUERY),
+    ("GET", "/api/v1/notifications"): lambda s: ("/api/v1/notifications?limit=1000", {}),
+    ("POST", "/api/v1/notifications/{notification_id}/read"): lambda s: (
+        f"/api/v1/notifications/{s.notification_id}/read", {}),
+    ("POST", "/api/v1/notifications/read-all"): lambda s: ("/api/v1/notifications/read-all", {}),
 }
 
 # What a list must contain for "listed": the scene's definition, instance or item.
@@ -166,6 +222,14 @@ LISTED_ID = {
     "/api/v1/instances": lambda s, row: row["id"] == s.instance_id,
     "/api/v1/work-items": lambda s, row: row["id"] == s.item_id,
     "/api/v1/startable": lambda s, row: row["key"] == s.key,
+    "/api/v1/tasks": lambda s, row: row["id"] == s.task_id,
+    "/api/v1/events": lambda s, row: row["id"] == s.event_id,
+    "/api/v1/calendar": lambda s, row: row["id"] in (s.task_id, s.event_id),
+    "/api/v1/notifications": lambda s, row: row["id"] == s.notification_id,
+}
+# Where an answer that is not a plain list keeps its rows.
+ROWS_OF = {
+    "/api/v1/calendar": lambda answer: answer["tasks"] + answer["events"],
 }
 
 
@@ -208,7 +272,15 @@ def world(app, make_user):
         with charkh.db.read() as conn:
             job_id = conn.execute(select(outbox_jobs.c.id).where(outbox_jobs.c.instance_id == int(started["id"]))
                                   ).scalar_one()
-        return Scene(key, data, started["id"], started["work_items"][0]["id"], str(job_id))
+        pia = charkh.caller_named("pia")
+        task = charkh.calendar.create_task({"title": f"Task of {key}", "due": EVENT_DAY[0]}, pia)
+        event = charkh.calendar.create_event({"title": f"Meeting of {key}", "start": "2026-12-07T09:00:00Z",
+                                              "end": "2026-12-07T10:00:00Z"}, pia)
+        room = charkh.calendar.add_room({"name": f"Room {key}"}, charkh.caller_named("ada"))
+        charkh.calendar.create_task({"title": f"For pia {key}", "owner": "pia"}, charkh.caller_named("ada"))
+        notification = charkh.notifications.list(pia, limit=1)[0]
+        return Scene(key, data, started["id"], started["work_items"][0]["id"], str(job_id), task["id"],
+                     event["id"], room["id"], notification["id"])
 
     return people, scene
 
@@ -227,7 +299,8 @@ def test_each_caller_gets_what_the_matrix_says(operation, world, client):
             response = client.open(path, method=method, headers=headers, **options)
             got: Any = response.status_code
             if wanted in ("listed", "unlisted") and response.status_code == 200:
-                listed = any(LISTED_ID[template](current, row) for row in response.json)
+                rows = ROWS_OF.get(template, lambda answer: answer)(response.json)
+                listed = any(LISTED_ID[template](current, row) for row in rows)
                 got = "listed" if listed else "unlisted"
             if got != wanted:
                 found.append(f"{visibility:7} {persona:11} wanted {wanted}, got {got}: "

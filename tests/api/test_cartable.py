@@ -274,6 +274,9 @@ def test_forward_to_a_colleague_makes_them_responsible_and_records_it(office):
     assert entry["user"] == "mona"
     assert entry["data"]["to"] == {"user": "mia"} and entry["data"]["note"] == "you know them"
     assert entry["data"]["from"]["groups"] == ["sales-managers"] and entry["data"]["from"]["claimed_by"] == "mona"
+    # an item older than mia's last look at her notifications: the forward itself tells her
+    told = [n for n in ok(mia.get("/notifications")) if n["link"].get("work_item") == item]
+    assert told and {n["kind"] for n in told} == {"assigned"}
     ok(mia.complete(item, "Approve"))
 
 
@@ -284,6 +287,7 @@ def test_forward_to_a_group_or_a_role(office):
     assert ids(items(office["cleo"])) == [item]
     ok(office["cleo"].post(f"/work-items/{item}/forward", json={"to": {"group": "managers"}, "note": None}))
     assert ids(items(office["mia"])) == [item]
+    assert item in [n["link"].get("work_item") for n in ok(office["mia"].get("/notifications"))]
 
 
 @pytest.mark.parametrize("body, words", [
