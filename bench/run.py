@@ -281,7 +281,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the server exited: {self.log_path.read_text()[-2000:]}")
             try:
-                if httpx.get(self.url + "/", timeout=1.0).status_code == 200:
+                if httpx.get(self.url + "/api/v1/openapi.json", timeout=1.0).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
