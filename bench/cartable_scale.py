@@ -62,8 +62,8 @@ def fill(conn: Any, items: int) -> None:
         "'[{\"id\": \"flow_approve\", \"name\": \"Approve\", \"conditional\": false}]', "
         "now() + ((i % 20) - 5) * interval '1 day', now() - i * interval '1 second', 'Invoice ' || i || ' — Pars Co', "
         "'invoice' FROM generate_series(1, :items) i",
-        "INSERT INTO work_item_parties (work_item_id, principal) SELECT id, CASE WHEN assignee IS NOT NULL "
-        "THEN 'u:' || assignee ELSE 'g:' || (groups->>0) END FROM work_items",
+        "INSERT INTO work_item_parties (work_item_id, principal, item_open) SELECT id, CASE WHEN assignee IS NOT NULL "
+        "THEN 'u:' || assignee ELSE 'g:' || (groups->>0) END, status IN ('open', 'claimed') FROM work_items",
         "ANALYZE",
     ]
     values = {"groups": GROUPS, "roles": ROLES, "users": USERS, "instances": max(1, items // 10), "items": items,

@@ -21,7 +21,15 @@ from ..step import StepResult
 from ..title import render_title
 from .people import now
 from .schema import definitions, history, instances, outbox_jobs, timers, work_item_parties, work_items
-from .writes import SAVE_STATE, HotStatement, finish_completion, insert_rows, insert_work_item, writes_for
+from .writes import (
+    SAVE_STATE,
+    HotStatement,
+    close_cartable_entries,
+    finish_completion,
+    insert_rows,
+    insert_work_item,
+    writes_for,
+)
 
 OPEN_STATUSES = ("open", "claimed")
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
@@ -271,6 +279,7 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
         open_rows = [] if new_instance else conn.execute(_OPEN_ITEMS, {"instance_id": instance_id}).all()
     known = set()
     still_open = []
+    cancelled = []
     for row in open_rows:
         known.add(row.task_id)
         if row.task_id == completed_task:
@@ -280,8 +289,10 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
                                                                                     completed_at=at))
             entries.append(entry(instance_id, at, "work_item_cancelled", element=row.element, name=row.name,
                                   work_item=row.id))
+            cancelled.append(row.id)
         else:
             still_open.append(work_item_json(row._mapping))
+    close_cartable_entries(conn, cancelled)
     for task in result.user_tasks:
         if task.task_id in known:
             continue

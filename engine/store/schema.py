@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 metadata = MetaData(naming_convention={
@@ -161,11 +162,14 @@ work_items = Table(
 )
 
 # The cartable index: one row per party that may act on an item (u:<user>, g:<group or role>).
+# item_open is false once the item is completed or cancelled: a cartable of open items reads only
+# the open entries of its parties, however long their history (engine/store/cartable.py).
 work_item_parties = Table(
     "work_item_parties", metadata,
     Column("work_item_id", Integer, ForeignKey("work_items.id", ondelete="CASCADE"), primary_key=True),
     Column("principal", String(160), primary_key=True),
-    Index("ix_work_item_parties_principal", "principal", "work_item_id"),
+    Column("item_open", Boolean, nullable=False, server_default=true()),
+    Index("ix_work_item_parties_principal_open", "principal", "item_open", "work_item_id"),
 )
 
 # Comments people leave on a work item (issue 15): kept beside the item, never in the state.

@@ -123,6 +123,7 @@ class CoreWrites:
             return False
         if conn.execute(SAVE_STATE, {**state_values, "variables": variables}).rowcount != 1:
             raise AssertionError("the instance changed under SQLite's write lock")
+        conn.execute(_CLOSE_ENTRIES, {"item_ids": [item_values["item_id"]]})
         self.insert_rows(conn, history, entries)
         return True
 
@@ -218,6 +219,12 @@ def finish_completion(conn: Connection, *, instance_id: int, expected_revision: 
     return writes_for(conn).finish_completion(conn, state_values, variables, item_values, entries)
 
 
+def close_cartable_entries(conn: Connection, item_ids: list[int]) -> None:
+    """Take items that were completed or cancelled out of the open part of the cartable index."""
+    if item_ids:
+        conn.execute(_CLOSE_ENTRIES, {"item_ids": item_ids})
+
+
 # --- the statements -----------------------------------------------------------------------------
 
 _COMPLETE_ITEM = (update(work_items).where(work_items.c.id == bindparam("item_id"),
@@ -228,6 +235,10 @@ _COMPLETE_ITEM = (update(work_items).where(work_items.c.id == bindparam("item_id
                                                           instances.c.revision == bindparam("expected")))
                   .values(status="completed", claimed_by=bindparam("user"), completed_at=bindparam("at"),
                           completed_by=bindparam("user"), action_id=bindparam("action_id")))
+
+# The cartable index's entries of items no longer open (completed or cancelled).
+_CLOSE_ENTRIES = (update(work_item_parties).where(work_item_parties.c.work_item_id.in_(
+    bindparam("item_ids", expanding=True))).values(item_open=False))
 
 _HISTORY_COLUMNS = ", ".join(f'"{c.name}"' for c in history.columns if c.name != "id")
 
@@ -257,6 +268,8 @@ _PG_FINISH_COMPLETION = (
     "saved AS (UPDATE instances SET state = %(state)s, revision = %(revision)s, status = %(status)s, "
     "variables = CAST(%(variables)s AS json), updated_at = %(at)s "
     "WHERE id = %(instance_id)s AND revision = %(expected)s AND EXISTS (SELECT 1 FROM done) RETURNING id), "
+    "closed AS (UPDATE work_item_parties SET item_open = false "
+    "WHERE work_item_id = %(item_id)s AND EXISTS (SELECT 1 FROM saved)), "
     f"logged AS (INSERT INTO history ({_HISTORY_COLUMNS}) SELECT {_HISTORY_COLUMNS} "
     "FROM json_populate_recordset(NULL::history, CAST(%(history)s AS json)) WHERE EXISTS (SELECT 1 FROM saved)) "
     "SELECT count(*) AS saved FROM saved")

@@ -2,6 +2,7 @@
 titles; release, forward and comments; required fields and "choose one of" on completion."""
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -369,3 +370,46 @@ def test_a_start_page_lists_the_processes_one_may_start(office, app):
     app.extensions["charkh_process_list"].update("leave", app.extensions["charkh"].caller_named("ana"),
                                                  {"active": False})
     assert [p["key"] for p in ok(office["sara"].get("/startable"))] == ["invoice"]
+
+
+# --- the cartable index keeps finished items out of the open lists -------------------------------
+
+CALL_BACK_OR_GIVE_UP = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+             xmlns:charkh="https://charkh.dev/schema/bpmn" id="defs_call_back" targetNamespace="t">
+  <process id="call_back" name="Call back" isExecutable="true">
+    <startEvent id="asked"/>
+    <sequenceFlow id="f1" sourceRef="asked" targetRef="call"/>
+    <userTask id="call" name="Call the customer back" charkh:groups="sales"/>
+    <boundaryEvent id="too_late" attachedToRef="call" cancelActivity="true">
+      <timerEventDefinition><timeDuration>PT1S</timeDuration></timerEventDefinition>
+    </boundaryEvent>
+    <sequenceFlow id="f2" sourceRef="call" targetRef="called"/>
+    <endEvent id="called"/>
+    <sequenceFlow id="f3" sourceRef="too_late" targetRef="given_up"/>
+    <endEvent id="given_up"/>
+  </process>
+</definitions>"""
+
+
+def test_completed_and_cancelled_items_leave_the_open_cartable_and_stay_findable(office, charkh):
+    from sqlalchemy import select
+
+    from engine.store.schema import work_item_parties
+    sara, mona = office["sara"], office["mona"]
+    ok(office["ana"].upload(CALL_BACK_OR_GIVE_UP.encode()), 201)
+    done = start_invoice(sara, 1)["work_items"][0]["id"]
+    waiting = start_invoice(sara, 2)["work_items"][0]["id"]
+    ok(mona.complete(done, "Approve"))
+    expired = ok(sara.start("call_back"), 201)["work_items"][0]["id"]
+    time.sleep(1.2)
+    assert charkh.fire_due_timers() == 1
+    assert ok(sara.get(f"/work-items/{expired}"))["status"] == "cancelled"
+
+    with charkh.db.read() as conn:
+        entries = dict(conn.execute(select(work_item_parties.c.work_item_id, work_item_parties.c.item_open)).all())
+    assert entries[int(waiting)] is True and entries[int(done)] is False and entries[int(expired)] is False
+    assert waiting in ids(items(mona)) and done not in ids(items(mona))
+    assert expired not in ids(items(sara)) and ids(items(sara, status="cancelled")) == [expired]
+    assert done in ids(items(mona, status="completed"))
+    assert {waiting, done} <= set(ids(items(mona, status="all")))
