@@ -40,9 +40,10 @@ def _conditions(caller: Caller, work_filter: WorkFilter, at: datetime, hidden: f
         found.append(_visible(scope, work_items.c.instance_id))
     if hidden:
         found.append(or_(work_items.c.definition_key.is_(None), work_items.c.definition_key.not_in(sorted(hidden))))
-    for party in work_filter.parties:
+    of_entry = _of_entry(work_filter)
+    for party in work_filter.parties:  # the open entries only, when the list is of open items
         found.append(exists().where(work_item_parties.c.work_item_id == work_items.c.id,
-                                    work_item_parties.c.principal == f"g:{party}"))
+                                    work_item_parties.c.principal == f"g:{party}", *of_entry))
     statuses = work_filter.statuses
     if statuses is not None:
         found.append(work_items.c.status.in_(statuses))
@@ -116,6 +117,12 @@ def _entries_open(statuses: tuple[str, ...] | None) -> bool | None:
     return None
 
 
+def _of_entry(work_filter: WorkFilter) -> list[ColumnElement[bool]]:
+    """The condition on cartable index entries that the list's statuses allow (none: all entries)."""
+    entries_open = _entries_open(work_filter.statuses)
+    return [] if entries_open is None else [work_item_parties.c.item_open == entries_open]
+
+
 def _page_of_each_party(name: Any, principals: list[Any], unassigned_too: bool,
                         conditions: list[ColumnElement[bool]], work_filter: WorkFilter, limit: Any) -> Any:
     """The ids of one page of a person's cartable: the first page of each of their parties (and
@@ -133,8 +140,7 @@ def _page_of_each_party(name: Any, principals: list[Any], unassigned_too: bool,
         by_party = [entry.desc() if work_filter.descending else entry.asc()]
     else:
         by_party = order
-    entries_open = _entries_open(work_filter.statuses)
-    of_entry = [] if entries_open is None else [work_item_parties.c.item_open == entries_open]
+    of_entry = _of_entry(work_filter)
     branches = [
         select(work_items.c.id)
         .select_from(work_item_parties.join(work_items, work_items.c.id == work_item_parties.c.work_item_id))
@@ -263,9 +269,10 @@ def counts(conn: Connection, caller: Caller, work_filter: WorkFilter, at: dateti
                               for user, count in sorted(holders.items(), key=lambda kv: (-kv[1], kv[0] or ""))]
         kinds = dict(conn.execute(select(groups.c.name, groups.c.kind)).all())
         by_party: dict[str, list[dict[str, Any]]] = {"group": [], "role": [], "user": []}
+        of_entry = _of_entry(work_filter)
         for principal, count in conn.execute(
                 select(work_item_parties.c.principal, func.count())
-                .join(chosen, chosen.c.id == work_item_parties.c.work_item_id)
+                .join(chosen, chosen.c.id == work_item_parties.c.work_item_id).where(*of_entry)
                 .group_by(work_item_parties.c.principal)
                 .order_by(func.count().desc(), work_item_parties.c.principal)):
             kind, _, name = principal.partition(":")
