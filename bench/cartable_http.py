@@ -46,6 +46,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             print(f"filling {args.items:,} work items ...", flush=True)
             with charkh.db.write() as conn:
                 scale.fill(conn, args.items)
+            scale.settle(charkh)
             rng = random.Random(7)
             sampled = sorted({f"user{2 + rng.randrange(scale.USERS - 1)}" for _ in range(args.samples)})
             tokens = {name: charkh.issue_token(name) for name in [*sampled, BUSY]}

@@ -84,17 +84,18 @@ def _sort_column(work_filter: WorkFilter) -> Any:
     return work_items.c[work_filter.sort_field]
 
 
-def _after(work_filter: WorkFilter, cursor: Cursor) -> ColumnElement[bool]:
-    """Keyset paging: the items after the cursor's in the list's order (missing values last)."""
+def _after(work_filter: WorkFilter, after_id: Any, after_value: Any) -> ColumnElement[bool]:
+    """Keyset paging: the items after the cursor's (its item id and sort value, as values or
+    bound parameters; value None: the cursor's item has none) in the list's order (missing values last)."""
     item_id = work_items.c.id
-    later_id = item_id < cursor.item_id if work_filter.descending else item_id > cursor.item_id
+    later_id: ColumnElement[bool] = item_id < after_id if work_filter.descending else item_id > after_id
     column = _sort_column(work_filter)
     if work_filter.sort_field == "id":
         return later_id
-    if cursor.value is None:
+    if after_value is None:
         return and_(column.is_(None), later_id)
-    beyond = column < cursor.value if work_filter.descending else column > cursor.value
-    return or_(beyond, and_(column == cursor.value, later_id), column.is_(None))
+    beyond = column < after_value if work_filter.descending else column > after_value
+    return or_(beyond, and_(column == after_value, later_id), column.is_(None))
 
 
 def _order(work_filter: WorkFilter) -> list[Any]:
@@ -162,24 +163,30 @@ def _page_of_each_party(name: Any, principals: list[Any], unassigned_too: bool,
     return union(*parts).subquery("page")
 
 
-# The statements of a plain cartable's first page (only whose it is and the status filter), one per
-# shape, with the values as parameters: "my items" is asked before every action people take, and
-# building this expression cost three times running it (bench/run.py invoice --with-cartable).
-_FIRST_PAGES: dict[tuple[Any, ...], Any] = {}
+# The statements of a plain cartable's pages (only whose it is, the status filter and the cursor),
+# one per shape, with the values as parameters: "my items" is asked before every action people
+# take, and building this expression cost three times running it (bench/run.py invoice --with-cartable).
+_PLAIN_PAGES: dict[tuple[Any, ...], Any] = {}
 
 
-def _is_plain(work_filter: WorkFilter, cursor: Cursor | None) -> bool:
-    return (cursor is None and not work_filter.parties and work_filter.definition is None
+def _is_plain(work_filter: WorkFilter) -> bool:
+    return (not work_filter.parties and work_filter.definition is None
             and work_filter.element is None and work_filter.action is None and not work_filter.claimed_by_me
             and work_filter.due is None and work_filter.search is None)
 
 
-def _first_page(parties: int, unassigned_too: bool, hidden: bool, by_status: bool, work_filter: WorkFilter) -> Any:
+def _plain_page(parties: int, unassigned_too: bool, hidden: bool, by_status: bool, work_filter: WorkFilter,
+                after: str | None) -> Any:
+    """``after``: None on the first page, "value" after a cursor with a sort value, "none" after
+    one whose item had none."""
     shape = (parties, unassigned_too, hidden, by_status, _entries_open(work_filter.statuses),
-             work_filter.sort_field, work_filter.descending)
-    statement = _FIRST_PAGES.get(shape)
+             work_filter.sort_field, work_filter.descending, after)
+    statement = _PLAIN_PAGES.get(shape)
     if statement is None:
         conditions: list[ColumnElement[bool]] = []
+        if after is not None:
+            conditions.append(_after(work_filter, bindparam("after_id"),
+                                     bindparam("after_value") if after == "value" else None))
         if hidden:
             conditions.append(or_(work_items.c.definition_key.is_(None),
                                   work_items.c.definition_key.not_in(bindparam("hidden", expanding=True))))
@@ -189,7 +196,7 @@ def _first_page(parties: int, unassigned_too: bool, hidden: bool, by_status: boo
                                    unassigned_too, conditions, work_filter, bindparam("limit"))
         statement = (select(work_items, PROCESS_NAME).where(work_items.c.id.in_(select(page.c.id)))
                      .order_by(*_order(work_filter)).limit(bindparam("limit")))
-        _FIRST_PAGES[shape] = statement
+        _PLAIN_PAGES[shape] = statement
     return statement
 
 
@@ -198,11 +205,17 @@ def list_items(conn: Connection, caller: Caller, work_filter: WorkFilter, limit:
                user_principals: list[str] | None) -> list[dict[str, Any]]:
     """One page of items, each as the API shows it."""
     whose = _whose(caller, work_filter, user_principals)
-    if whose is not None and _is_plain(work_filter, cursor):
+    if whose is not None and _is_plain(work_filter):
         name, principals, unassigned_too = whose
         statuses = work_filter.statuses
-        statement = _first_page(len(principals), unassigned_too, bool(hidden), statuses is not None, work_filter)
+        after = None if cursor is None else ("none" if cursor.value is None else "value")
+        statement = _plain_page(len(principals), unassigned_too, bool(hidden), statuses is not None, work_filter,
+                                after)
         values: dict[str, Any] = {"me": name, "limit": limit, **{f"party_{n}": p for n, p in enumerate(principals)}}
+        if cursor is not None:
+            values["after_id"] = cursor.item_id
+            if cursor.value is not None:
+                values["after_value"] = cursor.value
         if hidden:
             values["hidden"] = sorted(hidden)
         if statuses is not None:
@@ -211,14 +224,14 @@ def list_items(conn: Connection, caller: Caller, work_filter: WorkFilter, limit:
     if whose is not None:
         conditions = _conditions(caller, work_filter, at, hidden, scope, user_principals)
         if cursor is not None:
-            conditions.append(_after(work_filter, cursor))
+            conditions.append(_after(work_filter, cursor.item_id, cursor.value))
         page = _page_of_each_party(*whose, conditions, work_filter, limit)
         query = select(work_items, PROCESS_NAME).where(work_items.c.id.in_(select(page.c.id)))
     else:
         query = select(work_items, PROCESS_NAME).where(
             *_conditions(caller, work_filter, at, hidden, scope, user_principals))
         if cursor is not None:
-            query = query.where(_after(work_filter, cursor))
+            query = query.where(_after(work_filter, cursor.item_id, cursor.value))
     query = query.order_by(*_order(work_filter)).limit(limit)
     return [work_item_json(row._mapping) for row in conn.execute(query)]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Row, exists, insert, select
+from sqlalchemy import Connection, bindparam, exists, insert, select
 
 from ..access import SUPERVISORS, Caller
 from ..errors import Invalid, NotFound
@@ -116,22 +116,30 @@ def _stand_in_hash() -> str:
 _CALLER_COLUMNS = (users.c.id, users.c.name, users.c.is_admin, users.c.is_analyst, users.c.is_integration)
 
 
-def caller_named(conn: Connection, name: str) -> Caller:
-    row = conn.execute(select(*_CALLER_COLUMNS).where(users.c.name == name)).first()
-    if row is None:
-        raise NotFound(f"no user named {name!r}")
-    return _caller(conn, row)
-
-
-def _caller(conn: Connection, row: Row[*tuple[Any, ...]]) -> Caller:
+def _caller_statement() -> Any:
+    """A user's flags and each group or role they hold (with whether it is some role's superior),
+    one row per group (one row with no group for a user in none): built once, as every API call
+    whose caller is not cached asks it."""
     subordinate = groups.alias("subordinate")
     manages = exists().where(subordinate.c.superior_id == groups.c.id).label("manages")
-    held = conn.execute(select(groups.c.name, manages).join(memberships, memberships.c.group_id == groups.c.id)
-                        .where(memberships.c.user_id == row.id)).all()
-    names = frozenset(name for name, _ in held)
-    supervises = SUPERVISORS in names or any(manager for _, manager in held)
-    return Caller(name=row.name, is_admin=bool(row.is_admin), groups=names,
-                  is_analyst=bool(row.is_analyst), is_integration=bool(row.is_integration),
+    held = memberships.join(groups, groups.c.id == memberships.c.group_id)
+    return (select(*_CALLER_COLUMNS, groups.c.name.label("group_name"), manages)
+            .select_from(users.outerjoin(held, memberships.c.user_id == users.c.id))
+            .where(users.c.name == bindparam("name")))
+
+
+_CALLER = _caller_statement()
+
+
+def caller_named(conn: Connection, name: str) -> Caller:
+    rows = conn.execute(_CALLER, {"name": name}).all()
+    if not rows:
+        raise NotFound(f"no user named {name!r}")
+    user = rows[0]
+    names = frozenset(row.group_name for row in rows if row.group_name is not None)
+    supervises = SUPERVISORS in names or any(row.manages for row in rows if row.group_name is not None)
+    return Caller(name=user.name, is_admin=bool(user.is_admin), groups=names,
+                  is_analyst=bool(user.is_analyst), is_integration=bool(user.is_integration),
                   is_supervisor=supervises)
 
 

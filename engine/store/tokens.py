@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, and_, insert, or_, select
+from sqlalchemy import Connection, Row, Select, and_, bindparam, insert, or_, select
 
 from ..clock import as_utc
 from ..errors import Invalid, NotFound, Unauthorized
@@ -59,7 +59,7 @@ def store_token(conn: Connection, name: str, token: str, kind: str, at: datetime
 
 def valid_token(conn: Connection, token: str, at: datetime) -> TokenRecord:
     """The record of a token that is neither unknown, revoked nor expired; else Unauthorized."""
-    row = conn.execute(_records().where(tokens.c.hash == token_hash(token))).first()
+    row = conn.execute(_BY_HASH, {"hash": token_hash(token)}).first()
     record = _record(row) if row is not None else None
     if record is None or record.status(at) != "valid":
         raise Unauthorized("the bearer token is not valid" if record is None
@@ -133,6 +133,10 @@ def _user_id(conn: Connection, name: str) -> int:
 def _records() -> Select[Any]:
     return (select(tokens.c.hash, users.c.name, tokens.c.kind, tokens.c.created_at, tokens.c.expires_at,
                    tokens.c.revoked_at).join(users, users.c.id == tokens.c.user_id))
+
+
+# Asked by every API call whose caller is not cached: built once.
+_BY_HASH = _records().where(tokens.c.hash == bindparam("hash"))
 
 
 def _record(row: Row[*tuple[Any, ...]]) -> TokenRecord:
