@@ -132,6 +132,7 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     from .catalog_api import catalog_api
     from .notifications_api import notifications_api
     from .pages import setup_pages
+    from .records_api import records_api
     from .users_api import users_api
 
     app.register_blueprint(api)
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     app.register_blueprint(users_api)
     app.register_blueprint(calendar_api)
     app.register_blueprint(notifications_api)
+    app.register_blueprint(records_api)
     setup_pages(app, settings)
 
     @app.get("/api/v1/openapi.json")

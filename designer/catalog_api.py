@@ -6,7 +6,7 @@ from typing import Any
 from apiflask import APIBlueprint
 from apiflask.fields import Boolean, List, String
 from apiflask.validators import Length, OneOf
-from flask import Response, current_app, request
+from flask import Response, request
 
 from .api import Lenient, VersionQuery, auth, caller, process_list
 
@@ -76,9 +76,3 @@ def definition_heat(key: str, query: dict[str, Any]):
 def principals():
     return process_list().principals(caller())
 
-
-@catalog_api.get("/entities")
-@catalog_api.auth_required(auth)
-@catalog_api.doc(summary="The entities a workflow can target, with their typed fields")
-def entities():
-    return current_app.json.response(process_list().entities())

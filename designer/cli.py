@@ -148,6 +148,13 @@ def cmd_token(args: argparse.Namespace) -> int:
 _ALL = "all"  # `--revoke` alone, or `--revoke all`: every token of the user
 
 
+def _operator():
+    """Who a command run on the server acts as: an administrator named "system"."""
+    from engine.access import Caller
+
+    return Caller(name="system", is_admin=True, groups=frozenset())
+
+
 def _when(moment) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -187,6 +194,51 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"{summary['definitions']} definitions: {summary['written']} written, "
               f"{summary['unchanged']} unchanged, in {folder}")
     return 0
+
+
+def cmd_entity_list(args: argparse.Namespace) -> int:
+    found = _charkh(args).records.entities()
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        for entity in found:
+            print(f"{entity['name']}\t{entity['label']}\t" + ", ".join(f"{f['name']} ({f['type']})"
+                                                                      for f in entity["fields"]))
+    return 0
+
+
+def cmd_entity_put(args: argparse.Namespace) -> int:
+    """Define or redefine an entity from a JSON file shaped as PUT /entities/{name}'s body."""
+    try:
+        body = json.loads(open(args.file, encoding="utf-8").read())
+    except FileNotFoundError:
+        raise CharkhError(f"{args.file}: no such file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as bad:
+        raise CharkhError(f"{args.file}: not JSON ({bad})") from None
+    found, created = _charkh(args).records.put_entity(args.name, body, _operator())
+    print(f"{'defined' if created else 'redefined'} entity {found['name']} with {len(found['fields'])} fields",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_records_import(args: argparse.Namespace) -> int:
+    """A CSV file's rows as records of an entity; exit 0 when every row is stored, 1 when some were refused."""
+    from pathlib import Path
+
+    from . import record_import
+
+    charkh = _charkh(args)
+    rows = record_import.read_rows(Path(args.file))
+    writer = charkh.caller_named(args.as_user) if args.as_user else _operator()
+    result = record_import.import_rows(charkh, args.entity, rows, args.key, writer,
+                                       _progress(args, len(rows), "importing", "rows"))
+    if args.json:
+        print(json.dumps(result.document(), ensure_ascii=False, indent=2))
+    else:
+        print(result.line(args.entity))
+        for refused in result.refused[:50]:
+            print(f"  line {refused['line']}: {refused['reason']}")
+    return 1 if result.refused else 0
 
 
 def _progress(args: argparse.Namespace, total: int, verb: str, noun: str) -> BatchProgress:
@@ -275,6 +327,29 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--force", action="store_true", help="overwrite files of the same name that differ")
     exp.add_argument("--json", action="store_true", help="print one JSON document: each file written, the summary")
     exp.set_defaults(run=cmd_export)
+
+    entity = sub.add_parser("entity", parents=[common], help="list or define the entities records belong to")
+    entity_sub = entity.add_subparsers(dest="entity_command", required=True)
+    entity_list = entity_sub.add_parser("list", parents=[common], help="each entity with its fields")
+    entity_list.add_argument("--json", action="store_true", help="print them as GET /entities does")
+    entity_list.set_defaults(run=cmd_entity_list)
+    entity_put = entity_sub.add_parser("put", parents=[common], help="define or redefine an entity from a JSON file")
+    entity_put.add_argument("name")
+    entity_put.add_argument("file", help='{"label", "labels"?, "fields": [{"name", "label", "type", ...}]}')
+    entity_put.set_defaults(run=cmd_entity_put)
+
+    records = sub.add_parser("records", parents=[common], help="records of an entity")
+    records_sub = records.add_subparsers(dest="records_command", required=True)
+    records_import = records_sub.add_parser("import", parents=[common],
+                                            help="a CSV file's rows as records (the header names the fields)")
+    records_import.add_argument("entity")
+    records_import.add_argument("file")
+    records_import.add_argument("--key", help="the column holding the outside system's id: known ids update "
+                                              "their record, so importing again changes nothing")
+    records_import.add_argument("--as", dest="as_user", help="the user the records are written by (their owner, "
+                                                            "and who starts what triggers start)")
+    records_import.add_argument("--json", action="store_true", help="print one JSON document: counts and refused rows")
+    records_import.set_defaults(run=cmd_records_import)
     return parser
 
 

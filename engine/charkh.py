@@ -27,6 +27,7 @@ from .compiler import CompiledDefinition, compile_definition
 from .errors import Invalid, NotFound, ScriptError, StepFailed, Throttled, Unauthorized
 from .notifications import Notifications
 from .page_sessions import SessionPolicy
+from .records import Records
 from .runtime import Runtime
 from .sandbox import Sandbox
 from .script_pool import shared_pool
@@ -69,6 +70,7 @@ class Charkh:
         # Office work (MISSION F6): tasks, events, rooms, the calendar, and notifications.
         self.calendar = Calendar(self.db, self.clock, self.definition_facts, self.hidden_definitions)
         self.notifications = Notifications(self.db, self.clock, self.hidden_definitions)
+        self.records = Records(self)
 
     def close(self) -> None:
         self.db.dispose()
@@ -281,6 +283,10 @@ class Charkh:
         """Every definition's newest version, by key: what `charkh export` writes."""
         with self.db.read() as conn:
             return definition_store.all_latest(conn)
+
+    def compiled_version(self, conn: Connection, version_id: int) -> CompiledDefinition:
+        """A stored version, compiled (kept per version: versions never change)."""
+        return self._definition(conn, version_id)
 
     def _definition(self, conn: Connection, version_id: int) -> CompiledDefinition:
         compiled = self._compiled.get(version_id)

@@ -57,14 +57,20 @@ class Commands:
         return workflow
 
     def start_and_read(self, key: str, caller: Caller, variables: dict[str, Any] | None = None,
-                       process: str | None = None, record: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Start an instance; returns it with its open work items, as of its first wait state."""
+                       process: str | None = None, record: dict[str, Any] | None = None, *,
+                       within: Callable[[Connection, int], None] | None = None,
+                       check_access: bool = True) -> dict[str, Any]:
+        """Start an instance; returns it with its open work items, as of its first wait state.
+        ``within``: called with the new instance's id in the transaction that stores it (a
+        trigger marks its start there; raising undoes the instance). ``check_access`` False: a
+        trigger starts the process, not the caller by hand."""
         variables = variables or {}
         if not isinstance(variables, dict):
             raise Invalid("variables must be a JSON object")
         self._check_size(variables, "variables")
         with self.db.read() as conn:
-            version = definition_store.latest_deployed(conn, key, caller, self.definition_facts)
+            version = definition_store.latest_deployed(conn, key, caller if check_access else None,
+                                                       self.definition_facts)
             definition = self._definition(conn, version.id)
         process_id = instance_store.check_process(definition, key, process)
         workflow, result = self.runtime.start(definition, process_id, variables)  # user code: no transaction
@@ -72,6 +78,8 @@ class Commands:
         with self.db.write() as conn:
             started = instance_store.insert_instance(conn, state, definition, version.id, key, process_id,
                                                      variables, record, caller, result)
+            if within is not None:
+                within(conn, instance_store.parse_id(started["id"], "instance"))
         self.live.put(instance_store.parse_id(started["id"], "instance"), 1, version.id, workflow)
         return started
 

@@ -25,6 +25,7 @@ from .forms import TaskForm, forms_by_task
 from .parser import CharkhParser
 from .parties import parties_of_item
 from .sandbox import compile_expression, compile_script, strip_expression
+from .triggers import Trigger
 
 # SpiffWorkflow names internal task specs so; a BPMN element with such an id breaks it.
 RESERVED_IDS = frozenset({"Start", "End", "Root"})
@@ -114,6 +115,7 @@ class CompiledDefinition:
     has_timers: bool = False
     # A user task's form (engine/forms.py) by the task's id.
     forms: dict[str, TaskForm] = field(default_factory=dict)
+    triggers: tuple[Trigger, ...] = ()  # a process's charkh:trigger (engine/triggers.py)
 
     def check_completion(self, element: str, action: str | None, data: dict[str, Any],
                          current: dict[str, Any]) -> None:

@@ -10,7 +10,6 @@ from .access import Caller
 from .bpmn_xml import read_bpmn
 from .charkh import Charkh
 from .compiler import compile_definition
-from .entities import ENTITIES
 from .errors import CharkhError, Invalid
 from .layout import with_layout
 from .lint import lint
@@ -134,10 +133,6 @@ class ProcessList:
         rules.check_create_definitions(caller)
         with self.db.read() as conn:
             return people.principals(conn)
-
-    @staticmethod
-    def entities() -> builtins.list[dict[str, Any]]:
-        return ENTITIES
 
     # --- where instances stand --------------------------------------------------------------
 

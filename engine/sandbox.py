@@ -15,6 +15,7 @@ import ast
 import math
 import operator
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -117,11 +118,22 @@ def _builtins() -> dict[str, Any]:
     return names
 
 
+_GUARDED_GETATTR: Callable[..., Any] = safer_getattr  # RestrictedPython's, unannotated
+
+
+def _getattr(obj: Any, name: str, *default: Any) -> Any:
+    """Attribute access as RestrictedPython guards it, and a mapping's keys as attributes: an
+    instance started for a record has its fields as ``record.mobile`` (issue 16)."""
+    if isinstance(obj, dict) and name in obj:
+        return obj[name]
+    return _GUARDED_GETATTR(obj, name, *default)
+
+
 _GLOBALS_TEMPLATE: dict[str, Any] = {
     "__builtins__": _builtins(),
     "__name__": "charkh_script",
     "__metaclass__": type,
-    "_getattr_": safer_getattr,
+    "_getattr_": _getattr,
     "_getitem_": operator.getitem,
     "_getiter_": iter,
     "_write_": full_write_guard,
@@ -165,7 +177,7 @@ def compile_expression(source: str) -> Any:
 _BOUNDED_NODES = (
     ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.Compare, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt,
     ast.GtE, ast.In, ast.NotIn, ast.Is, ast.IsNot, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd, ast.Name,
-    ast.Load, ast.Constant, ast.Subscript, ast.Tuple, ast.List, ast.IfExp, ast.Add, ast.Sub,
+    ast.Load, ast.Constant, ast.Subscript, ast.Attribute, ast.Tuple, ast.List, ast.IfExp, ast.Add, ast.Sub,
 )
 
 

@@ -352,3 +352,62 @@ notification_cursors = Table(
     Column("user_name", String(150), primary_key=True),
     Column("work_item_id", Integer, nullable=False),
 )
+
+# CRM entities (issue 16): each with its labels and typed fields (engine/entities.py).
+entities = Table(
+    "entities", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("label", String(200), nullable=False),
+    Column("labels", JSON, nullable=False),
+    Column("fields", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# A record of an entity: its fields as JSON (engine/record_fields.py), an owner, a version that
+# each write raises. ``external_id``: the id an outside CRM pushing its records gives it (upsert).
+records = Table(
+    "records", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entity", String(100), ForeignKey("entities.name"), nullable=False),
+    Column("external_id", String(255)),
+    Column("fields", JSON, nullable=False),
+    Column("owner", String(150)),
+    Column("version", Integer, nullable=False),
+    Column("created_by", String(150)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("entity", "external_id", name="uq_records_entity_external_id"),
+    Index("ix_records_entity", "entity", "id"),
+)
+
+# A record's own history: created, and each write's field changes ({field: [old, new]}).
+record_changes = Table(
+    "record_changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_id", Integer, ForeignKey("records.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(30), nullable=False),  # record_created | record_changed
+    Column("user", String(150)),
+    Column("data", JSON),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_record_changes_record", "record_id", "id"),
+)
+
+# Each start a trigger owes a record, written in the record's own transaction and unique per
+# record, process, trigger and cause, so no cause starts a process twice (issue 16): the start
+# itself marks its row in the transaction that stores the new instance. ``cause``: "create",
+# "first" (on update, mode first) or "v<version>" (on update, mode every).
+trigger_starts = Table(
+    "trigger_starts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_id", Integer, ForeignKey("records.id", ondelete="CASCADE"), nullable=False),
+    Column("definition_key", String(255), nullable=False),
+    Column("trigger_key", String(100), nullable=False),
+    Column("cause", String(100), nullable=False),
+    Column("requested_by", String(150)),
+    Column("status", String(20), nullable=False),  # pending | started | failed
+    Column("instance_id", Integer, ForeignKey("instances.id")),
+    Column("error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("record_id", "definition_key", "trigger_key", "cause", name="uq_trigger_starts_cause"),
+    Index("ix_trigger_starts_status", "status", "id"),
+)

@@ -1,0 +1,238 @@
+"""Records and the processes their writes start (issue 16; MISSION F1, F2).
+
+A record write is one transaction: the record, its history, and a row for each start its
+triggers owe (engine/store/records.py ``trigger_starts``, unique per record, process, trigger and
+cause). After it commits, the write starts what it owes, each start in the transaction that stores
+its instance and marks its row, and answers with the instances: read your writes. A start the
+server did not get to (a crash, a script error's retry) stays pending; the scheduler runs it
+(``run_pending``), and the unique row and the guarded mark keep it to once, whoever runs it.
+
+Causes: a create trigger owes "create"; an update trigger in mode "first" owes "first" (once per
+record, ever); in mode "every" it owes "v<version>" (each write after which its conditions hold).
+Creates count as updates.
+
+Who may: any signed-in person reads and writes records (a shared CRM, as Vtiger's default);
+admins define entities; the processes a trigger starts are the analyst's decision, so they start
+whether or not the writer could start them by hand, and are started by the writer.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, and_, select
+
+from .access import Caller
+from .entities import checked_entity, field_types
+from .errors import CharkhError, Forbidden, Invalid, NotFound
+from .record_fields import changes_between, typed_values
+from .store import records as store
+from .store.schema import definition_versions, definitions
+from .triggers import Trigger
+
+if TYPE_CHECKING:
+    from .charkh import Charkh
+
+log = logging.getLogger(__name__)
+MAX_PAGE = 500
+# How long the scheduler leaves an owed start to the write that owes it (which starts it at once).
+OWED_GRACE = timedelta(seconds=10)
+
+
+class Records:
+    def __init__(self, charkh: Charkh) -> None:
+        self.charkh = charkh
+        self.db = charkh.db
+
+    # --- entities -----------------------------------------------------------------------------
+
+    def entities(self) -> list[dict[str, Any]]:
+        with self.db.read() as conn:
+            return store.all_entities(conn)
+
+    def put_entity(self, name: str, body: Any, caller: Caller) -> tuple[dict[str, Any], bool]:
+        """Define or redefine an entity (admins); returns it and whether it is new."""
+        if not caller.is_admin:
+            raise Forbidden("only administrators define entities")
+        with self.db.write() as conn:
+            checked = checked_entity(name, body, store.entity_names(conn))
+            created = store.put_entity(conn, checked, self.charkh.clock())
+            return store.entity(conn, name), created
+
+    # --- records ------------------------------------------------------------------------------
+
+    def create(self, entity_name: str, values: Any, caller: Caller, owner: str | None = None,
+               external_id: str | None = None) -> dict[str, Any]:
+        """A new record (or, with an ``external_id`` already known, that record updated: an outside
+        CRM pushes its records by its own ids); answers with the instances its triggers started."""
+        return self.write(entity_name, values, caller, owner, external_id)[0]
+
+    def write(self, entity_name: str, values: Any, caller: Caller, owner: str | None = None,
+              external_id: str | None = None) -> tuple[dict[str, Any], str]:
+        """As create, with what it did: "created", "updated" or "unchanged"."""
+        self._check_writer(caller)
+        at = self.charkh.clock()
+        with self.db.write() as conn:
+            entity = store.entity(conn, entity_name)
+            typed = typed_values(entity["fields"], values)
+            store.check_people_and_references(conn, entity["fields"], typed)
+            store.check_owner(conn, owner)
+            existing = store.record_by_external_id(conn, entity_name, external_id, lock=True) if external_id else None
+            if existing is not None:
+                row = self._write_changes(conn, entity, existing, typed, owner, owner is not None, caller, at)
+                outcome = "unchanged" if row is existing else "updated"
+            else:
+                row = store.insert_record(conn, entity_name, typed, owner or caller.name, external_id, caller.name,
+                                          at)
+                self._owe(conn, entity, row, None, caller)
+                outcome = "created"
+        return store.record_json(row, self._run_owed(row.id)), outcome
+
+    def update(self, entity_name: str, record_id: str, values: Any, caller: Caller,
+               owner: str | None = None) -> dict[str, Any]:
+        """Change the fields given (and the owner, when given); answers with the record and the
+        instances its triggers started."""
+        self._check_writer(caller)
+        number = store.record_number(record_id)
+        at = self.charkh.clock()
+        with self.db.write() as conn:
+            entity = store.entity(conn, entity_name)
+            typed = typed_values(entity["fields"], values)
+            store.check_people_and_references(conn, entity["fields"], typed)
+            store.check_owner(conn, owner)
+            row = store.record_row(conn, number, entity_name, lock=True)
+            row = self._write_changes(conn, entity, row, typed, owner, owner is not None, caller, at)
+        return store.record_json(row, self._run_owed(row.id))
+
+    def _write_changes(self, conn: Connection, entity: dict[str, Any], row: Any, typed: dict[str, Any],
+                       owner: str | None, change_owner: bool, caller: Caller, at: Any) -> Any:
+        changes = changes_between(row.fields, typed)
+        if change_owner and owner != row.owner:
+            changes["owner"] = [row.owner, owner]
+        before = row
+        row = store.update_record(conn, row, typed, owner, change_owner, changes, caller.name, at)
+        if row is not before:
+            self._owe(conn, entity, row, before, caller)
+        return row
+
+    def get(self, entity_name: str, record_id: str, caller: Caller) -> dict[str, Any]:
+        with self.db.read() as conn:
+            return store.record_json(store.record_row(conn, store.record_number(record_id), entity_name))
+
+    def page(self, entity_name: str, equal: dict[str, str], caller: Caller, limit: int = 50,
+             after: str | None = None) -> list[dict[str, Any]]:
+        if not 1 <= limit <= MAX_PAGE + 1:  # one more than a page tells whether another follows
+            raise Invalid(f"limit must be 1 to {MAX_PAGE}")
+        cursor = store.record_number(after) if after else None
+        with self.db.read() as conn:
+            entity = store.entity(conn, entity_name)
+            known = set(field_types(entity))
+            unknown = sorted(set(equal) - known)
+            if unknown:
+                raise Invalid(f"{unknown[0]!r} is not a field of {entity_name}", {"field": unknown[0]})
+            return [store.record_json(row) for row in store.list_records(conn, entity_name, equal, limit, cursor)]
+
+    def history(self, entity_name: str, record_id: str, caller: Caller) -> list[dict[str, Any]]:
+        with self.db.read() as conn:
+            row = store.record_row(conn, store.record_number(record_id), entity_name)
+            return store.history_of(conn, row.id)
+
+    @staticmethod
+    def _check_writer(caller: Caller) -> None:
+        del caller  # every signed-in person writes records (the module's docstring)
+
+    # --- triggers -----------------------------------------------------------------------------
+
+    def _owe(self, conn: Connection, entity: dict[str, Any], row: Any, before: Any, caller: Caller) -> None:
+        """Note the starts this write owes: each trigger of an active, deployed process on the
+        entity whose conditions hold for the record as written now."""
+        types = field_types(entity)
+        today = self.charkh.clock().date()
+        owed = []
+        for key, trigger in self._triggers_on(conn, entity["name"]):
+            cause = _cause(trigger, row, created=before is None)
+            if cause is not None and trigger.conditions.holds(row.fields, types, today):
+                owed.append((key, trigger.key, cause))
+        store.owe_starts(conn, row.id, owed, caller.name, self.charkh.clock())
+
+    def _triggers_on(self, conn: Connection, entity_name: str) -> list[tuple[str, Trigger]]:
+        """(definition key, trigger) of the latest deployed version of each active definition.
+        Read at each write: a process deactivated a moment ago never triggers."""
+        newest = (select(definition_versions.c.key, definition_versions.c.id)
+                  .join(definitions, and_(definitions.c.key == definition_versions.c.key,
+                                          definitions.c.active.is_(True)))
+                  .where(definition_versions.c.deployed.is_(True))
+                  .order_by(definition_versions.c.key, definition_versions.c.version.desc()))
+        latest: dict[str, int] = {}
+        for key, version_id in conn.execute(newest):
+            latest.setdefault(key, version_id)
+        found = []
+        for key, version_id in latest.items():
+            definition = self.charkh.compiled_version(conn, version_id)
+            found += [(key, t) for t in definition.triggers if t.entity == entity_name and t.on in ("create", "update")]
+        return found
+
+    def _run_owed(self, record_id: int) -> list[str]:
+        """Start what the record's writes owe; the ids of the instances started."""
+        with self.db.read() as conn:
+            owed = store.pending_starts(conn, record_id)
+        started = [self._start(start) for start in owed]
+        return [instance for instance in started if instance is not None]
+
+    def run_pending(self, limit: int = 100) -> int:
+        """Start what records' writes still owe a while after they committed (the scheduler: the
+        writer was stopped before it started them); how many started."""
+        with self.db.read() as conn:
+            owed = store.pending_starts(conn, None, limit, self.charkh.clock() - OWED_GRACE)
+        return sum(1 for start in owed if self._start(start) is not None)
+
+    def _start(self, start: Any) -> str | None:
+        """One owed start: the instance stored and the row marked in one transaction."""
+        with self.db.read() as conn:
+            row = store.record_row(conn, start.record_id)
+        starter = self._starter(start.requested_by)
+        variables = {"record": dict(row.fields)}
+        record = {"entity": row.entity, "id": str(row.id)}
+        try:
+            started = self.charkh.commands.start_and_read(
+                start.definition_key, starter, variables, None, record,
+                within=_marking(start.id), check_access=False)
+        except _AlreadyStarted:
+            return None
+        except CharkhError as refused:  # deactivated since, its script failed, ...
+            with self.db.write() as conn:
+                store.mark_failed(conn, start.id, str(refused))
+            log.warning("trigger start %s for record %s failed: %s", start.id, start.record_id, refused)
+            return None
+        instance_id: str = started["id"]
+        return instance_id
+
+    def _starter(self, name: str | None) -> Caller:
+        if name is not None:
+            try:
+                return self.charkh.caller_named(name)
+            except NotFound:
+                pass
+        return Caller(name=name or "system", is_admin=False, groups=frozenset())
+
+
+class _AlreadyStarted(Exception):
+    """Another server (or thread) started this owed start first."""
+
+
+def _marking(start_id: int) -> Callable[[Connection, int], None]:
+    def mark(conn: Connection, instance_id: int) -> None:
+        if not store.mark_started(conn, start_id, instance_id):
+            raise _AlreadyStarted(start_id)
+    return mark
+
+
+def _cause(trigger: Trigger, row: Any, created: bool) -> str | None:
+    if trigger.on == "create":
+        return "create" if created else None
+    if trigger.mode == "every":
+        return f"v{row.version}"
+    return "first"
+

@@ -1,0 +1,210 @@
+"""Entities, records, a record's history and the starts its triggers owe: rows only (issue 16).
+What a record's values are is checked before (engine/record_fields.py); which triggers fire is
+decided by engine/records.py."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, String, cast, func, insert, select, update
+
+from ..errors import Invalid, NotFound
+from .instances import iso, parse_id
+from .schema import entities as entity_table
+from .schema import history, instances, record_changes, records, trigger_starts, users
+from .writes import writes_for
+
+PENDING, STARTED, FAILED = "pending", "started", "failed"
+
+
+# --- entities -----------------------------------------------------------------------------------
+
+def all_entities(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(select(entity_table).order_by(entity_table.c.name)).all()
+    return [_entity_json(row) for row in rows]
+
+
+def entity(conn: Connection, name: str) -> dict[str, Any]:
+    row = conn.execute(select(entity_table).where(entity_table.c.name == name)).first()
+    if row is None:
+        raise NotFound(f"no entity named {name!r}")
+    return _entity_json(row)
+
+
+def entity_names(conn: Connection) -> set[str]:
+    return set(conn.execute(select(entity_table.c.name)).scalars())
+
+
+def put_entity(conn: Connection, checked: dict[str, Any], at: datetime) -> bool:
+    """Store an entity as checked by engine/entities.py; True when it is new."""
+    values = {"label": checked["label"], "labels": checked["labels"], "fields": checked["fields"], "updated_at": at}
+    if conn.execute(update(entity_table).where(entity_table.c.name == checked["name"]).values(**values)).rowcount:
+        return False
+    conn.execute(insert(entity_table).values(name=checked["name"], **values))
+    return True
+
+
+def _entity_json(row: Any) -> dict[str, Any]:
+    return {"name": row.name, "label": row.label, "labels": row.labels, "fields": row.fields}
+
+
+# --- records ------------------------------------------------------------------------------------
+
+def check_people_and_references(conn: Connection, fields: list[dict[str, Any]], values: dict[str, Any]) -> None:
+    """A user field names a user and a reference field a record of its entity (422 naming the field)."""
+    for field in fields:
+        value = values.get(field["name"])
+        if value is None:
+            continue
+        if field["type"] == "user" and conn.execute(select(users.c.id).where(users.c.name == value)).first() is None:
+            raise Invalid(f"field {field['name']!r}: no user named {value!r}", {"field": field["name"]})
+        if field["type"] == "reference" and _referenced(conn, field["entity"], value) is None:
+            raise Invalid(f"field {field['name']!r}: no {field['entity']} record {value!r}", {"field": field["name"]})
+
+
+def _referenced(conn: Connection, entity_name: str, value: str) -> int | None:
+    number = value.isdigit() and int(value) < 2**63
+    found: int | None = conn.execute(select(records.c.id).where(
+        records.c.entity == entity_name,
+        (records.c.id == int(value)) if number else (records.c.external_id == value))).scalar()
+    return found
+
+
+def check_owner(conn: Connection, owner: str | None) -> None:
+    if owner is not None and conn.execute(select(users.c.id).where(users.c.name == owner)).first() is None:
+        raise Invalid(f"owner: no user named {owner!r}", {"field": "owner"})
+
+
+def insert_record(conn: Connection, entity_name: str, values: dict[str, Any], owner: str | None,
+                  external_id: str | None, user: str | None, at: datetime) -> Any:
+    record_id = conn.execute(insert(records).values(
+        entity=entity_name, external_id=external_id, fields=values, owner=owner, version=1, created_by=user,
+        created_at=at, updated_at=at).returning(records.c.id)).scalar_one()
+    conn.execute(insert(record_changes).values(record_id=record_id, type="record_created", user=user,
+                                               data={k: [None, v] for k, v in values.items() if v is not None},
+                                               at=at))
+    return record_row(conn, record_id)
+
+
+def record_row(conn: Connection, record_id: int, entity_name: str | None = None, lock: bool = False) -> Any:
+    """The record's row (locked for this transaction when ``lock``); 404 when it is not of the entity."""
+    query = select(records).where(records.c.id == record_id)
+    if lock:
+        query = writes_for(conn).locking(query)
+    row = conn.execute(query).first()
+    if row is None or (entity_name is not None and row.entity != entity_name):
+        raise NotFound(f"no {entity_name or 'record'} with id {record_id}")
+    return row
+
+
+def record_by_external_id(conn: Connection, entity_name: str, external_id: str, lock: bool = False) -> Any:
+    query = select(records).where(records.c.entity == entity_name, records.c.external_id == external_id)
+    if lock:
+        query = writes_for(conn).locking(query)
+    return conn.execute(query).first()
+
+
+def update_record(conn: Connection, row: Any, values: dict[str, Any], owner: str | None, change_owner: bool,
+                  changes: dict[str, list[Any]], user: str | None, at: datetime) -> Any:
+    """Write the record's new values (row: as read under its lock) and their changes; a write
+    that changes nothing keeps the version and the history as they are."""
+    if not changes:
+        return row
+    conn.execute(update(records).where(records.c.id == row.id).values(
+        fields={**row.fields, **values}, owner=owner if change_owner else row.owner, version=row.version + 1,
+        updated_at=at))
+    conn.execute(insert(record_changes).values(record_id=row.id, type="record_changed", user=user, data=changes,
+                                               at=at))
+    return record_row(conn, row.id)
+
+
+def list_records(conn: Connection, entity_name: str, equal: dict[str, Any], limit: int,
+                 after: int | None) -> list[Any]:
+    """A page of an entity's records in id order, whose fields equal the values given (as text)."""
+    query = select(records).where(records.c.entity == entity_name)
+    for name, value in equal.items():
+        query = query.where(cast(records.c.fields[name].as_string(), String) == value)
+    if after is not None:
+        query = query.where(records.c.id > after)
+    return list(conn.execute(query.order_by(records.c.id).limit(limit)).all())
+
+
+def record_json(row: Any, started: list[str] | None = None) -> dict[str, Any]:
+    found = {"id": str(row.id), "entity": row.entity, "external_id": row.external_id, "fields": row.fields,
+             "owner": row.owner, "version": row.version, "created_at": iso(row.created_at),
+             "updated_at": iso(row.updated_at)}
+    if started is not None:
+        found["instances"] = started
+    return found
+
+
+def history_of(conn: Connection, record_id: int) -> list[dict[str, Any]]:
+    """The record's changes and the history of every instance run for it, oldest first."""
+    changes = [{"type": row.type, "at": iso(row.at), "user": row.user, "data": row.data, "instance_id": None}
+               for row in conn.execute(select(record_changes).where(record_changes.c.record_id == record_id)
+                                       .order_by(record_changes.c.id))]
+    ran_for = select(instances.c.id).where(instances.c.record_id == str(record_id),
+                                           instances.c.record_entity == select(records.c.entity).where(
+                                               records.c.id == record_id).scalar_subquery())
+    entries = [{"type": row.type, "at": iso(row.at), "user": row.user, "data": row.data,
+                "instance_id": str(row.instance_id), "element": row.element, "name": row.name}
+               for row in conn.execute(select(history).where(history.c.instance_id.in_(ran_for))
+                                       .order_by(history.c.id))]
+    return sorted(changes + entries, key=lambda entry: entry["at"] or "")
+
+
+def record_number(record_id: str) -> int:
+    return parse_id(record_id, "record")
+
+
+# --- the starts triggers owe ----------------------------------------------------------------------
+
+def owe_starts(conn: Connection, record_id: int, owed: list[tuple[str, str, str]], user: str | None,
+               at: datetime) -> None:
+    """Note the starts (definition, trigger, cause) the record's write owes, in its transaction;
+    a cause already noted (the same record, process, trigger and cause) is not noted again."""
+    if not owed:
+        return
+    statement = writes_for(conn).insert_unless_present(trigger_starts).on_conflict_do_nothing(
+        index_elements=["record_id", "definition_key", "trigger_key", "cause"])
+    conn.execute(statement, [{"record_id": record_id, "definition_key": key, "trigger_key": trigger, "cause": cause,
+                              "requested_by": user, "status": PENDING, "created_at": at}
+                             for key, trigger, cause in owed])
+
+
+def pending_starts(conn: Connection, record_id: int | None = None, limit: int = 100,
+                   noted_before: datetime | None = None) -> list[Any]:
+    query = select(trigger_starts).where(trigger_starts.c.status == PENDING)
+    if record_id is not None:
+        query = query.where(trigger_starts.c.record_id == record_id)
+    if noted_before is not None:
+        query = query.where(trigger_starts.c.created_at < noted_before)
+    return list(conn.execute(query.order_by(trigger_starts.c.id).limit(limit)).all())
+
+
+def mark_started(conn: Connection, start_id: int, instance_id: int) -> bool:
+    """In the transaction that stores the instance: False when another got there first (the
+    caller then rolls back, and the instance it made never existed)."""
+    return bool(conn.execute(update(trigger_starts).where(trigger_starts.c.id == start_id,
+                                                          trigger_starts.c.status == PENDING)
+                             .values(status=STARTED, instance_id=instance_id)).rowcount)
+
+
+def mark_failed(conn: Connection, start_id: int, error: str) -> None:
+    conn.execute(update(trigger_starts).where(trigger_starts.c.id == start_id, trigger_starts.c.status == PENDING)
+                 .values(status=FAILED, error=error[:2000]))
+
+
+def started_for(conn: Connection, start_ids: list[int]) -> list[str]:
+    if not start_ids:
+        return []
+    return [str(i) for i in conn.execute(select(trigger_starts.c.instance_id).where(
+        trigger_starts.c.id.in_(start_ids), trigger_starts.c.instance_id.is_not(None))
+        .order_by(trigger_starts.c.id)).scalars()]
+
+
+def count(conn: Connection, entity_name: str) -> int:
+    return int(conn.execute(select(func.count()).select_from(records).where(records.c.entity == entity_name))
+               .scalar_one())
+
+

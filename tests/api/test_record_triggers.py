@@ -1,0 +1,88 @@
+"""The processes records' triggers start (issue 16): on create, on update the first time their
+conditions hold or every time, never for a deactivated process, and each exactly once per record
+and cause, even when the server died before it started them and two schedulers race for them."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from engine.store import records as record_store
+from tests.api.test_records import new_invoice, ok, patch
+
+
+@pytest.fixture
+def sara(make_user):
+    return make_user("sara", groups=["sales"])
+
+
+# --- triggers -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def triggered(admin, model, make_user):
+    make_user("mona", groups=["managers"])
+    ok(admin.upload(model("record_triggers.bpmn")), 201)
+    return admin
+
+
+def instances_of(user: Any, record_id: str) -> list[dict[str, Any]]:
+    return [i for i in ok(user.get("/instances?limit=100"))
+            if (i.get("record") or {}).get("id") == record_id]
+
+
+def test_a_create_trigger_starts_its_process_for_the_record_before_the_answer(triggered, sara):
+    created = new_invoice(sara, number="INV-9", mobile="09120000000", amount=10)
+    [started] = created["instances"]
+    instance = ok(triggered.get(f"/instances/{started}"))
+    assert instance["record"] == {"entity": "invoice", "id": created["id"]}
+    assert instance["variables"]["to_call"] == "09120000000"  # record.mobile in the script
+    assert instance["process"] == "welcome_invoice"
+
+
+def test_an_update_trigger_in_mode_first_starts_once_the_first_time_its_conditions_hold(triggered, sara):
+    created = new_invoice(sara, number="INV-1", amount=500)
+    assert [i for i in created["instances"]
+            if ok(triggered.get(f"/instances/{i}"))["process"] == "review_big_invoice"] == []
+    big = ok(patch(sara, f"/records/invoice/{created['id']}", {"fields": {"amount": 7000}}))
+    [review] = big["instances"]
+    assert ok(triggered.get(f"/instances/{review}"))["work_items"][0]["element"] == "r_review"  # record.amount
+    assert ok(patch(sara, f"/records/invoice/{created['id']}", {"fields": {"amount": 9000}}))["instances"] == []
+    assert ok(patch(sara, f"/records/invoice/{created['id']}", {"fields": {"amount": 10}}))["instances"] == []
+    assert ok(patch(sara, f"/records/invoice/{created['id']}", {"fields": {"amount": 8000}}))["instances"] == []
+
+
+def test_an_update_trigger_in_mode_every_starts_at_each_write_after_which_it_holds(triggered, sara):
+    created = new_invoice(sara, number="INV-2", status="draft", paid=False)
+    assert created["instances"][1:] == []  # only the create trigger's
+    first = ok(patch(sara, f"/records/invoice/{created['id']}", {"fields": {"status": "approved"}}))
+    second = ok(patch(sara, f"/records/invoice/{created['id']}", {"fields": {"number": "INV-2b"}}))
+    paid = ok(patch(sara, f"/records/invoice/{created['id']}", {"fields": {"paid": True}}))
+    assert len(first["instances"]) == 1 and len(second["instances"]) == 1 and paid["instances"] == []
+
+
+def test_a_deactivated_process_never_triggers(triggered, sara):
+    key = ok(triggered.get("/definitions"))[0]["key"]
+    ok(patch(triggered, f"/definitions/{key}", {"active": False}))
+    assert new_invoice(sara, number="INV-3", amount=9000)["instances"] == []
+
+
+def test_a_start_owed_by_a_write_that_crashed_is_made_once_by_the_scheduler(triggered, sara, charkh, monkeypatch):
+    monkeypatch.setattr(charkh.records, "_run_owed", lambda record_id: [])  # the server dies after the commit
+    created = new_invoice(sara, number="INV-4", amount=1)
+    monkeypatch.undo()
+    assert instances_of(triggered, created["id"]) == []
+    assert charkh.records.run_pending() == 0  # the writer's grace: it may still be starting them
+    later = charkh.clock() + timedelta(seconds=30)
+    monkeypatch.setattr(charkh, "clock", lambda: later)
+    results: list[int] = []
+    racers = [threading.Thread(target=lambda: results.append(charkh.records.run_pending())) for _ in range(2)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    assert sum(results) == 1 and len(instances_of(triggered, created["id"])) == 1
+    assert charkh.records.run_pending() == 0
+    with charkh.db.read() as conn:
+        assert record_store.pending_starts(conn) == []
