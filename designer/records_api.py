@@ -11,6 +11,7 @@ from apiflask.fields import Dict, Integer, Raw, String
 from apiflask.validators import Length, Range
 from flask import current_app, request
 
+from engine.errors import BadInput
 from engine.records import MAX_PAGE
 
 from .api import Lenient, auth, caller, charkh, paged
@@ -108,3 +109,17 @@ def list_records(entity: str, query: dict[str, Any]):
 @records_api.doc(summary="A record's whole history: its field changes and every entry of the instances run for it")
 def record_history(entity: str, record_id: str):
     return current_app.json.response(charkh().records.history(entity, record_id, caller()))
+
+
+@records_api.post("/records/<entity>/<record_id>/macros/<key>")
+@records_api.auth_required(auth)
+@records_api.doc(summary="Press a macro button: start the process whose on=\"macro\" trigger is on this entity, "
+                         "for this record (an Idempotency-Key header makes a retried press start nothing twice)",
+                 responses={201: "The instance started", 403: "A private process the caller may not see",
+                            404: "No such record, or the process has no macro on the entity",
+                            422: "Its conditions do not hold for the record"})
+def run_macro(entity: str, record_id: str, key: str):
+    press = request.headers.get("Idempotency-Key")
+    if press is not None and not 1 <= len(press) <= 80:
+        raise BadInput("Idempotency-Key is 1 to 80 characters")
+    return charkh().records.run_macro(entity, record_id, key, caller(), press), 201

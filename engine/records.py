@@ -18,6 +18,7 @@ whether or not the writer could start them by hand, and are started by the write
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ from .access import Caller
 from .entities import checked_entity, field_types
 from .errors import CharkhError, Forbidden, Invalid, NotFound
 from .record_fields import changes_between, typed_values
+from .store import definitions as definition_store
 from .store import records as store
 from .store.schema import definition_versions, definitions
 from .triggers import Trigger
@@ -143,6 +145,36 @@ class Records:
     def _check_writer(caller: Caller) -> None:
         del caller  # every signed-in person writes records (the module's docstring)
 
+    def run_macro(self, entity_name: str, record_id: str, key: str, caller: Caller,
+                  press: str | None = None) -> dict[str, Any]:
+        """A macro button (a process with an on="macro" trigger on the entity) pressed on a record:
+        the instance it started. 404 when the process has no macro on the entity, 422 when its
+        conditions do not hold for the record, 403 when the caller may not see the process.
+        ``press``: the client's id of this press (an Idempotency-Key), so a retried request
+        starts nothing twice."""
+        number = store.record_number(record_id)
+        with self.db.write() as conn:
+            row = store.record_row(conn, number, entity_name, lock=True)
+            entity = store.entity(conn, entity_name)
+            macro = next((t for k, t in self._triggers_on(conn, entity_name, ("macro",)) if k == key), None)
+            if macro is None:
+                raise NotFound(f"process {key!r} has no macro on {entity_name} records")
+            definition_store.latest_deployed(conn, key, caller, self.charkh.definition_facts)  # 403: not theirs
+            if not macro.conditions.holds(row.fields, field_types(entity), self.charkh.clock().date()):
+                raise Invalid(f"the conditions of {key!r} do not hold for this {entity_name}",
+                              {"conditions": repr(macro.conditions)})
+            cause = f"macro:{press or uuid.uuid4().hex}"[:100]
+            store.owe_starts(conn, number, [(key, macro.key, cause)], caller.name, self.charkh.clock())
+            start = store.owed_start(conn, number, key, macro.key, cause)
+        if start.status == store.STARTED:  # a retried press
+            return self.charkh.instance(str(start.instance_id), caller)
+        instance_id = self._start(start, caller)
+        if instance_id is None:
+            with self.db.read() as conn:
+                failed = store.owed_start(conn, number, key, macro.key, cause)
+            raise Invalid(f"the macro could not start {key!r}: {failed.error}")
+        return self.charkh.instance(instance_id, caller)
+
     # --- triggers -----------------------------------------------------------------------------
 
     def _owe(self, conn: Connection, entity: dict[str, Any], row: Any, before: Any, caller: Caller) -> None:
@@ -157,7 +189,8 @@ class Records:
                 owed.append((key, trigger.key, cause))
         store.owe_starts(conn, row.id, owed, caller.name, self.charkh.clock())
 
-    def _triggers_on(self, conn: Connection, entity_name: str) -> list[tuple[str, Trigger]]:
+    def _triggers_on(self, conn: Connection, entity_name: str,
+                     kinds: tuple[str, ...] = ("create", "update")) -> list[tuple[str, Trigger]]:
         """(definition key, trigger) of the latest deployed version of each active definition.
         Read at each write: a process deactivated a moment ago never triggers."""
         newest = (select(definition_versions.c.key, definition_versions.c.id)
@@ -171,7 +204,7 @@ class Records:
         found = []
         for key, version_id in latest.items():
             definition = self.charkh.compiled_version(conn, version_id)
-            found += [(key, t) for t in definition.triggers if t.entity == entity_name and t.on in ("create", "update")]
+            found += [(key, t) for t in definition.triggers if t.entity == entity_name and t.on in kinds]
         return found
 
     def _run_owed(self, record_id: int) -> list[str]:
@@ -188,11 +221,11 @@ class Records:
             owed = store.pending_starts(conn, None, limit, self.charkh.clock() - OWED_GRACE)
         return sum(1 for start in owed if self._start(start) is not None)
 
-    def _start(self, start: Any) -> str | None:
+    def _start(self, start: Any, caller: Caller | None = None) -> str | None:
         """One owed start: the instance stored and the row marked in one transaction."""
         with self.db.read() as conn:
             row = store.record_row(conn, start.record_id)
-        starter = self._starter(start.requested_by)
+        starter = caller or self._starter(start.requested_by)
         variables = {"record": dict(row.fields)}
         record = {"entity": row.entity, "id": str(row.id)}
         try:

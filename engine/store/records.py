@@ -182,6 +182,12 @@ def pending_starts(conn: Connection, record_id: int | None = None, limit: int = 
     return list(conn.execute(query.order_by(trigger_starts.c.id).limit(limit)).all())
 
 
+def owed_start(conn: Connection, record_id: int, definition_key: str, trigger_key: str, cause: str) -> Any:
+    return conn.execute(select(trigger_starts).where(
+        trigger_starts.c.record_id == record_id, trigger_starts.c.definition_key == definition_key,
+        trigger_starts.c.trigger_key == trigger_key, trigger_starts.c.cause == cause)).one()
+
+
 def mark_started(conn: Connection, start_id: int, instance_id: int) -> bool:
     """In the transaction that stores the instance: False when another got there first (the
     caller then rolls back, and the instance it made never existed)."""

@@ -86,3 +86,21 @@ def test_a_start_owed_by_a_write_that_crashed_is_made_once_by_the_scheduler(trig
     assert charkh.records.run_pending() == 0
     with charkh.db.read() as conn:
         assert record_store.pending_starts(conn) == []
+
+
+def test_a_macro_button_starts_its_process_for_the_record_when_its_conditions_hold(triggered, sara):
+    created = new_invoice(sara, number="INV-5", status="draft")
+    path = f"/records/invoice/{created['id']}/macros"
+    key = ok(triggered.get("/definitions"))[0]["key"]
+    refused = sara.post(f"{path}/{key}")
+    assert refused.status_code == 422 and "do not hold" in refused.json["error"]["message"]
+    ok(patch(sara, f"/records/invoice/{created['id']}", {"fields": {"status": "shipped"}}))
+    pressed = ok(sara.client.post(f"/api/v1{path}/{key}", headers={**sara.headers, "Idempotency-Key": "press-1"}),
+                 201)
+    assert pressed["record"] == {"entity": "invoice", "id": created["id"]}
+    assert [i["element"] for i in pressed["work_items"]] == ["c_call"]
+    again = ok(sara.client.post(f"/api/v1{path}/{key}", headers={**sara.headers, "Idempotency-Key": "press-1"}),
+               201)
+    assert again["id"] == pressed["id"]  # a retried press starts nothing twice
+    assert ok(sara.post(f"{path}/{key}"), 201)["id"] != pressed["id"]  # a new press is a new call
+    assert sara.post(f"{path}/no_such_process").status_code == 404
