@@ -59,6 +59,7 @@ class Scheduler:
         fired = self.charkh.fire_due_timers()
         self.charkh.notifications.send_due_reminders()
         self.charkh.records.run_pending()  # starts a record write owed and did not make (a crash)
+        self.charkh.records.run_schedules()
         jobs = self.charkh.claim_jobs()
         for job_id in jobs:
             self.dispatch.send(job_id)

@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, and_, select
 
 from .access import Caller
+from .clock import as_utc
 from .entities import checked_entity, field_types
 from .errors import CharkhError, Forbidden, Invalid, NotFound
 from .record_fields import changes_between, typed_values
 from .store import definitions as definition_store
 from .store import records as store
 from .store.schema import definition_versions, definitions
-from .triggers import Trigger
+from .triggers import Trigger, next_run
 
 if TYPE_CHECKING:
     from .charkh import Charkh
@@ -41,6 +42,10 @@ log = logging.getLogger(__name__)
 MAX_PAGE = 500
 # How long the scheduler leaves an owed start to the write that owes it (which starts it at once).
 OWED_GRACE = timedelta(seconds=10)
+# Records a schedule run reads per transaction, and batches per scheduler tick (so timers, jobs
+# and reminders are not held up behind a run over a large entity; the run goes on next tick).
+SCHEDULE_BATCH = 500
+SCHEDULE_BATCHES_PER_TICK = 20
 
 
 class Records:
@@ -164,14 +169,14 @@ class Records:
                 raise Invalid(f"the conditions of {key!r} do not hold for this {entity_name}",
                               {"conditions": repr(macro.conditions)})
             cause = f"macro:{press or uuid.uuid4().hex}"[:100]
-            store.owe_starts(conn, number, [(key, macro.key, cause)], caller.name, self.charkh.clock())
-            start = store.owed_start(conn, number, key, macro.key, cause)
+            store.owe_starts(conn, number, [(key, trigger_id(macro), cause)], caller.name, self.charkh.clock())
+            start = store.owed_start(conn, number, key, trigger_id(macro), cause)
         if start.status == store.STARTED:  # a retried press
             return self.charkh.instance(str(start.instance_id), caller)
         instance_id = self._start(start, caller)
         if instance_id is None:
             with self.db.read() as conn:
-                failed = store.owed_start(conn, number, key, macro.key, cause)
+                failed = store.owed_start(conn, number, key, trigger_id(macro), cause)
             raise Invalid(f"the macro could not start {key!r}: {failed.error}")
         return self.charkh.instance(instance_id, caller)
 
@@ -186,13 +191,13 @@ class Records:
         for key, trigger in self._triggers_on(conn, entity["name"]):
             cause = _cause(trigger, row, created=before is None)
             if cause is not None and trigger.conditions.holds(row.fields, types, today):
-                owed.append((key, trigger.key, cause))
+                owed.append((key, trigger_id(trigger), cause))
         store.owe_starts(conn, row.id, owed, caller.name, self.charkh.clock())
 
-    def _triggers_on(self, conn: Connection, entity_name: str,
+    def _triggers_on(self, conn: Connection, entity_name: str | None,
                      kinds: tuple[str, ...] = ("create", "update")) -> list[tuple[str, Trigger]]:
-        """(definition key, trigger) of the latest deployed version of each active definition.
-        Read at each write: a process deactivated a moment ago never triggers."""
+        """(definition key, trigger) of the latest deployed version of each active definition, on
+        the entity (None: any). Read at each write: a process deactivated a moment ago never triggers."""
         newest = (select(definition_versions.c.key, definition_versions.c.id)
                   .join(definitions, and_(definitions.c.key == definition_versions.c.key,
                                           definitions.c.active.is_(True)))
@@ -204,7 +209,8 @@ class Records:
         found = []
         for key, version_id in latest.items():
             definition = self.charkh.compiled_version(conn, version_id)
-            found += [(key, t) for t in definition.triggers if t.entity == entity_name and t.on in kinds]
+            found += [(key, t) for t in definition.triggers
+                      if (entity_name is None or t.entity == entity_name) and t.on in kinds]
         return found
 
     def _run_owed(self, record_id: int) -> list[str]:
@@ -219,6 +225,63 @@ class Records:
         writer was stopped before it started them); how many started."""
         with self.db.read() as conn:
             owed = store.pending_starts(conn, None, limit, self.charkh.clock() - OWED_GRACE)
+        return sum(1 for start in owed if self._start(start) is not None)
+
+    # --- schedules ----------------------------------------------------------------------------
+
+    def run_schedules(self, batches: int = SCHEDULE_BATCHES_PER_TICK) -> int:
+        """The scheduler's turn: each schedule trigger that is due goes through its entity's
+        records a batch at a time, owing a start to each record its conditions hold for (cause:
+        the due time, so a record gets one start per due time however often the batch is
+        redone) and making them. A run that is cut short (a crash, the tick's budget of
+        ``batches``) goes on from the last record it went through. Returns the starts made."""
+        started = 0
+        with self.db.read() as conn:
+            scheduled = self._triggers_on(conn, None, ("schedule",))
+        for key, trigger in scheduled:
+            while batches > 0:
+                batch = self._schedule_batch(key, trigger)
+                if batch is None:
+                    break
+                batches -= 1
+                started += batch
+        return started
+
+    def _schedule_batch(self, key: str, trigger: Trigger) -> int | None:
+        """One batch of a due schedule; None when it is not due (or another scheduler has it)."""
+        at = self.charkh.clock()
+        zone = self.charkh.settings.zone
+        name = trigger_id(trigger)
+        assert trigger.schedule is not None
+        with self.db.write() as conn:
+            row = store.schedule_row(conn, key, name)
+            if row is None:  # new: its first due time is the next one from now, none missed before
+                store.start_schedule(conn, key, name, next_run(trigger.schedule, at.astimezone(zone)))
+                return None
+            due = as_utc(row.running_due_at)
+            if due is None:
+                next_due = as_utc(row.next_due_at)
+                if next_due > at:
+                    return None
+                # due times missed while nothing ran are run once, as the latest of them
+                following = next_run(trigger.schedule, max(at, next_due).astimezone(zone))
+                store.set_schedule(conn, key, name, running_due_at=next_due, after_record=0, next_due_at=following)
+                due, after = next_due, 0
+            else:
+                after = row.after_record or 0
+            entity = store.entity(conn, trigger.entity)
+            types = field_types(entity)
+            rows = store.records_after(conn, trigger.entity, after, SCHEDULE_BATCH)
+            today = due.astimezone(zone).date()
+            cause = f"at:{due.strftime('%Y-%m-%dT%H:%M')}"
+            for record in rows:
+                if trigger.conditions.holds(record.fields, types, today):
+                    store.owe_starts(conn, record.id, [(key, name, cause)], None, at)
+            finished = len(rows) < SCHEDULE_BATCH
+            store.set_schedule(conn, key, name, after_record=rows[-1].id if rows else after,
+                               running_due_at=None if finished else due)
+        with self.db.read() as conn:
+            owed = store.pending_starts(conn, None, SCHEDULE_BATCH, cause=cause)
         return sum(1 for start in owed if self._start(start) is not None)
 
     def _start(self, start: Any, caller: Caller | None = None) -> str | None:
@@ -269,3 +332,8 @@ def _cause(trigger: Trigger, row: Any, created: bool) -> str | None:
         return f"v{row.version}"
     return "first"
 
+
+
+def trigger_id(trigger: Trigger) -> str:
+    """A trigger's name within its definition: its process and its key there."""
+    return f"{trigger.process}/{trigger.key}"[:100]

@@ -8,6 +8,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import Invalid
 
 # Largest BPMN file accepted; real models are well under 1 MB.
 DEFAULT_MAX_BPMN_BYTES = 5 * 1024 * 1024
@@ -40,6 +43,8 @@ DEFAULT_SIGN_IN_ADDRESS_FREE_FAILURES = 20
 DEFAULT_SIGN_IN_MAX_LOCK_SECONDS = 900
 # How many reverse proxies stand in front of the web process and set X-Forwarded-For/-Proto.
 DEFAULT_TRUSTED_PROXIES = 0
+# The zone whose wall clock schedules keep ("daily at 9" is 9 o'clock there).
+DEFAULT_TIMEZONE = "UTC"
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,8 @@ class Settings:
         X-Forwarded-Proto are believed (default 0: the client is whoever connects)
     secure_cookies: ``CHARKH_SECURE_COOKIES``, mark the session cookie Secure on every answer
         (default false: Secure on answers served over https only)
+    timezone: ``CHARKH_TIMEZONE``, an IANA zone such as Asia/Tehran: trigger schedules keep its
+        wall clock (default UTC)
     """
 
     data_dir: Path
@@ -88,6 +95,17 @@ class Settings:
     sign_in_max_lock_seconds: int = DEFAULT_SIGN_IN_MAX_LOCK_SECONDS
     trusted_proxies: int = DEFAULT_TRUSTED_PROXIES
     secure_cookies: bool = False
+    timezone: str = DEFAULT_TIMEZONE
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise Invalid(f"CHARKH_TIMEZONE {self.timezone!r} is not a time zone (e.g. Asia/Tehran, UTC)") from None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @classmethod
     def from_env(cls, data_dir: str | os.PathLike[str] | None = None) -> Settings:
@@ -115,6 +133,7 @@ class Settings:
                                                         DEFAULT_SIGN_IN_MAX_LOCK_SECONDS)),
             trusted_proxies=int(os.environ.get("CHARKH_TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES)),
             secure_cookies=os.environ.get("CHARKH_SECURE_COOKIES", "").lower() in ("1", "true", "yes", "on"),
+            timezone=os.environ.get("CHARKH_TIMEZONE") or DEFAULT_TIMEZONE,
         )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, String, cast, func, insert, select, update
 from ..errors import Invalid, NotFound
 from .instances import iso, parse_id
 from .schema import entities as entity_table
-from .schema import history, instances, record_changes, records, trigger_starts, users
+from .schema import history, instances, record_changes, records, trigger_schedules, trigger_starts, users
 from .writes import writes_for
 
 PENDING, STARTED, FAILED = "pending", "started", "failed"
@@ -173,10 +173,12 @@ def owe_starts(conn: Connection, record_id: int, owed: list[tuple[str, str, str]
 
 
 def pending_starts(conn: Connection, record_id: int | None = None, limit: int = 100,
-                   noted_before: datetime | None = None) -> list[Any]:
+                   noted_before: datetime | None = None, cause: str | None = None) -> list[Any]:
     query = select(trigger_starts).where(trigger_starts.c.status == PENDING)
     if record_id is not None:
         query = query.where(trigger_starts.c.record_id == record_id)
+    if cause is not None:
+        query = query.where(trigger_starts.c.cause == cause)
     if noted_before is not None:
         query = query.where(trigger_starts.c.created_at < noted_before)
     return list(conn.execute(query.order_by(trigger_starts.c.id).limit(limit)).all())
@@ -214,3 +216,30 @@ def count(conn: Connection, entity_name: str) -> int:
                .scalar_one())
 
 
+
+
+# --- schedules ----------------------------------------------------------------------------------
+
+def schedule_row(conn: Connection, definition_key: str, trigger_key: str) -> Any:
+    """The schedule's row, locked; None when another scheduler holds it (or it has none yet)."""
+    query = select(trigger_schedules).where(trigger_schedules.c.definition_key == definition_key,
+                                            trigger_schedules.c.trigger_key == trigger_key)
+    return conn.execute(writes_for(conn).skipping_locked(query)).first()
+
+
+def start_schedule(conn: Connection, definition_key: str, trigger_key: str, next_due_at: datetime) -> None:
+    statement = writes_for(conn).insert_unless_present(trigger_schedules).on_conflict_do_nothing(
+        index_elements=["definition_key", "trigger_key"])
+    conn.execute(statement, {"definition_key": definition_key, "trigger_key": trigger_key,
+                             "next_due_at": next_due_at})
+
+
+def set_schedule(conn: Connection, definition_key: str, trigger_key: str, **values: Any) -> None:
+    conn.execute(update(trigger_schedules).where(trigger_schedules.c.definition_key == definition_key,
+                                                 trigger_schedules.c.trigger_key == trigger_key).values(**values))
+
+
+def records_after(conn: Connection, entity_name: str, after: int, limit: int) -> list[Any]:
+    return list(conn.execute(select(records.c.id, records.c.fields, records.c.version)
+                             .where(records.c.entity == entity_name, records.c.id > after)
+                             .order_by(records.c.id).limit(limit)).all())

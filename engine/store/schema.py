@@ -411,3 +411,14 @@ trigger_starts = Table(
     UniqueConstraint("record_id", "definition_key", "trigger_key", "cause", name="uq_trigger_starts_cause"),
     Index("ix_trigger_starts_status", "status", "id"),
 )
+
+# Where each schedule trigger stands: its next due time, and the run in progress (the due time
+# and the last record it went through), so a run resumes after a crash where it stopped.
+trigger_schedules = Table(
+    "trigger_schedules", metadata,
+    Column("definition_key", String(255), primary_key=True),
+    Column("trigger_key", String(100), primary_key=True),
+    Column("next_due_at", DateTime(timezone=True), nullable=False),
+    Column("running_due_at", DateTime(timezone=True)),
+    Column("after_record", Integer),
+)

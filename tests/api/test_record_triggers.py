@@ -4,11 +4,13 @@ and cause, even when the server died before it started them and two schedulers r
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from engine import records as records_module
 from engine.store import records as record_store
 from tests.api.test_records import new_invoice, ok, patch
 
@@ -104,3 +106,61 @@ def test_a_macro_button_starts_its_process_for_the_record_when_its_conditions_ho
     assert again["id"] == pressed["id"]  # a retried press starts nothing twice
     assert ok(sara.post(f"{path}/{key}"), 201)["id"] != pressed["id"]  # a new press is a new call
     assert sara.post(f"{path}/no_such_process").status_code == 404
+
+
+# --- schedules ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def tehran(settings, monkeypatch):
+    """The server keeps Asia/Tehran's wall clock (UTC+3:30)."""
+    monkeypatch.setattr(type(settings), "zone", property(lambda self: ZoneInfo("Asia/Tehran")))
+    return settings
+
+
+def at_clock(charkh: Any, monkeypatch: Any, moment: datetime) -> None:
+    monkeypatch.setattr(charkh, "clock", lambda: moment)
+
+
+def overdue_office(admin: Any, sara: Any, model: Any) -> list[str]:
+    """Five invoices, three of them unpaid and past due on 2026-12-02."""
+    ok(admin.upload(model("overdue_invoices.bpmn")), 201)
+    due = [("2026-11-20", False), ("2026-11-30", False), ("2026-12-01", False), ("2026-12-05", False),
+           ("2026-11-01", True)]
+    ids = [new_invoice(sara, number=f"INV-{n}", due_on=day, paid=paid)["id"] for n, (day, paid) in enumerate(due)]
+    return ids[:3]
+
+
+def scheduled(user: Any) -> list[str]:
+    return sorted(i["record"]["id"] for i in ok(user.get("/instances?limit=100")) if i["process"] == "remind_overdue")
+
+
+def test_a_daily_schedule_starts_once_per_matching_record_at_nine_in_the_servers_zone(
+        admin, sara, model, charkh, tehran, monkeypatch):
+    overdue = overdue_office(admin, sara, model)
+    at_clock(charkh, monkeypatch, datetime(2026, 12, 2, 5, 0, tzinfo=UTC))  # 08:30 in Tehran
+    assert charkh.records.run_schedules() == 0  # noted: its first due time is 09:00 today
+    at_clock(charkh, monkeypatch, datetime(2026, 12, 2, 5, 29, tzinfo=UTC))
+    assert charkh.records.run_schedules() == 0 and scheduled(admin) == []
+    at_clock(charkh, monkeypatch, datetime(2026, 12, 2, 5, 30, tzinfo=UTC))  # 09:00 in Tehran
+    assert charkh.records.run_schedules() == 3
+    assert scheduled(admin) == sorted(overdue)
+    assert charkh.records.run_schedules() == 0  # once per due time
+    at_clock(charkh, monkeypatch, datetime(2026, 12, 3, 5, 30, tzinfo=UTC))  # the next morning
+    assert charkh.records.run_schedules() == 3
+
+
+def test_a_schedule_run_cut_short_goes_on_where_it_stopped_and_two_schedulers_start_each_once(
+        admin, sara, model, charkh, tehran, monkeypatch):
+    overdue = overdue_office(admin, sara, model)
+    at_clock(charkh, monkeypatch, datetime(2026, 12, 2, 5, 0, tzinfo=UTC))
+    charkh.records.run_schedules()
+    at_clock(charkh, monkeypatch, datetime(2026, 12, 2, 6, 0, tzinfo=UTC))
+    monkeypatch.setattr(records_module, "SCHEDULE_BATCH", 2)
+    assert charkh.records.run_schedules(batches=1) == 2  # the tick's budget ends the run after two records
+    results: list[int] = []
+    racers = [threading.Thread(target=lambda: results.append(charkh.records.run_schedules())) for _ in range(2)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    assert sum(results) == 1 and scheduled(admin) == sorted(overdue)

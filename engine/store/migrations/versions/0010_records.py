@@ -1,4 +1,4 @@
-"""records: entities, records, their history, and the starts their triggers owe (issue 16)
+"""records: entities, records, their history, the starts their triggers owe, and schedules (issue 16)
 
 The shipped entities (engine/entities.py) are stored here; admins change them after.
 
@@ -73,11 +73,20 @@ def upgrade() -> None:
         sa.UniqueConstraint('record_id', 'definition_key', 'trigger_key', 'cause', name='uq_trigger_starts_cause'),
     )
     op.create_index('ix_trigger_starts_status', 'trigger_starts', ['status', 'id'])
+    op.create_table(
+        'trigger_schedules',
+        sa.Column('definition_key', sa.String(255), primary_key=True),
+        sa.Column('trigger_key', sa.String(100), primary_key=True),
+        sa.Column('next_due_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('running_due_at', sa.DateTime(timezone=True)),
+        sa.Column('after_record', sa.Integer()),
+    )
     at = datetime.now(UTC)
     op.bulk_insert(entities, [{**entity, "updated_at": at} for entity in SHIPPED])
 
 
 def downgrade() -> None:
+    op.drop_table('trigger_schedules')
     op.drop_table('trigger_starts')
     op.drop_table('record_changes')
     op.drop_table('records')
