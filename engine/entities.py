@@ -53,3 +53,13 @@ ENTITIES: list[dict[str, Any]] = [
         _field("resolved", "Resolved", "checkbox"),
     ]},
 ]
+
+_FIELD_TYPES: dict[str, dict[str, str]] = {
+    entity["name"]: {field["name"]: field["type"] for field in entity["fields"]} for entity in ENTITIES
+}
+
+
+def field_types(entity: str) -> dict[str, str] | None:
+    """The built-in entity's field types by field name, or None for no such entity: what deploy
+    checks triggers and conditions against until entities come from the database."""
+    return _FIELD_TYPES.get(entity)
