@@ -25,7 +25,7 @@ from .forms import TaskForm, forms_by_task
 from .parser import CharkhParser
 from .parties import parties_of_item
 from .sandbox import compile_expression, compile_script, strip_expression
-from .triggers import Trigger
+from .triggers import Trigger, triggers_of
 
 # SpiffWorkflow names internal task specs so; a BPMN element with such an id breaks it.
 RESERVED_IDS = frozenset({"Start", "End", "Root"})
@@ -403,6 +403,8 @@ def compile_definition(data: bytes, max_bytes: int) -> CompiledDefinition:
             names[element_id] = (element.get("name") or "").strip() or None
             kinds[element_id] = etree.QName(element).localname
     default = bpmn.key if bpmn.key in compiled else executable[0]
+    triggers = tuple(trigger for process in bpmn.root.iterfind(_q("process")) if process.get("id") in compiled
+                     for trigger in triggers_of(process))
     return CompiledDefinition(
         key=bpmn.key,
         processes=compiled,
@@ -413,4 +415,5 @@ def compile_definition(data: bytes, max_bytes: int) -> CompiledDefinition:
         original_ids=renames,
         has_timers=next(bpmn.root.iter(_q("timerEventDefinition")), None) is not None,
         forms=forms_by_task(bpmn.root),
+        triggers=triggers,
     )

@@ -101,9 +101,18 @@ SHIPPED: list[dict[str, Any]] = [
 ]
 
 
-def field_types(entity: dict[str, Any]) -> dict[str, str]:
-    """Field name -> type, what conditions are checked against."""
+def types_of(entity: dict[str, Any]) -> dict[str, str]:
+    """An entity's field name -> type, what conditions are checked against."""
     return {field["name"]: field["type"] for field in entity["fields"]}
+
+
+_SHIPPED_TYPES = {entity["name"]: types_of(entity) for entity in SHIPPED}
+
+
+def field_types(name: str) -> dict[str, str] | None:
+    """A shipped entity's field types, or None for no such entity: what a file is checked against
+    where no database is at hand (the stored entities are engine/records.py's entity_types)."""
+    return _SHIPPED_TYPES.get(name)
 
 
 def checked_entity(name: str, body: dict[str, Any], known: set[str]) -> dict[str, Any]:

@@ -20,14 +20,14 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, select
 
 from .access import Caller
 from .clock import as_utc
-from .entities import checked_entity, field_types
+from .entities import checked_entity, types_of
 from .errors import CharkhError, Forbidden, Invalid, NotFound
 from .record_fields import changes_between, typed_values
 from .store import definitions as definition_store
@@ -135,7 +135,7 @@ class Records:
         cursor = store.record_number(after) if after else None
         with self.db.read() as conn:
             entity = store.entity(conn, entity_name)
-            known = set(field_types(entity))
+            known = set(types_of(entity))
             unknown = sorted(set(equal) - known)
             if unknown:
                 raise Invalid(f"{unknown[0]!r} is not a field of {entity_name}", {"field": unknown[0]})
@@ -165,7 +165,7 @@ class Records:
             if macro is None:
                 raise NotFound(f"process {key!r} has no macro on {entity_name} records")
             definition_store.latest_deployed(conn, key, caller, self.charkh.definition_facts)  # 403: not theirs
-            if not macro.conditions.holds(row.fields, field_types(entity), self.charkh.clock().date()):
+            if not macro.conditions.holds(row.fields, types_of(entity), self.charkh.clock().date()):
                 raise Invalid(f"the conditions of {key!r} do not hold for this {entity_name}",
                               {"conditions": repr(macro.conditions)})
             cause = f"macro:{press or uuid.uuid4().hex}"[:100]
@@ -185,7 +185,7 @@ class Records:
     def _owe(self, conn: Connection, entity: dict[str, Any], row: Any, before: Any, caller: Caller) -> None:
         """Note the starts this write owes: each trigger of an active, deployed process on the
         entity whose conditions hold for the record as written now."""
-        types = field_types(entity)
+        types = types_of(entity)
         today = self.charkh.clock().date()
         owed = []
         for key, trigger in self._triggers_on(conn, entity["name"]):
@@ -256,7 +256,7 @@ class Records:
         with self.db.write() as conn:
             row = store.schedule_row(conn, key, name)
             if row is None:  # new: its first due time is the next one from now, none missed before
-                store.start_schedule(conn, key, name, next_run(trigger.schedule, at.astimezone(zone)))
+                store.start_schedule(conn, key, name, _utc(next_run(trigger.schedule, at.astimezone(zone))))
                 return None
             due = as_utc(row.running_due_at)
             if due is None:
@@ -264,13 +264,13 @@ class Records:
                 if next_due > at:
                     return None
                 # due times missed while nothing ran are run once, as the latest of them
-                following = next_run(trigger.schedule, max(at, next_due).astimezone(zone))
+                following = _utc(next_run(trigger.schedule, max(at, next_due).astimezone(zone)))
                 store.set_schedule(conn, key, name, running_due_at=next_due, after_record=0, next_due_at=following)
                 due, after = next_due, 0
             else:
                 after = row.after_record or 0
             entity = store.entity(conn, trigger.entity)
-            types = field_types(entity)
+            types = types_of(entity)
             rows = store.records_after(conn, trigger.entity, after, SCHEDULE_BATCH)
             today = due.astimezone(zone).date()
             cause = f"at:{due.strftime('%Y-%m-%dT%H:%M')}"
@@ -293,7 +293,7 @@ class Records:
         record = {"entity": row.entity, "id": str(row.id)}
         try:
             started = self.charkh.commands.start_and_read(
-                start.definition_key, starter, variables, None, record,
+                start.definition_key, starter, variables, process_of(start.trigger_key), record,
                 within=_marking(start.id), check_access=False)
         except _AlreadyStarted:
             return None
@@ -337,3 +337,12 @@ def _cause(trigger: Trigger, row: Any, created: bool) -> str | None:
 def trigger_id(trigger: Trigger) -> str:
     """A trigger's name within its definition: its process and its key there."""
     return f"{trigger.process}/{trigger.key}"[:100]
+
+
+def process_of(trigger_name: str) -> str | None:
+    """The process a trigger starts, from its name within its definition (trigger_id)."""
+    return trigger_name.split("/", 1)[0] or None
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)  # stored in UTC: SQLite keeps no zone
