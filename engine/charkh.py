@@ -24,6 +24,7 @@ from .calendar import Calendar
 from .clock import Clock, system_clock
 from .commands import Commands
 from .compiler import CompiledDefinition, compile_definition
+from .entities import field_types
 from .errors import Invalid, NotFound, ScriptError, StepFailed, Throttled, Unauthorized
 from .notifications import Notifications
 from .page_sessions import SessionPolicy
@@ -37,6 +38,7 @@ from .store import definitions as definition_store
 from .store import instances as instance_store
 from .store.database import Database
 from .store.people import now
+from .triggers import EntityTypes
 
 # Days an expired or revoked token stays listed (`charkh token NAME --list`) before it is deleted.
 TOKEN_KEEP_DAYS = 30
@@ -49,9 +51,13 @@ ACCESS_CACHE_SECONDS = 5.0
 
 
 class Charkh:
-    def __init__(self, settings: Settings, clock: Clock = system_clock) -> None:
+    def __init__(self, settings: Settings, clock: Clock = system_clock,
+                 entity_types: EntityTypes = field_types) -> None:
         self.settings = settings
         self.clock = clock  # tests move a FrozenClock instead of sleeping
+        # An entity's field types, or None for no such entity: what deploy checks triggers and
+        # conditions against and gateways test records with (engine/entities.py's catalog).
+        self.entity_types = entity_types
         self.session_policy = SessionPolicy(idle=timedelta(minutes=settings.session_idle_minutes),
                                             max_age=timedelta(hours=settings.session_max_hours))
         self.sign_in_policy = SignInPolicy(settings.sign_in_free_failures, settings.sign_in_address_free_failures,
@@ -252,7 +258,7 @@ class Charkh:
         if caller is not None:
             with self.db.read() as conn:
                 definition_store.check_may_store(conn, bpmn.key, caller)
-        compiled = compile_definition(data, self.settings.max_bpmn_bytes) if deploy else None
+        compiled = compile_definition(data, self.settings.max_bpmn_bytes, self.entity_types) if deploy else None
         for attempt in range(3):
             try:
                 with self.db.write() as conn:
@@ -286,7 +292,8 @@ class Charkh:
         compiled = self._compiled.get(version_id)
         if compiled is None:
             data = definition_store.bpmn_of_version_id(conn, version_id)
-            compiled = compile_definition(data, max(self.settings.max_bpmn_bytes, len(data)))
+            compiled = compile_definition(data, max(self.settings.max_bpmn_bytes, len(data)), self.entity_types,
+                                          check_entities=False)
             with self._compiled_lock:
                 self._compiled[version_id] = compiled
         return compiled
@@ -395,7 +402,8 @@ class Charkh:
         """Make a stored version runnable (the latest when no version is given)."""
         with self.db.read() as conn:
             stored = definition_store.version_to_deploy(conn, key, version, caller)
-        compiled = compile_definition(stored.bpmn, max(self.settings.max_bpmn_bytes, len(stored.bpmn)))
+        compiled = compile_definition(stored.bpmn, max(self.settings.max_bpmn_bytes, len(stored.bpmn)),
+                                      self.entity_types)
         with self.db.write() as conn:
             definition_store.mark_deployed(conn, stored.id)
         with self._compiled_lock:
