@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +24,7 @@ from .calendar import Calendar
 from .clock import Clock, system_clock
 from .commands import Commands
 from .compiler import CompiledDefinition, compile_definition
+from .entities import types_of
 from .errors import Invalid, NotFound, ScriptError, StepFailed, Throttled, Unauthorized
 from .notifications import Notifications
 from .page_sessions import SessionPolicy
@@ -36,8 +37,10 @@ from .sign_in import SignInPolicy, address_subject, name_subject
 from .store import background, catalog, people, sign_in_failures, tokens
 from .store import definitions as definition_store
 from .store import instances as instance_store
+from .store import records as record_store
 from .store.database import Database
 from .store.people import now
+from .triggers import EntityTypes
 
 # Days an expired or revoked token stays listed (`charkh token NAME --list`) before it is deleted.
 TOKEN_KEEP_DAYS = 30
@@ -50,9 +53,14 @@ ACCESS_CACHE_SECONDS = 5.0
 
 
 class Charkh:
-    def __init__(self, settings: Settings, clock: Clock = system_clock) -> None:
+    def __init__(self, settings: Settings, clock: Clock = system_clock,
+                 entity_types: EntityTypes | None = None) -> None:
         self.settings = settings
         self.clock = clock  # tests move a FrozenClock instead of sleeping
+        # An entity's field types, or None for no such entity: what deploy checks triggers and
+        # conditions against and gateways test records with (the stored entities by default).
+        self.entity_types: EntityTypes = entity_types or self._stored_entity_types
+        self._entity_types: tuple[dict[str, dict[str, str]], float] = ({}, 0.0)
         self.session_policy = SessionPolicy(idle=timedelta(minutes=settings.session_idle_minutes),
                                             max_age=timedelta(hours=settings.session_max_hours))
         self.sign_in_policy = SignInPolicy(settings.sign_in_free_failures, settings.sign_in_address_free_failures,
@@ -254,7 +262,7 @@ class Charkh:
         if caller is not None:
             with self.db.read() as conn:
                 definition_store.check_may_store(conn, bpmn.key, caller)
-        compiled = compile_definition(data, self.settings.max_bpmn_bytes) if deploy else None
+        compiled = compile_definition(data, self.settings.max_bpmn_bytes, self.entity_types) if deploy else None
         for attempt in range(3):
             try:
                 with self.db.write() as conn:
@@ -284,6 +292,19 @@ class Charkh:
         with self.db.read() as conn:
             return definition_store.all_latest(conn)
 
+    def _stored_entity_types(self, name: str) -> Mapping[str, str] | None:
+        """The stored entity's field types (kept a few seconds: gateways ask at every step;
+        records.put_entity forgets them at once in this process)."""
+        known, until = self._entity_types
+        if until <= time.monotonic():
+            with self.db.read() as conn:
+                known = {entity["name"]: types_of(entity) for entity in record_store.all_entities(conn)}
+            self._entity_types = (known, time.monotonic() + ACCESS_CACHE_SECONDS)
+        return known.get(name)
+
+    def forget_entities(self) -> None:
+        self._entity_types = ({}, 0.0)
+
     def compiled_version(self, conn: Connection, version_id: int) -> CompiledDefinition:
         """A stored version, compiled (kept per version: versions never change)."""
         return self._definition(conn, version_id)
@@ -292,7 +313,8 @@ class Charkh:
         compiled = self._compiled.get(version_id)
         if compiled is None:
             data = definition_store.bpmn_of_version_id(conn, version_id)
-            compiled = compile_definition(data, max(self.settings.max_bpmn_bytes, len(data)))
+            compiled = compile_definition(data, max(self.settings.max_bpmn_bytes, len(data)), self.entity_types,
+                                          check_entities=False)
             with self._compiled_lock:
                 self._compiled[version_id] = compiled
         return compiled
@@ -401,7 +423,8 @@ class Charkh:
         """Make a stored version runnable (the latest when no version is given)."""
         with self.db.read() as conn:
             stored = definition_store.version_to_deploy(conn, key, version, caller)
-        compiled = compile_definition(stored.bpmn, max(self.settings.max_bpmn_bytes, len(stored.bpmn)))
+        compiled = compile_definition(stored.bpmn, max(self.settings.max_bpmn_bytes, len(stored.bpmn)),
+                                      self.entity_types)
         with self.db.write() as conn:
             definition_store.mark_deployed(conn, stored.id)
         with self._compiled_lock:

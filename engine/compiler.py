@@ -19,13 +19,16 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from .bpmn_xml import BPMN_NS, CAMUNDA_NS, CHARKH_NS, Problem, read_bpmn
+from .conditions import conditions_of
+from .entities import field_types
 from .errors import Invalid, ScriptError
 from .form_fields import check_submission
 from .forms import TaskForm, forms_by_task
 from .parser import CharkhParser
 from .parties import parties_of_item
+from .process_records import read_triggers, record_problems, record_types
 from .sandbox import compile_expression, compile_script, strip_expression
-from .triggers import Trigger, triggers_of
+from .triggers import EntityTypes, Trigger
 
 # SpiffWorkflow names internal task specs so; a BPMN element with such an id breaks it.
 RESERVED_IDS = frozenset({"Start", "End", "Root"})
@@ -115,7 +118,8 @@ class CompiledDefinition:
     has_timers: bool = False
     # A user task's form (engine/forms.py) by the task's id.
     forms: dict[str, TaskForm] = field(default_factory=dict)
-    triggers: tuple[Trigger, ...] = ()  # a process's charkh:trigger (engine/triggers.py)
+    # What starts the executable processes for records by themselves (engine/triggers.py).
+    triggers: tuple[Trigger, ...] = ()
 
     def check_completion(self, element: str, action: str | None, data: dict[str, Any],
                          current: dict[str, Any]) -> None:
@@ -182,6 +186,11 @@ def _condition(flow: etree._Element) -> str | None:
     return text or None
 
 
+def _conditional(flow: etree._Element) -> bool:
+    """Whether a flow has a condition: an expression, or typed charkh:conditions."""
+    return _condition(flow) is not None or conditions_of(flow) is not None
+
+
 def read_cartables(root: etree._Element) -> dict[str | None, Cartable]:
     by_id = {e.get("id"): e for e in root.iter(etree.Element) if e.get("id")}
     flows = _flows_by_source(root)
@@ -203,7 +212,7 @@ def read_cartables(root: etree._Element) -> dict[str | None, Cartable]:
                 default = target.get("default")
         actions = [
             Action(f.get("id"), (f.get("name") or "").strip() or target_name(f),
-                   conditional=_condition(f) is not None or f.get("id") == default,
+                   conditional=_conditional(f) or f.get("id") == default,
                    order=_order(f), required_fields=_split(f.get(f"{{{CHARKH_NS}}}requiredFields")))
             for f in outgoing
         ]
@@ -291,7 +300,7 @@ def _split_multiple_outgoing(root: etree._Element) -> None:
             continue
         if kind in CARTABLE_TASKS:
             gateway_kind = "exclusiveGateway"
-        elif any(_condition(f) for f in outgoing):
+        elif any(_conditional(f) for f in outgoing):
             gateway_kind = "inclusiveGateway"
         else:
             gateway_kind = "parallelGateway"
@@ -339,7 +348,8 @@ def _script_problems(root: etree._Element) -> list[Problem]:
             except ScriptError as exc:
                 problems.append(Problem(task.get("id"), f"script refused: {exc.message}"))
     for flow in root.iter(_q("sequenceFlow")):
-        text = _condition(flow)
+        # beside charkh:conditions, an expression is for other tools: Charkh never runs it
+        text = _condition(flow) if conditions_of(flow) is None else None
         if text:
             try:
                 compile_expression(strip_expression(text))
@@ -365,18 +375,26 @@ def _validation_message(exc: ValidationException) -> str:
     return str(exc).splitlines()[0]
 
 
-def compile_definition(data: bytes, max_bytes: int) -> CompiledDefinition:
-    """Parse and validate a file for running; raises Invalid naming every problem found."""
+def compile_definition(data: bytes, max_bytes: int, entity_types: EntityTypes = field_types,
+                       check_entities: bool = True) -> CompiledDefinition:
+    """Parse and validate a file for running; raises Invalid naming every problem found.
+
+    ``entity_types`` tells the field types of an entity (None for no such entity): its triggers
+    and the typed conditions on its flows are checked against them, and gateways test records
+    with them. ``check_entities=False`` loads a version deployed before: what its deploy accepted
+    is not refused because an entity changed since (such a condition fails when it is tested)."""
     bpmn = read_bpmn(data, max_bytes)
     problems = list(bpmn.problems)
     executable = bpmn.executable_processes
     if not executable:
         problems.append(Problem(None, "no process is executable (isExecutable=\"true\")"))
     problems += _script_problems(bpmn.root)
+    if check_entities:
+        problems += record_problems(bpmn.root, executable, entity_types)
     if problems:
         raise Invalid("the model cannot be deployed", {"problems": [p.as_dict() for p in problems]})
     work, renames = runnable_copy(bpmn.root)
-    parser = CharkhParser()
+    parser = CharkhParser(record_types(bpmn.root, entity_types))
     compiled: dict[str, CompiledProcess] = {}
     try:
         parser.add_bpmn_xml(etree.ElementTree(work), filename=f"{bpmn.key}.bpmn")
@@ -403,8 +421,6 @@ def compile_definition(data: bytes, max_bytes: int) -> CompiledDefinition:
             names[element_id] = (element.get("name") or "").strip() or None
             kinds[element_id] = etree.QName(element).localname
     default = bpmn.key if bpmn.key in compiled else executable[0]
-    triggers = tuple(trigger for process in bpmn.root.iterfind(_q("process")) if process.get("id") in compiled
-                     for trigger in triggers_of(process))
     return CompiledDefinition(
         key=bpmn.key,
         processes=compiled,
@@ -415,5 +431,5 @@ def compile_definition(data: bytes, max_bytes: int) -> CompiledDefinition:
         original_ids=renames,
         has_timers=next(bpmn.root.iter(_q("timerEventDefinition")), None) is not None,
         forms=forms_by_task(bpmn.root),
-        triggers=triggers,
+        triggers=read_triggers(bpmn.root, executable),
     )

@@ -3,31 +3,58 @@ gateways that route on actions, connector activities and send tasks, and with th
 multi-instance inputs that Camunda's parser refuses."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.event_parsers import ReceiveTaskParser, SendTaskParser
 from SpiffWorkflow.bpmn.parser.task_parsers import ConditionalGatewayParser, TaskParser
-from SpiffWorkflow.bpmn.specs.defaults import ReceiveTask
+from SpiffWorkflow.bpmn.specs.defaults import InclusiveGateway, ReceiveTask
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.event_parsers import CamundaEventDefinitionParser
 
 from .bpmn_xml import BPMN_NS, CAMUNDA_NS
+from .conditions import conditions_of
+from .process_records import process_of
 from .task_specs import (
     ActionGateway,
     CheckedParallelMultiInstance,
     CheckedSequentialMultiInstance,
     ConnectorSendTask,
     ConnectorTask,
+    RecordConditions,
 )
+
+# What parse_condition answers for a flow with charkh:conditions (SpiffWorkflow asks it whether
+# a gateway's flow is conditional); it is never evaluated.
+TYPED_CONDITION = "charkh:conditions"
 
 
 def _q(tag: str) -> str:
     return f"{{{BPMN_NS}}}{tag}"
 
 
-class ActionGatewayParser(ConditionalGatewayParser):
+class RecordConditionsParser(ConditionalGatewayParser):
+    """A gateway whose flows may carry charkh:conditions: such a flow routes on them (the typed
+    evaluator over the instance's record: RecordConditions), and a conditionExpression beside
+    them is left to the other tools it was written for."""
+
+    def parse_condition(self, sequence_flow: Any) -> Any:
+        if conditions_of(sequence_flow) is not None:
+            return TYPED_CONDITION  # conditional, but not a script: connect_outgoing routes it
+        return super().parse_condition(sequence_flow)
+
+    def connect_outgoing(self, outgoing_task: Any, sequence_flow_node: Any, is_default: bool) -> None:
+        conditions = None if is_default else conditions_of(sequence_flow_node)
+        if conditions is None:
+            super().connect_outgoing(outgoing_task, sequence_flow_node, is_default)
+            return
+        types = self.process_parser.parser.record_types.get(process_of(sequence_flow_node) or "", {})
+        self.task.connect_if(RecordConditions(conditions, types, sequence_flow_node.get("id")), outgoing_task)
+
+
+class ActionGatewayParser(RecordConditionsParser):
     """Accepts outgoing flows without a condition (actions) and records flow id → target."""
 
     def create_task(self) -> Any:
@@ -119,12 +146,18 @@ def _with_standard_loops(parsers: dict[str, tuple[type, type]]) -> dict[str, tup
 
 
 class CharkhParser(CamundaParser):
-    """The parser compile_definition uses (engine/compiler.py), one per file."""
+    """The parser compile_definition uses (engine/compiler.py), one per file. ``record_types``:
+    process id → the field types of its records, which its flows' charkh:conditions test."""
 
     OVERRIDE_PARSER_CLASSES = {
         **_with_standard_loops(CamundaParser.OVERRIDE_PARSER_CLASSES),
         full_tag("exclusiveGateway"): (ActionGatewayParser, ActionGateway),
+        full_tag("inclusiveGateway"): (RecordConditionsParser, InclusiveGateway),
         full_tag("serviceTask"): (ConnectorTaskParser, ConnectorTask),
         full_tag("sendTask"): (ConnectorSendTaskParser, ConnectorSendTask),
         full_tag("receiveTask"): (MessageReceiveTaskParser, ReceiveTask),
     }
+
+    def __init__(self, record_types: Mapping[str, Mapping[str, str]] | None = None) -> None:
+        super().__init__()
+        self.record_types = record_types or {}

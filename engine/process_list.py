@@ -9,7 +9,7 @@ from . import access as rules
 from .access import Caller
 from .bpmn_xml import read_bpmn
 from .charkh import Charkh
-from .compiler import compile_definition
+from .compiler import Cartable, compile_definition
 from .errors import CharkhError, Invalid
 from .layout import with_layout
 from .lint import lint
@@ -40,7 +40,7 @@ class ProcessList:
         problems = [{**p.as_dict(), "severity": "error", "source": "engine"} for p in bpmn.problems]
         if not bpmn.problems:
             try:
-                compile_definition(data, self.max_bytes)
+                compile_definition(data, self.max_bytes, self.charkh.entity_types)
             except CharkhError as exc:
                 found = (exc.details or {}).get("problems") if isinstance(exc.details, dict) else None
                 problems += [{**p, "severity": "error", "source": "engine"}
@@ -75,11 +75,15 @@ class ProcessList:
         with self.db.read() as conn:
             access = catalog.access_list(conn, key) if known.visibility == "private" else None
         if access is not None:
-            problems = catalog.assignment_problems(compile_definition(data, max(self.max_bytes, len(data))).cartables,
-                                                   access)
+            problems = catalog.assignment_problems(self._cartables(data), access)
             if problems:
                 raise Invalid("the model cannot be deployed", {"problems": problems})
         return self.charkh.deploy(key, version, caller)
+
+    def _cartables(self, data: bytes) -> dict[str | None, Cartable]:
+        """Who the model's cartables go to: what the access list is checked against."""
+        return compile_definition(data, max(self.max_bytes, len(data)), self.charkh.entity_types,
+                                  check_entities=False).cartables
 
     # --- the process list -------------------------------------------------------------------
 
@@ -110,7 +114,7 @@ class ProcessList:
         if changes.get("visibility") == "private" or changes.get("access") is not None:
             try:
                 data = self.charkh.bpmn(key)
-                cartables = compile_definition(data, max(self.max_bytes, len(data))).cartables
+                cartables = self._cartables(data)
             except CharkhError:
                 cartables = None  # a model that cannot run assigns nobody yet
         try:

@@ -66,7 +66,9 @@ class Records:
         with self.db.write() as conn:
             checked = checked_entity(name, body, store.entity_names(conn))
             created = store.put_entity(conn, checked, self.charkh.clock())
-            return store.entity(conn, name), created
+            found = store.entity(conn, name)
+        self.charkh.forget_entities()
+        return found, created
 
     # --- records ------------------------------------------------------------------------------
 

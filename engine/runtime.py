@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from uuid import UUID
 
@@ -67,11 +67,18 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
 
 class CappedScriptEngine(PythonScriptEngine):
     """SpiffWorkflow's script engine with a cap on what a multi-instance activity may create: its
-    cardinality (a number, or a collection as Camunda files may give) is evaluated through here."""
+    cardinality (a number, or a collection as Camunda files may give) is evaluated through here.
+    It also tells the typed conditions on flows (engine/task_specs.py) the day and time zone they
+    are evaluated in: ``timezone`` (None: the server's own)."""
 
-    def __init__(self, environment: SandboxEnvironment, max_multi_instance: int) -> None:
+    def __init__(self, environment: SandboxEnvironment, max_multi_instance: int,
+                 timezone: tzinfo | None = None) -> None:
         super().__init__(environment=environment)
         self.max_multi_instance = max_multi_instance
+        self.timezone = timezone
+
+    def today(self) -> date:
+        return datetime.now(self.timezone).date()
 
     def check_fan_out(self, value: Any, element: str | None) -> None:
         """Standard multi-instance activities ask this as they start (engine/compiler.py)."""
@@ -148,8 +155,8 @@ class Runtime:
     """Runs steps of instances of compiled definitions."""
 
     def __init__(self, sandbox: Sandbox, max_multi_instance: int = 1000, max_step_tasks: int = 10_000,
-                 max_step_seconds: float = 10.0) -> None:
-        self.script_engine = CappedScriptEngine(SandboxEnvironment(sandbox), max_multi_instance)
+                 max_step_seconds: float = 10.0, timezone: tzinfo | None = None) -> None:
+        self.script_engine = CappedScriptEngine(SandboxEnvironment(sandbox), max_multi_instance, timezone)
         self.max_multi_instance = max_multi_instance
         self.max_step_tasks = max_step_tasks
         self.max_step_seconds = max_step_seconds

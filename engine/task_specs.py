@@ -2,6 +2,8 @@
 make them live in engine/parser.py (a spec never reads XML)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.defaults import (
@@ -11,12 +13,41 @@ from SpiffWorkflow.bpmn.specs.defaults import (
     SequentialMultiInstanceTask,
     ServiceTask,
 )
+from SpiffWorkflow.operators import Operator
 from SpiffWorkflow.util.task import TaskState
 
+from .conditions import Conditions, problems_of
 from .errors import ScriptError
 
 # Where a completed cartable task keeps the action (flow id) its person chose.
 ACTION_KEY = "charkh_action"
+# The variable that holds the fields of the record an instance runs for (API.md: record.FIELD).
+RECORD_VARIABLE = "record"
+
+
+class RecordConditions(Operator):
+    """A flow's charkh:conditions as a gateway tests them: the typed evaluator
+    (engine/conditions.py) on the fields of the instance's record, never a script. An instance
+    without a record has every field empty. Today (for relative days) and the time zone are the
+    script engine's (engine/runtime.py). Conditions that cannot be tested (the entity changed
+    since the deploy that accepted them) stop the step with a ScriptError naming the flow."""
+
+    def __init__(self, conditions: Conditions, types: Mapping[str, str], flow: str | None) -> None:
+        super().__init__(conditions)
+        self.conditions = conditions
+        self.types = types
+        self.flow = flow
+        self.problems = problems_of(conditions, types)
+
+    def _matches(self, task: Any) -> bool:
+        if self.problems:
+            raise ScriptError(f"the conditions of flow {self.flow!r} cannot be tested: {'; '.join(self.problems)}",
+                              {"element": self.flow})
+        record = task.data.get(RECORD_VARIABLE)
+        engine = task.workflow.script_engine
+        today: date = engine.today() if hasattr(engine, "today") else date.today()
+        return self.conditions.holds(record if isinstance(record, Mapping) else {}, self.types, today,
+                                     tz=getattr(engine, "timezone", None))
 
 
 class ActionGateway(ExclusiveGateway):
