@@ -61,15 +61,27 @@ export const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 export const EXPRESSION = /^[$#]\{.+\}$/;
 
-// Operators by field type (MISSION F2); stored ids, shown labels.
+const TEXT_OPERATORS = [ [ 'equals', 'equals' ], [ 'not_equals', 'not equals' ], [ 'contains', 'contains' ],
+  [ 'starts_with', 'starts with' ], [ 'is_empty', 'is empty' ], [ 'is_not_empty', 'is not empty' ] ];
+const NAME_OPERATORS = [ [ 'equals', 'equals' ], [ 'not_equals', 'not equals' ], [ 'is_empty', 'is empty' ],
+  [ 'is_not_empty', 'is not empty' ] ];
+const DATE_OPERATORS = [ [ 'before', 'before' ], [ 'after', 'after' ], [ 'on', 'on' ], [ 'between', 'between' ],
+  [ 'within_last_days', 'within last N days' ], [ 'is_empty', 'is empty' ], [ 'is_not_empty', 'is not empty' ] ];
+
+// Operators by field type (MISSION F2), as engine/conditions.py evaluates them; stored ids, shown labels.
 export const OPERATORS = {
-  text: [ [ 'equals', 'equals' ], [ 'not_equals', 'not equals' ], [ 'contains', 'contains' ], [ 'starts_with', 'starts with' ],
+  text: TEXT_OPERATORS,
+  email: TEXT_OPERATORS,
+  mobile: TEXT_OPERATORS,
+  user: NAME_OPERATORS,
+  reference: NAME_OPERATORS,
+  number: [ [ 'eq', '=' ], [ 'ne', '≠' ], [ 'lt', '<' ], [ 'le', '≤' ], [ 'gt', '>' ], [ 'ge', '≥' ], [ 'between', 'between' ],
     [ 'is_empty', 'is empty' ], [ 'is_not_empty', 'is not empty' ] ],
-  number: [ [ 'eq', '=' ], [ 'ne', '≠' ], [ 'lt', '<' ], [ 'le', '≤' ], [ 'gt', '>' ], [ 'ge', '≥' ], [ 'between', 'between' ] ],
-  date: [ [ 'before', 'before' ], [ 'after', 'after' ], [ 'on', 'on' ], [ 'within_last_days', 'within last N days' ], [ 'is_empty', 'is empty' ] ],
-  picklist: [ [ 'is', 'is' ], [ 'is_not', 'is not' ], [ 'one_of', 'is one of' ] ],
-  checkbox: [ [ 'checked', 'is checked' ], [ 'not_checked', 'not checked' ] ],
-  mobile: [ [ 'equals', 'equals' ], [ 'starts_with', 'starts with' ], [ 'is_empty', 'is empty' ] ]
+  date: DATE_OPERATORS,
+  datetime: DATE_OPERATORS,
+  picklist: [ [ 'is', 'is' ], [ 'is_not', 'is not' ], [ 'one_of', 'is one of' ], [ 'is_empty', 'is empty' ],
+    [ 'is_not_empty', 'is not empty' ] ],
+  checkbox: [ [ 'checked', 'is checked' ], [ 'not_checked', 'not checked' ] ]
 };
 
 export const NO_VALUE = new Set([ 'is_empty', 'is_not_empty', 'checked', 'not_checked' ]);
