@@ -69,7 +69,7 @@ class Charkh:
         self.script_pool = shared_pool(settings.script_workers, settings.script_memory_mb)
         sandbox = Sandbox(settings.script_seconds, settings.max_variables_bytes, self.script_pool)
         self.runtime = Runtime(sandbox, settings.max_multi_instance, settings.max_step_tasks,
-                               settings.max_step_seconds)
+                               settings.max_step_seconds, timezone=settings.zone)
         self._compiled: dict[int, CompiledDefinition] = {}
         self._compiled_lock = threading.Lock()
         self._callers: dict[str, tuple[Caller, datetime]] = {}

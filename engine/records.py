@@ -146,7 +146,7 @@ class Records:
     def history(self, entity_name: str, record_id: str, caller: Caller) -> list[dict[str, Any]]:
         with self.db.read() as conn:
             row = store.record_row(conn, store.record_number(record_id), entity_name)
-            return store.history_of(conn, row.id)
+            return store.history_of(conn, row.id, self.charkh.scope(caller))
 
     @staticmethod
     def _check_writer(caller: Caller) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..access import Caller, Scope
 from ..work_filter import Cursor, WorkFilter
-from .instances import OPEN_STATUSES, PROCESS_NAME, _visible, work_item_json
+from .instances import OPEN_STATUSES, PROCESS_NAME, visible_to, work_item_json
 from .schema import definitions, groups, history, work_item_parties, work_items
 
 
@@ -37,7 +37,7 @@ def _conditions(caller: Caller, work_filter: WorkFilter, at: datetime, hidden: f
     found: list[ColumnElement[bool]] = []
     whose = _whose(caller, work_filter, user_principals)
     if whose is None and not work_filter.parties and scope is not None and not scope.everything:
-        found.append(_visible(scope, work_items.c.instance_id))
+        found.append(visible_to(scope, work_items.c.instance_id))
     if hidden:
         found.append(or_(work_items.c.definition_key.is_(None), work_items.c.definition_key.not_in(sorted(hidden))))
     of_entry = _of_entry(work_filter)

@@ -457,7 +457,7 @@ def instance_facts(conn: Connection, instance_id: int, facts_of: FactsOf) -> Ins
     return _facts_of_instance(conn, row, facts_of)
 
 
-def _visible(scope: Scope, instance_id: Any) -> Any:
+def visible_to(scope: Scope, instance_id: Any) -> Any:
     """Scope.admits in SQL, over the instance whose id is ``instance_id`` (a column)."""
     seen = instances.alias("seen")
     item = work_items.alias("item")
@@ -547,7 +547,7 @@ def list_work_items(conn: Connection, caller: Caller, mine: bool, status: str | 
             raise ValueError("listing more than the caller's cartable needs the caller's scope")
         query = _cartable_query(status is not None, bool(after), False, False, mine=False)
         if not scope.everything:  # the scope's clauses vary with the caller: built per call
-            query = query.where(_visible(scope, work_items.c.instance_id))
+            query = query.where(visible_to(scope, work_items.c.instance_id))
     return [work_item_json(row._mapping) for row in conn.execute(query, values)]
 
 
@@ -653,7 +653,7 @@ def list_instances(conn: Connection, scope: Scope, status: str | None, definitio
                    after: str | None) -> list[dict[str, Any]]:
     query = select(*_SUMMARY_COLUMNS).order_by(instances.c.id).limit(limit)
     if not scope.everything:
-        query = query.where(_visible(scope, instances.c.id))
+        query = query.where(visible_to(scope, instances.c.id))
     if status:
         query = query.where(instances.c.status == status)
     if definition:

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection, String, cast, func, insert, select, update
 
+from ..access import Scope
 from ..errors import Invalid, NotFound
-from .instances import iso, parse_id
+from .instances import iso, parse_id, visible_to
 from .schema import entities as entity_table
 from .schema import history, instances, record_changes, records, trigger_schedules, trigger_starts, users
 from .writes import writes_for
@@ -138,14 +139,17 @@ def record_json(row: Any, started: list[str] | None = None) -> dict[str, Any]:
     return found
 
 
-def history_of(conn: Connection, record_id: int) -> list[dict[str, Any]]:
-    """The record's changes and the history of every instance run for it, oldest first."""
+def history_of(conn: Connection, record_id: int, scope: Scope) -> list[dict[str, Any]]:
+    """The record's changes and the history of every instance run for it that the scope admits
+    (a private process's stay hidden from those off its list), oldest first."""
     changes = [{"type": row.type, "at": iso(row.at), "user": row.user, "data": row.data, "instance_id": None}
                for row in conn.execute(select(record_changes).where(record_changes.c.record_id == record_id)
                                        .order_by(record_changes.c.id))]
     ran_for = select(instances.c.id).where(instances.c.record_id == str(record_id),
                                            instances.c.record_entity == select(records.c.entity).where(
                                                records.c.id == record_id).scalar_subquery())
+    if not scope.everything:
+        ran_for = ran_for.where(visible_to(scope, instances.c.id))
     entries = [{"type": row.type, "at": iso(row.at), "user": row.user, "data": row.data,
                 "instance_id": str(row.instance_id), "element": row.element, "name": row.name}
                for row in conn.execute(select(history).where(history.c.instance_id.in_(ran_for))

@@ -134,6 +134,15 @@ EXPECTED: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("GET", "/api/v1/notifications"): expect(default="unlisted", plain="listed"),
     ("POST", "/api/v1/notifications/{notification_id}/read"): expect(default=404, plain=200),
     ("POST", "/api/v1/notifications/read-all"): expect(default=200),
+    # Records are the office's shared CRM: every signed-in caller (an outside CRM's integration
+    # user too) reads and writes them; only administrators define entities.
+    ("PUT", "/api/v1/entities/{name}"): expect(default=403, admin=201),
+    ("POST", "/api/v1/records/{entity}"): expect(default=201),
+    ("GET", "/api/v1/records/{entity}"): expect(default="listed"),
+    ("GET", "/api/v1/records/{entity}/{record_id}"): expect(default=200),
+    ("PATCH", "/api/v1/records/{entity}/{record_id}"): expect(default=200),
+    ("GET", "/api/v1/records/{entity}/{record_id}/history"): expect(default=200),
+    ("POST", "/api/v1/records/{entity}/{record_id}/macros/{key}"): expect(default=404),  # the scene has none
 }
 
 
@@ -151,6 +160,7 @@ class Scene:
     event_id: str = ""
     room_id: str = ""
     notification_id: str = ""
+    record_id: str = ""
 
 
 Request = Callable[[Scene], tuple[str, dict[str, Any]]]  # -> (path, keyword arguments for the client)
@@ -214,6 +224,17 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("POST", "/api/v1/notifications/{notification_id}/read"): lambda s: (
         f"/api/v1/notifications/{s.notification_id}/read", {}),
     ("POST", "/api/v1/notifications/read-all"): lambda s: ("/api/v1/notifications/read-all", {}),
+    ("PUT", "/api/v1/entities/{name}"): lambda s: (f"/api/v1/entities/thing_{s.key}", {"json": {
+        "label": "Thing", "fields": [{"name": "title", "label": "Title", "type": "text"}]}}),
+    ("POST", "/api/v1/records/{entity}"): lambda s: ("/api/v1/records/invoice", {"json": {"fields": {"number": "7"}}}),
+    ("GET", "/api/v1/records/{entity}"): lambda s: ("/api/v1/records/invoice?limit=500", {}),
+    ("GET", "/api/v1/records/{entity}/{record_id}"): lambda s: (f"/api/v1/records/invoice/{s.record_id}", {}),
+    ("PATCH", "/api/v1/records/{entity}/{record_id}"): lambda s: (f"/api/v1/records/invoice/{s.record_id}", {
+        "json": {"fields": {"amount": 10}}}),
+    ("GET", "/api/v1/records/{entity}/{record_id}/history"): lambda s: (
+        f"/api/v1/records/invoice/{s.record_id}/history", {}),
+    ("POST", "/api/v1/records/{entity}/{record_id}/macros/{key}"): lambda s: (
+        f"/api/v1/records/invoice/{s.record_id}/macros/{s.key}", {}),
 }
 
 # What a list must contain for "listed": the scene's definition, instance or item.
@@ -226,6 +247,7 @@ LISTED_ID = {
     "/api/v1/events": lambda s, row: row["id"] == s.event_id,
     "/api/v1/calendar": lambda s, row: row["id"] in (s.task_id, s.event_id),
     "/api/v1/notifications": lambda s, row: row["id"] == s.notification_id,
+    "/api/v1/records/{entity}": lambda s, row: row["id"] == s.record_id,
 }
 # Where an answer that is not a plain list keeps its rows.
 ROWS_OF = {
@@ -279,8 +301,9 @@ def world(app, make_user):
         room = charkh.calendar.add_room({"name": f"Room {key}"}, charkh.caller_named("ada"))
         charkh.calendar.create_task({"title": f"For pia {key}", "owner": "pia"}, charkh.caller_named("ada"))
         notification = charkh.notifications.list(pia, limit=1)[0]
+        record = charkh.records.create("invoice", {"number": key}, pia)
         return Scene(key, data, started["id"], started["work_items"][0]["id"], str(job_id), task["id"],
-                     event["id"], room["id"], notification["id"])
+                     event["id"], room["id"], notification["id"], record["id"])
 
     return people, scene
 

@@ -164,3 +164,16 @@ def test_a_schedule_run_cut_short_goes_on_where_it_stopped_and_two_schedulers_st
     for racer in racers:
         racer.join()
     assert sum(results) == 1 and scheduled(admin) == sorted(overdue)
+
+
+def test_a_records_history_keeps_a_private_processs_steps_from_those_off_its_list(triggered, sara):
+    public = new_invoice(sara, number="INV-6")
+    assert "instance_started" in [h["type"] for h in ok(sara.get(f"/records/invoice/{public['id']}/history"))]
+    key = ok(triggered.get("/definitions"))[0]["key"]
+    ok(patch(triggered, f"/definitions/{key}", {"visibility": "private", "access": ["mona", "admin"]}))
+    private = new_invoice(sara, number="INV-7")
+    assert private["instances"]  # the trigger started it all the same
+    own = ok(sara.get(f"/records/invoice/{private['id']}/history"))
+    assert [h["type"] for h in own] == ["record_created"]
+    seen = ok(triggered.get(f"/records/invoice/{private['id']}/history"))
+    assert "instance_started" in [h["type"] for h in seen]
