@@ -1,5 +1,6 @@
 """The cartable's endpoints under /api/v1 (issue 15): work items listed with filters and
-counted, one item with its case, release, forward and comments, the processes one may start."""
+counted, one item with its case, release, forward and comments, the processes one may start and
+their start forms."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,7 +15,7 @@ from werkzeug.sansio.response import Response as BaseResponse
 from engine.cartables import Cartables
 from engine.work_filter import DUE, SORT_FIELDS, STATUSES, WorkFilter, cursor_text
 
-from .api import Lenient, PageQuery, auth, caller
+from .api import Lenient, PageQuery, auth, caller, charkh
 
 cartable_api = APIBlueprint("cartable_api", __name__, url_prefix="/api/v1")
 _SORTS = [*SORT_FIELDS, *(f"-{field}" for field in SORT_FIELDS)]
@@ -142,3 +143,19 @@ def add_comment(item_id: str, body: dict[str, Any]):
 @cartable_api.doc(summary="The processes the caller may start: deployed, active and visible to them")
 def startable():
     return cartables().startable(caller())
+
+
+class StartFormQuery(Lenient):
+    process = String(load_default=None, validate=Length(1, 255))
+
+
+@cartable_api.get("/definitions/<key>/start-form")
+@cartable_api.auth_required(auth)
+@cartable_api.input(StartFormQuery, location="query", arg_name="query")
+@cartable_api.doc(summary="The form whoever starts the process fills in: {key, version, process, element, form} "
+                          "with form the start event's form-js schema, or null; POST /instances checks the "
+                          "variables against it",
+                  responses={403: "Private, not on its access list", 404: "No such definition",
+                             422: "Deactivated, not deployed, or no such process"})
+def start_form(key: str, query: dict[str, Any]):
+    return charkh().start_form(key, caller(), query["process"])
