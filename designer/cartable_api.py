@@ -1,18 +1,18 @@
 """The cartable's endpoints under /api/v1 (issue 15): work items listed with filters and
-counted, one item with its case, release, forward and comments, the processes one may start and
-their start forms."""
+counted, one item with its case, release, forward (and whom to) and comments, the processes one
+may start and their start forms."""
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlencode
 
 from apiflask import APIBlueprint
-from apiflask.fields import Boolean, Dict, String
-from apiflask.validators import Length, OneOf
+from apiflask.fields import Boolean, Dict, Integer, String
+from apiflask.validators import Length, OneOf, Range
 from flask import current_app, request
 from werkzeug.sansio.response import Response as BaseResponse
 
-from engine.cartables import Cartables
+from engine.cartables import MAX_CANDIDATES, Cartables
 from engine.work_filter import DUE, SORT_FIELDS, STATUSES, WorkFilter, cursor_text
 
 from .api import Lenient, PageQuery, auth, caller, charkh
@@ -115,6 +115,22 @@ class ForwardIn(Lenient):
                              422: "Unknown party, or a user outside a private process's access list"})
 def forward_work_item(item_id: str, body: dict[str, Any]):
     return cartables().forward(item_id, caller(), body["to"], body["note"])
+
+
+class CandidateQuery(Lenient):
+    q = String(load_default="", validate=Length(max=150))
+    limit = Integer(load_default=20, validate=Range(1, MAX_CANDIDATES))
+
+
+@cartable_api.get("/work-items/<item_id>/forward-candidates")
+@cartable_api.auth_required(auth)
+@cartable_api.input(CandidateQuery, location="query", arg_name="query")
+@cartable_api.doc(summary="Whom the item may be forwarded to, for a picker: users, groups and roles whose name "
+                          "holds q (any case; those that start with it first), at most limit of each kind; a "
+                          "private process's users only from its access list",
+                  responses={403: "Not yours to forward", 404: "No such item", 409: "Done"})
+def forward_candidates(item_id: str, query: dict[str, Any]):
+    return cartables().forward_candidates(item_id, caller(), query["q"], query["limit"])
 
 
 class CommentIn(Lenient):
