@@ -3,7 +3,7 @@
 // bundle, compact), comments and the history in words.
 (function () {
   'use strict';
-  const { config, texts, api, text, date, say, el, waitsFor } = window.CharkhPeople;
+  const { config, texts, api, text, date, say, el, waitsFor, formProblems } = window.CharkhPeople;
   const status = document.getElementById('status');
   const itemPath = '/work-items/' + encodeURIComponent(config.item);
   const chosenAction = new URLSearchParams(window.location.search).get('action');
@@ -45,7 +45,7 @@
     }
     if (form) {
       const errors = form.validate();
-      if (errors && errors.length) { say(status, errors.map(String).join('; '), true); return; }
+      if (errors && errors.length) { say(status, formProblems(errors), true); return; }
     }
     try {
       const body = { data: fieldData() };
