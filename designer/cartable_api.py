@@ -1,20 +1,21 @@
 """The cartable's endpoints under /api/v1 (issue 15): work items listed with filters and
-counted, one item with its case, release, forward and comments, the processes one may start."""
+counted, one item with its case, release, forward (and whom to) and comments, the processes one
+may start and their start forms."""
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlencode
 
 from apiflask import APIBlueprint
-from apiflask.fields import Boolean, Dict, String
-from apiflask.validators import Length, OneOf
+from apiflask.fields import Boolean, Dict, Integer, String
+from apiflask.validators import Length, OneOf, Range
 from flask import current_app, request
 from werkzeug.sansio.response import Response as BaseResponse
 
-from engine.cartables import Cartables
+from engine.cartables import MAX_CANDIDATES, Cartables
 from engine.work_filter import DUE, SORT_FIELDS, STATUSES, WorkFilter, cursor_text
 
-from .api import Lenient, PageQuery, auth, caller
+from .api import Lenient, PageQuery, auth, caller, charkh
 
 cartable_api = APIBlueprint("cartable_api", __name__, url_prefix="/api/v1")
 _SORTS = [*SORT_FIELDS, *(f"-{field}" for field in SORT_FIELDS)]
@@ -116,6 +117,22 @@ def forward_work_item(item_id: str, body: dict[str, Any]):
     return cartables().forward(item_id, caller(), body["to"], body["note"])
 
 
+class CandidateQuery(Lenient):
+    q = String(load_default="", validate=Length(max=150))
+    limit = Integer(load_default=20, validate=Range(1, MAX_CANDIDATES))
+
+
+@cartable_api.get("/work-items/<item_id>/forward-candidates")
+@cartable_api.auth_required(auth)
+@cartable_api.input(CandidateQuery, location="query", arg_name="query")
+@cartable_api.doc(summary="Whom the item may be forwarded to, for a picker: users, groups and roles whose name "
+                          "holds q (any case; those that start with it first), at most limit of each kind; a "
+                          "private process's users only from its access list",
+                  responses={403: "Not yours to forward", 404: "No such item", 409: "Done"})
+def forward_candidates(item_id: str, query: dict[str, Any]):
+    return cartables().forward_candidates(item_id, caller(), query["q"], query["limit"])
+
+
 class CommentIn(Lenient):
     text = String(required=True, validate=Length(1, 4000))
 
@@ -142,3 +159,19 @@ def add_comment(item_id: str, body: dict[str, Any]):
 @cartable_api.doc(summary="The processes the caller may start: deployed, active and visible to them")
 def startable():
     return cartables().startable(caller())
+
+
+class StartFormQuery(Lenient):
+    process = String(load_default=None, validate=Length(1, 255))
+
+
+@cartable_api.get("/definitions/<key>/start-form")
+@cartable_api.auth_required(auth)
+@cartable_api.input(StartFormQuery, location="query", arg_name="query")
+@cartable_api.doc(summary="The form whoever starts the process fills in: {key, version, process, element, form} "
+                          "with form the start event's form-js schema, or null; POST /instances checks the "
+                          "variables against it",
+                  responses={403: "Private, not on its access list", 404: "No such definition",
+                             422: "Deactivated, not deployed, or no such process"})
+def start_form(key: str, query: dict[str, Any]):
+    return charkh().start_form(key, caller(), query["process"])

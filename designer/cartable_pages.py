@@ -49,7 +49,7 @@ def cartable_item(item_id: str):
 @signed_in
 def start_page():
     return render_template("start.html", config=page_config(process=request.args.get("process")),
-                           texts=cartable_texts(), title=gettext("Start a process"))
+                           texts=cartable_texts(), forms=_forms_bundle(), title=gettext("Start a process"))
 
 
 @pages.get("/work")

@@ -202,9 +202,16 @@ def may_forward(caller: Caller, item_parties: frozenset[str], claimed_by: str | 
     return may_supervise(caller) and may_see_definition(caller, definition)
 
 
+def assignable_users(definition: DefinitionFacts) -> frozenset[str] | None:
+    """The users a definition's steps may go to: a private one's access list and owners (MISSION
+    F5); None for anyone."""
+    return definition.access | definition.owners if definition.visibility == PRIVATE else None
+
+
 def check_assignable(user: str, definition: DefinitionFacts) -> None:
     """A private definition's steps go only to people on its access list (MISSION F5)."""
-    if definition.visibility == PRIVATE and user not in definition.access and user not in definition.owners:
+    allowed = assignable_users(definition)
+    if allowed is not None and user not in allowed:
         raise Invalid(f"{user!r} is not on the access list of the private process {definition.key!r}; "
                       "ask its owners to add them first")
 

@@ -22,6 +22,8 @@ from .work_filter import WorkFilter, read_cursor
 MAX_COMMENT_LENGTH = 4000
 MAX_NOTE_LENGTH = 4000
 PARTY_KINDS = ("user", "group", "role")
+# Names of each kind one call of forward_candidates answers at most: a picker shows a handful.
+MAX_CANDIDATES = 100
 
 
 class Cartables:
@@ -131,16 +133,30 @@ class Cartables:
             handover.release(conn, row, caller.name, self.charkh.clock())
             return instance_store.work_item_json(self._item(conn, item_id)._mapping)
 
+    def _forwardable(self, conn: Any, item_id: str, caller: Caller) -> tuple[Any, rules.DefinitionFacts]:
+        """The item and its definition's facts, when the caller may forward it now."""
+        row = self._seen_item(conn, item_id, caller)
+        definition = self.charkh.definition_facts(row.definition_key or "", None)
+        if not rules.may_forward(caller, self._parties(row), row.claimed_by, definition):
+            raise Forbidden(f"work item {item_id} is not yours to forward: it is not assigned to you, "
+                            "your groups or your roles")
+        if row.status not in instance_store.OPEN_STATUSES:
+            raise Conflict(f"work item {item_id} is {row.status}")
+        return row, definition
+
+    def forward_candidates(self, item_id: str, caller: Caller, text: str = "",
+                           limit: int = 20) -> dict[str, list[dict[str, str]]]:
+        """Whom the caller may forward the item to, for the item page's picker: users, groups and
+        roles whose name holds ``text``; a private process's users only from its access list. Asked
+        only of an item the caller may forward, so it tells nothing of processes they cannot see."""
+        with self.db.read() as conn:
+            _, definition = self._forwardable(conn, item_id, caller)
+            return people.candidates(conn, text, min(limit, MAX_CANDIDATES), rules.assignable_users(definition))
+
     def forward(self, item_id: str, caller: Caller, to: dict[str, Any], note: str | None) -> dict[str, Any]:
         """The item's responsible party becomes ``to``: {"user"|"group"|"role": name}."""
         with self.db.write() as conn:
-            row = self._seen_item(conn, item_id, caller)
-            definition = self.charkh.definition_facts(row.definition_key or "", None)
-            if not rules.may_forward(caller, self._parties(row), row.claimed_by, definition):
-                raise Forbidden(f"work item {item_id} is not yours to forward: it is not assigned to you, "
-                                "your groups or your roles")
-            if row.status not in instance_store.OPEN_STATUSES:
-                raise Conflict(f"work item {item_id} is {row.status}")
+            row, definition = self._forwardable(conn, item_id, caller)
             target = self._target(conn, to, definition)
             note = _text(note, "note", MAX_NOTE_LENGTH, required=False)
             at = self.charkh.clock()

@@ -385,6 +385,18 @@ class Charkh:
         form = self._definition(conn, definition_store.version_run_by(conn, instance_id)).forms.get(element)
         return form.schema if form else None
 
+    def start_form(self, key: str, caller: Caller, process: str | None = None) -> dict[str, Any]:
+        """The form whoever starts the process fills in (its plain start event's form-js schema, or
+        None), refused as starting it would be: no such definition, then a private one off the
+        caller's list, then one that is deactivated, not deployed or has no such process."""
+        with self.db.read() as conn:
+            version = definition_store.latest_deployed(conn, key, caller, self.definition_facts)
+            definition = self._definition(conn, version.id)
+        process_id = instance_store.check_process(definition, key, process)
+        found = definition.start_form(process_id)
+        return {"key": key, "version": version.version, "process": process_id,
+                "element": found[0] if found else None, "form": found[1].schema if found else None}
+
     def work_items(self, caller: Caller, mine: bool = True, status: str | None = "open", limit: int = 100,
                    after: str | None = None) -> list[dict[str, Any]]:
         """mine: the caller's cartable; else every item of the instances the caller may see."""

@@ -73,6 +73,7 @@ class Commands:
                                                        self.definition_facts)
             definition = self._definition(conn, version.id)
         process_id = instance_store.check_process(definition, key, process)
+        definition.check_start(process_id, variables)  # a start form's fields, before anything runs
         workflow, result = self.runtime.start(definition, process_id, variables)  # user code: no transaction
         state = self.runtime.dump(workflow)  # and no transaction held while the state is encoded
         with self.db.write() as conn:

@@ -23,7 +23,7 @@ from .conditions import conditions_of
 from .entities import field_types
 from .errors import Invalid, ScriptError
 from .form_fields import check_submission
-from .forms import TaskForm, forms_by_task
+from .forms import TaskForm, read_forms
 from .parser import CharkhParser
 from .parties import parties_of_item
 from .process_records import read_triggers, record_problems, record_types
@@ -116,10 +116,12 @@ class CompiledDefinition:
     # SpiffWorkflow spec name → the element id the analyst wrote.
     original_ids: dict[str, str] = field(default_factory=dict)
     has_timers: bool = False
-    # A user task's form (engine/forms.py) by the task's id.
+    # A user task's or start event's form (engine/forms.py) by the element's id.
     forms: dict[str, TaskForm] = field(default_factory=dict)
     # What starts the executable processes for records by themselves (engine/triggers.py).
     triggers: tuple[Trigger, ...] = ()
+    # The start event that holds a process's start form, by process id.
+    start_forms: dict[str, str] = field(default_factory=dict)
 
     def check_completion(self, element: str, action: str | None, data: dict[str, Any],
                          current: dict[str, Any]) -> None:
@@ -131,6 +133,18 @@ class CompiledDefinition:
             if cartable is not None and action else ()
         if form is not None or required:
             check_submission(form.fields if form is not None else None, data, current, required)
+
+    def start_form(self, process_id: str) -> tuple[str, TaskForm] | None:
+        """The start event whose form whoever starts the process fills in, with that form."""
+        element = self.start_forms.get(process_id)
+        return (element, self.forms[element]) if element is not None else None
+
+    def check_start(self, process_id: str, variables: dict[str, Any]) -> None:
+        """Raise Invalid (422) naming every field the variables leave wrong against the process's
+        start form, as a completion is checked against its task's form; no form, no check."""
+        found = self.start_form(process_id)
+        if found is not None:
+            check_submission(found[1].fields, variables, {})
 
     def original(self, spec_name: str) -> str:
         # SpiffWorkflow names the inner task of a multi-instance activity "<id> [child]".
@@ -421,6 +435,7 @@ def compile_definition(data: bytes, max_bytes: int, entity_types: EntityTypes = 
             names[element_id] = (element.get("name") or "").strip() or None
             kinds[element_id] = etree.QName(element).localname
     default = bpmn.key if bpmn.key in compiled else executable[0]
+    forms = read_forms(bpmn.root)
     return CompiledDefinition(
         key=bpmn.key,
         processes=compiled,
@@ -430,6 +445,7 @@ def compile_definition(data: bytes, max_bytes: int, entity_types: EntityTypes = 
         element_kinds=kinds,
         original_ids=renames,
         has_timers=next(bpmn.root.iter(_q("timerEventDefinition")), None) is not None,
-        forms=forms_by_task(bpmn.root),
+        forms=forms.by_element,
+        start_forms=forms.start_events,
         triggers=read_triggers(bpmn.root, executable),
     )

@@ -1,10 +1,13 @@
-"""A user task's form: a form-js schema (https://bpmn.io/toolkit/form-js) kept in the BPMN file.
+"""A user task's form, and a process's start form: a form-js schema (https://bpmn.io/toolkit/form-js)
+kept in the BPMN file.
 
-The designer writes it as the JSON text of a ``charkh:form`` element in the task's
-extensionElements, so the form travels with the task (copy, paste, delete, export) and the file
-needs no other namespace. Files from Camunda 8 embed it at the process level instead
-(``zeebe:userTaskForm`` with an id, named by the task's ``zeebe:formDefinition formKey=
-"camunda-forms:bpmn:ID"``); those are read too. Camunda 7's ``camunda:formKey`` and
+The designer writes it as the JSON text of a ``charkh:form`` element in the task's (or the start
+event's) extensionElements, so the form travels with its element (copy, paste, delete, export) and
+the file needs no other namespace. A process's start form is the form of its plain start event
+(one without an event definition, directly in the process): what a person fills in to start it.
+Files from Camunda 8 embed their forms at the process level instead (``zeebe:userTaskForm`` with
+an id, named by the element's ``zeebe:formDefinition formKey="camunda-forms:bpmn:ID"``); those are
+read too. Camunda 7's ``camunda:formKey`` and
 ``camunda:formData`` stay as SpiffWorkflow's Camunda parser reads them: they are not forms here.
 
 A form is analyst text that every cartable page renders, so an oversized or absurdly nested one
@@ -12,6 +15,7 @@ is a problem of the file (reported at upload, refused at deploy) before anything
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -36,9 +40,9 @@ MAX_FORM_COMPONENTS = 1000
 _TOO_DEEP = f"the form nests deeper than {MAX_FORM_DEPTH} levels"
 
 
-def _form_text(task: etree._Element, zeebe_forms: dict[str, str]) -> str | None:
-    """The JSON text of the task's form, where the file keeps it; None when it has none."""
-    extensions = task.find(f"{{{BPMN_NS}}}extensionElements")
+def _form_text(element: etree._Element, zeebe_forms: dict[str, str]) -> str | None:
+    """The JSON text of a task's or start event's form, where the file keeps it; None when it has none."""
+    extensions = element.find(f"{{{BPMN_NS}}}extensionElements")
     if extensions is None:
         return None
     own = extensions.find(FORM_TAG)
@@ -88,35 +92,66 @@ def parse_form(text: str) -> dict[str, Any]:
 
 
 class TaskForm:
-    """A task's form: the schema the pages render and the fields a completion is checked against."""
+    """A task's or start event's form: the schema the pages render and the fields a completion (or
+    a start) is checked against."""
 
     def __init__(self, schema: dict[str, Any]) -> None:
         self.schema = schema
         self.fields: FormFields = fields_of(schema, MAX_FORM_COMPONENTS)
 
 
-def read_forms(root: etree._Element) -> tuple[dict[str, TaskForm], list[Problem]]:
-    """Every user task's form by task id, and the problems of the forms that cannot be used."""
-    zeebe_forms = _zeebe_forms(root)
-    forms: dict[str, TaskForm] = {}
-    problems: list[Problem] = []
-    for task in root.iter(f"{{{BPMN_NS}}}userTask"):
-        text = _form_text(task, zeebe_forms)
-        task_id = task.get("id")
-        if text is None or task_id is None:
-            continue
+@dataclass
+class FileForms:
+    """The forms of a file: by element id (user tasks and start events), which start event holds
+    each process's start form, and the problems of the forms that cannot be used."""
+
+    by_element: dict[str, TaskForm] = field(default_factory=dict)
+    start_events: dict[str, str] = field(default_factory=dict)  # process id -> start event id
+    problems: list[Problem] = field(default_factory=list)
+
+    def read(self, element: etree._Element, zeebe_forms: dict[str, str]) -> bool:
+        """Keep the element's form, if it has one; False when it has none or it cannot be used."""
+        text = _form_text(element, zeebe_forms)
+        element_id = element.get("id")
+        if text is None or element_id is None:
+            return False
         try:
-            forms[task_id] = TaskForm(parse_form(text))
+            self.by_element[element_id] = TaskForm(parse_form(text))
         except FormRefused as refused:
-            problems.append(Problem(task_id, refused.message))
-    return forms, problems
+            self.problems.append(Problem(element_id, refused.message))
+            return False
+        return True
 
 
-def forms_by_task(root: etree._Element) -> dict[str, TaskForm]:
-    """Every user task's form by task id (a file with problems is never deployed)."""
-    return read_forms(root)[0]
+def _plain_start_events(process: etree._Element) -> list[etree._Element]:
+    """The start events a person starts the process at: directly in it, with no event definition
+    (a message's, timer's or signal's start is not a person filling in a form)."""
+    return [event for event in process.iterfind(f"{{{BPMN_NS}}}startEvent")
+            if not any(etree.QName(child).localname.endswith("EventDefinition") for child in event
+                       if isinstance(child.tag, str))
+            and event.find(f"{{{BPMN_NS}}}eventDefinitionRef") is None]
+
+
+def read_forms(root: etree._Element) -> FileForms:
+    """Every user task's form and every process's start form."""
+    zeebe_forms = _zeebe_forms(root)
+    found = FileForms()
+    for task in root.iter(f"{{{BPMN_NS}}}userTask"):
+        found.read(task, zeebe_forms)
+    for process in root.iterfind(f"{{{BPMN_NS}}}process"):
+        process_id = process.get("id")
+        for event in _plain_start_events(process):
+            if not found.read(event, zeebe_forms) or process_id is None:
+                continue
+            if process_id in found.start_events:
+                found.problems.append(Problem(event.get("id"), (
+                    f"process {process_id!r} has start forms on {found.start_events[process_id]!r} and "
+                    f"{event.get('id')!r}; whoever starts it fills in one: keep one of them")))
+            else:
+                found.start_events[process_id] = event.get("id") or ""
+    return found
 
 
 def form_problems(root: etree._Element) -> list[Problem]:
     """What is wrong with the forms of a file (import reports these; deploy refuses them)."""
-    return read_forms(root)[1]
+    return read_forms(root).problems

@@ -9,7 +9,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, bindparam, exists, insert, select
+from sqlalchemy import Connection, bindparam, case, exists, func, insert, select
 
 from ..access import SUPERVISORS, Caller
 from ..errors import Invalid, NotFound
@@ -155,6 +155,30 @@ def principals(conn: Connection) -> dict[str, list[dict[str, Any]]]:
         "groups": [{"name": r.name, "display": r.name} for r in rows if r.kind == "group"],
         "roles": [{"name": r.name, "display": r.name, "superior": r.superior} for r in rows if r.kind == "role"],
     }
+
+
+def candidates(conn: Connection, text: str, limit: int,
+               users_within: frozenset[str] | None = None) -> dict[str, list[dict[str, str]]]:
+    """Users, groups and roles whose name holds ``text`` (any case), those that start with it
+    first, at most ``limit`` of each kind: whom a person may hand work to. Users only among
+    ``users_within`` when given; never integration users (machine callers work no cartable)."""
+    needle = text.strip().lower()
+
+    def named(column: Any) -> tuple[Any, Any]:
+        lowered = func.lower(column)
+        return lowered.contains(needle, autoescape=True), case(
+            (lowered.startswith(needle, autoescape=True), 0), else_=1)
+
+    holds, starts_first = named(users.c.name)
+    people = select(users.c.name).where(holds, users.c.is_integration.is_(False))
+    if users_within is not None:
+        people = people.where(users.c.name.in_(sorted(users_within)))
+    found = {"users": list(conn.execute(people.order_by(starts_first, users.c.name).limit(limit)).scalars())}
+    holds, starts_first = named(groups.c.name)
+    for kind in ("group", "role"):
+        found[f"{kind}s"] = list(conn.execute(select(groups.c.name).where(holds, groups.c.kind == kind)
+                                              .order_by(starts_first, groups.c.name).limit(limit)).scalars())
+    return {kind: [{"name": name} for name in names] for kind, names in found.items()}
 
 
 def set_roles(conn: Connection, name: str, changes: dict[str, bool | None]) -> None:

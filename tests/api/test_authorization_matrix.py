@@ -101,10 +101,14 @@ EXPECTED: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("POST", "/api/v1/work-items/{item_id}/release"): expect(default=403, plain=409, admin=409),
     # Whoever may act on it, supervisors and administrators.
     ("POST", "/api/v1/work-items/{item_id}/forward"): expect(default=403, plain=200, admin=200),
+    # Whom to forward to: asked of an item one may forward, so it tells nothing of others' processes.
+    ("GET", "/api/v1/work-items/{item_id}/forward-candidates"): expect(default=403, plain=200, admin=200),
     ("GET", "/api/v1/work-items/{item_id}/comments"): expect(**PARTICIPANTS),
     ("POST", "/api/v1/work-items/{item_id}/comments"): expect(default=403, plain=201, owner=201, admin=201),
     ("GET", "/api/v1/startable"): expect(default="listed", private={
         "other": "unlisted", "analyst": "unlisted", "integration": "unlisted"}),
+    # Whoever may start the process gets its start form, and nobody else.
+    ("GET", "/api/v1/definitions/{key}/start-form"): expect(default=200, private=OFF_THE_LIST),
     # Only whom the step is assigned to acts on it: not its owner, not an administrator.
     ("POST", "/api/v1/work-items/{item_id}/claim"): expect(default=403, plain=200),
     ("POST", "/api/v1/work-items/{item_id}/complete"): expect(default=403, plain=200),
@@ -195,6 +199,9 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("POST", "/api/v1/work-items/{item_id}/comments"): lambda s: (
         f"/api/v1/work-items/{s.item_id}/comments", {"json": {"text": "a note"}}),
     ("GET", "/api/v1/startable"): lambda s: ("/api/v1/startable", {}),
+    ("GET", "/api/v1/definitions/{key}/start-form"): lambda s: (f"/api/v1/definitions/{s.key}/start-form", {}),
+    ("GET", "/api/v1/work-items/{item_id}/forward-candidates"): lambda s: (
+        f"/api/v1/work-items/{s.item_id}/forward-candidates?q=pi", {}),
     ("POST", "/api/v1/work-items/{item_id}/complete"): lambda s: (
         f"/api/v1/work-items/{s.item_id}/complete", {"json": {}}),
     ("POST", "/api/v1/jobs/{job_id}/retry"): lambda s: (f"/api/v1/jobs/{s.job_id}/retry", {}),

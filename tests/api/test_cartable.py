@@ -323,6 +323,42 @@ def test_only_whoever_may_act_or_supervise_forwards_and_never_a_done_item(office
     assert office["root"].post(f"/work-items/{item}/forward", json={"to": {"user": "mona"}}).status_code == 409
 
 
+def candidates(person: Any, item: str, **params: Any) -> dict[str, list[str]]:
+    found = ok(person.get(f"/work-items/{item}/forward-candidates", query_string=params))
+    return {kind: [entry["name"] for entry in entries] for kind, entries in found.items()}
+
+
+def test_forward_candidates_are_the_users_groups_and_roles_whose_name_holds_the_text(office, make_user):
+    make_user("bot-mo", integration=True)  # machine callers work no cartable
+    item = start_invoice(office["sara"], 1)["work_items"][0]["id"]
+
+    assert candidates(office["mona"], item, q="MO") == {"users": ["mona"], "groups": [], "roles": []}
+    # those that start with the text come first
+    assert candidates(office["mona"], item, q="s") == {
+        "users": ["sara", "sol"], "groups": ["sales", "sales-managers", "supervisors", "managers"], "roles": []}
+    assert candidates(office["mona"], item, q="a", limit=2)["users"] == ["ana", "mia"]
+    assert candidates(office["mona"], item, q="")["roles"] == ["clerk", "head"]
+    assert candidates(office["mona"], item, q="%") == {"users": [], "groups": [], "roles": []}
+
+
+def test_forward_candidates_of_a_private_process_are_users_on_its_access_list(office, app):
+    item = start_invoice(office["sara"], 1)["work_items"][0]["id"]
+    app.extensions["charkh_process_list"].update("invoice", app.extensions["charkh"].caller_named("ana"),
+                                                 {"visibility": "private", "access": ["sara", "mona"]})
+
+    assert candidates(office["mona"], item)["users"] == ["ana", "mona", "sara"]  # ana owns it
+
+
+def test_forward_candidates_are_only_for_whoever_may_forward_the_item_now(office):
+    item = start_invoice(office["sara"], 1)["work_items"][0]["id"]
+
+    assert office["mia"].get(f"/work-items/{item}/forward-candidates").status_code == 403
+    assert office["sara"].get(f"/work-items/{item}/forward-candidates").status_code == 403  # she started it
+    assert office["mona"].get("/work-items/999999/forward-candidates").status_code == 404
+    ok(office["mona"].complete(item, "Approve"))
+    assert office["root"].get(f"/work-items/{item}/forward-candidates").status_code == 409
+
+
 def test_comments_on_an_item_are_kept_in_order_and_in_the_history(office):
     mona, sara = office["mona"], office["sara"]
     item = start_invoice(sara, 1)["work_items"][0]["id"]

@@ -121,6 +121,41 @@ def test_an_analyst_designs_a_form_deploys_it_and_the_item_renders_and_validates
     assert page.errors == []
 
 
+def test_an_analyst_designs_a_start_form_on_the_start_event_and_starting_needs_it(signed_in, make_user, shoot):
+    page = signed_in
+    sara = make_user("sara", groups=["finance"])
+    open_modeler(page, "/designer/new")
+    wait_for_catalog(page)
+    start = only(page, "bpmn:StartEvent")
+    task = append_and_name(page, start, "append.append-task", "Check invoice")
+    replace_with(page, task, "replace-with-user-task")
+    append_and_name(page, task, "append.end-event", "Checked")
+    click_element(page, task)
+    panel_group(page, "charkh-responsible")
+    page.check("input[name='charkh-candidateGroups'][value='finance']")
+
+    click_element(page, start)
+    group = panel_group(page, "charkh-form")
+    assert group.locator(".bio-properties-panel-group-header-title").inner_text() == "Start form"
+    assert "No form: whoever starts the process" in group.inner_text()
+    design_form(page, start, shoot, "start-form-editor")
+    wait_until(page, f"{FORM_FIELDS}.length === 2")
+    assert "<charkh:form>" in saved_xml(page).split("<bpmn:startEvent")[1].split("</bpmn:startEvent>")[0]
+    shoot(page, "start-form-group")
+
+    page.click("#deploy")
+    page.wait_for_selector("#status.charkh-status-ok:has-text('Deployed version 1')")
+    key = page.evaluate("window.charkh.state.key")
+    found = sara.get(f"/definitions/{key}/start-form").json
+    assert found["element"] == start
+    assert [c["key"] for c in found["form"]["components"]] == ["note", "amount"]
+    refused = sara.start(key, {"note": "no amount"})
+    assert refused.status_code == 422 and refused.json["error"]["details"]["fields"] == [
+        {"field": "amount", "message": "is required"}]
+    assert sara.start(key, {"note": "fine", "amount": 5}).status_code == 201
+    assert page.errors == []
+
+
 def render_form(page, schema, locale: str) -> None:
     """Load forms.js and forms.css into the page as the cartable does, and render the form."""
     page.add_style_tag(url=f"{page.base}/static/dist/forms.css")

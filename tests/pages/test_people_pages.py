@@ -2,7 +2,15 @@
 404s, the favicon, and the language chosen before signing in."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_file
+from babel.messages.mofile import read_mo
+
 from tests.pages.forms import config_of, sign_in
+
+DESIGNER = Path(__file__).resolve().parents[2] / "designer"
 
 
 def test_the_people_pages_need_a_sign_in(client):
@@ -72,3 +80,16 @@ def test_the_language_chosen_before_signing_in_stays_and_language_links_keep_nex
 def test_the_favicon_is_there(client):
     response = client.get("/favicon.ico", follow_redirects=True)
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+
+
+@pytest.mark.parametrize("language", ["fa", "ro"])
+def test_every_string_of_the_people_pages_is_translated(language):
+    with open(DESIGNER / "translations" / language / "LC_MESSAGES" / "messages.mo", "rb") as compiled:
+        catalog = read_mo(compiled)
+    strings = {message for template in ("cartable.html", "item.html", "start.html", "work.html")
+               for _, message, _, _ in extract_from_file("jinja2", DESIGNER / "templates" / template)}
+    strings |= {message for source in ("cartable_pages.py", "page_texts.py")
+                for _, message, _, _ in extract_from_file("python", DESIGNER / source)}
+
+    untranslated = sorted(s for s in strings if not (catalog.get(s) and catalog.get(s).string))
+    assert untranslated == []

@@ -1,9 +1,9 @@
 // One cartable item (/cartable/{id}): its actions in charkh:order, its form or the fields its
-// actions require, claim and release, forward, the case's data, a small diagram (the viewer
-// bundle, compact), comments and the history in words.
+// actions require, claim and release, forward (a picker suggests whom), the case's data, a small
+// diagram (the viewer bundle, compact), comments and the history in words.
 (function () {
   'use strict';
-  const { config, texts, api, text, date, say, el, waitsFor } = window.CharkhPeople;
+  const { config, texts, api, text, date, say, el, waitsFor, formProblems } = window.CharkhPeople;
   const status = document.getElementById('status');
   const itemPath = '/work-items/' + encodeURIComponent(config.item);
   const chosenAction = new URLSearchParams(window.location.search).get('action');
@@ -45,7 +45,7 @@
     }
     if (form) {
       const errors = form.validate();
-      if (errors && errors.length) { say(status, errors.map(String).join('; '), true); return; }
+      if (errors && errors.length) { say(status, formProblems(errors), true); return; }
     }
     try {
       const body = { data: fieldData() };
@@ -129,6 +129,12 @@
 
   document.getElementById('claim').onclick = () => act(() => api('POST', itemPath + '/claim'), texts.claimed);
   document.getElementById('release').onclick = () => act(() => api('POST', itemPath + '/release'), texts.released);
+  window.CharkhPartyPicker.attach(document.getElementById('forward-name'), document.getElementById('forward-options'),
+    document.getElementById('forward-kind'), async (typed) => {
+      const query = new URLSearchParams({ q: typed, limit: '8' });
+      const { data } = await api('GET', itemPath + '/forward-candidates?' + query);
+      return window.CharkhPartyPicker.flatten(data);
+    });
   document.getElementById('forward-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const kind = document.getElementById('forward-kind').value;

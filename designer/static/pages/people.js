@@ -68,5 +68,10 @@
     return parties.join(config.locale === 'fa' ? '، ' : ', ');
   }
 
-  window.CharkhPeople = { config, texts, api, text, number, date, say, el, waitsFor };
+  // What a form's validate() found, in words: "Customer: This field is required; ..."
+  function formProblems(errors) {
+    return errors.map((e) => `${e.label || e.field}: ${(e.messages || []).join(', ')}`).join('; ');
+  }
+
+  window.CharkhPeople = { config, texts, api, text, number, date, say, el, waitsFor, formProblems };
 })();

@@ -1,7 +1,8 @@
 // The "Form" group of a user task in the properties panel: the fields of the task's form-js form
 // (charkh:form in its extensionElements, engine/forms.py), and the buttons that open the form
-// editor and remove the form.
-import { getBusinessObject } from 'bpmn-js/lib/util/ModelUtil';
+// editor and remove the form. A process's plain start event has the same group, titled "Start
+// form": what a person fills in on /start to start the process.
+import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
 import { useService } from 'bpmn-js-properties-panel';
 import { Group } from '@bpmn-io/properties-panel';
 
@@ -16,8 +17,16 @@ const FIELD_TYPES = {
 };
 
 export function formGroup(element, t) {
-  return { id: 'charkh-form', label: t('Form'), component: Group,
+  const label = is(element, 'bpmn:StartEvent') ? t('Start form') : t('Form');
+  return { id: 'charkh-form', label, component: Group,
     entries: [ { id: 'charkh-form-entry', component: FormEntry, element } ] };
+}
+
+// The start event whose form is the process's start form, as the server reads it (engine/forms.py):
+// directly in a process (or a pool's), with no message, timer or other event definition.
+export function isStartFormEvent(bo) {
+  return is(bo, 'bpmn:StartEvent') && !(bo.get('eventDefinitions') || []).length
+    && Boolean(bo.$parent) && is(bo.$parent, 'bpmn:Process');
 }
 
 // Camunda 7's own form groups (camunda:formKey, camunda:formData) stay for the tasks of imported
@@ -119,7 +128,9 @@ function FormEntry({ element, id }) {
       ) }
       { fields.length === 0 && (
         <div class="charkh-hint">
-          { translate(form ? 'The form has no fields yet' : 'No form: the person sees only the action buttons') }
+          { translate(form ? 'The form has no fields yet' : is(bo, 'bpmn:StartEvent')
+            ? 'No form: whoever starts the process types its data as fields and values'
+            : 'No form: the person sees only the action buttons') }
         </div>
       ) }
       { form && !schema && <div class="charkh-hint charkh-error">{ translate('The form is not valid JSON; designing it anew replaces it') }</div> }

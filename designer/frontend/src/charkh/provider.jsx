@@ -1,5 +1,6 @@
-// Charkh's groups in the properties panel: Responsible, Actions, Form (user tasks), Trigger and
-// Visibility (process), Insert field (service tasks with a charkh-* connector).
+// Charkh's groups in the properties panel: Responsible, Actions, Form (user tasks; the start form
+// on a process's plain start event), Trigger and Visibility (process), Insert field (service tasks
+// with a charkh-* connector).
 import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
 import { useService } from 'bpmn-js-properties-panel';
 import {
@@ -11,7 +12,7 @@ import {
   getProcess, getTrigger, getConnector, isCharkhConnector, getActionFlows, splitList, joinList,
   ISO_DURATION, ISO_DATE, EXPRESSION, OPERATORS, NO_VALUE, SCHEDULE_PRESETS
 } from './util';
-import { formGroup, withoutUnusedCamundaForms } from './form-group';
+import { formGroup, isStartFormEvent, withoutUnusedCamundaForms } from './form-group';
 
 // after the element-templates provider (300), which hides non-template groups of templated elements
 const LOW_PRIORITY = 200;
@@ -35,7 +36,7 @@ export default class CharkhPropertiesProvider {
         extra.push(responsibleGroup(element, t));
         extra.push(actionsGroup(element, t));
       }
-      if (is(bo, 'bpmn:UserTask')) {
+      if (is(bo, 'bpmn:UserTask') || isStartFormEvent(bo)) {
         extra.push(formGroup(element, t));
         groups = withoutUnusedCamundaForms(groups, bo);
       }
