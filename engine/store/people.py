@@ -9,7 +9,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, bindparam, exists, insert, select
+from sqlalchemy import Connection, bindparam, exists, func, insert, select
 
 from ..access import SUPERVISORS, Caller
 from ..errors import Invalid, NotFound
@@ -177,6 +177,14 @@ def list_users(conn: Connection) -> list[dict[str, Any]]:
     return [{"name": row.name, "admin": bool(row.is_admin), "analyst": bool(row.is_analyst),
              "integration": bool(row.is_integration), "groups": member_of.get(row.id, [])}
             for row in conn.execute(select(*_CALLER_COLUMNS).order_by(users.c.name))]
+
+
+def names_like(conn: Connection, text: str, limit: int) -> list[str]:
+    """User names that contain the text (any case), in name order."""
+    query = select(users.c.name).order_by(users.c.name).limit(limit)
+    if text:
+        query = query.where(func.lower(users.c.name).contains(text.lower(), autoescape=True))
+    return list(conn.execute(query).scalars())
 
 
 def analysts_among(conn: Connection, names: list[str]) -> set[str]:

@@ -88,6 +88,18 @@ EXPECTED: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("POST", "/api/v1/validate"): expect(**MODELLERS),
     ("GET", "/api/v1/principals"): expect(**MODELLERS),
     ("GET", "/api/v1/entities"): expect(default=200),
+    # Records (issue 16) are a shared CRM: everyone signed in reads and writes them and their
+    # history; only administrators define entities. User pickers find names for everyone.
+    ("PUT", "/api/v1/entities/{name}"): expect(default=403, admin=201),
+    ("POST", "/api/v1/records/{entity}"): expect(default=201),
+    ("GET", "/api/v1/records/{entity}"): expect(default=200),
+    ("GET", "/api/v1/records/{entity}/{record_id}"): expect(default=200),
+    ("PATCH", "/api/v1/records/{entity}/{record_id}"): expect(default=200),
+    ("GET", "/api/v1/records/{entity}/{record_id}/history"): expect(default=200),
+    ("GET", "/api/v1/records/{entity}/{record_id}/instances"): expect(default=200),
+    ("GET", "/api/v1/records/{entity}/{record_id}/related"): expect(default=200),
+    ("GET", "/api/v1/records/{entity}/{record_id}/related/{other}/{field}"): expect(default=200),
+    ("GET", "/api/v1/people"): expect(default=200),
     ("POST", "/api/v1/instances"): expect(default=201, private=OFF_THE_LIST),
     ("GET", "/api/v1/instances"): expect(**LISTED_TO_PARTICIPANTS),
     ("GET", "/api/v1/instances/{instance_id}"): expect(**PARTICIPANTS),
@@ -151,6 +163,7 @@ class Scene:
     event_id: str = ""
     room_id: str = ""
     notification_id: str = ""
+    record_id: str = ""
 
 
 Request = Callable[[Scene], tuple[str, dict[str, Any]]]  # -> (path, keyword arguments for the client)
@@ -169,6 +182,23 @@ REQUESTS: dict[tuple[str, str], Request] = {
                                                                  "content_type": "application/xml"}),
     ("GET", "/api/v1/principals"): lambda s: ("/api/v1/principals", {}),
     ("GET", "/api/v1/entities"): lambda s: ("/api/v1/entities", {}),
+    ("PUT", "/api/v1/entities/{name}"): lambda s: (f"/api/v1/entities/e_{s.key}", {"json": {
+        "label": "Car", "fields": [{"name": "plate", "label": "Plate", "type": "text"}]}}),
+    ("POST", "/api/v1/records/{entity}"): lambda s: ("/api/v1/records/contact", {"json": {
+        "fields": {"first_name": "Ana"}}}),
+    ("GET", "/api/v1/records/{entity}"): lambda s: ("/api/v1/records/contact", {}),
+    ("GET", "/api/v1/records/{entity}/{record_id}"): lambda s: (f"/api/v1/records/contact/{s.record_id}", {}),
+    ("PATCH", "/api/v1/records/{entity}/{record_id}"): lambda s: (f"/api/v1/records/contact/{s.record_id}", {
+        "json": {"fields": {"last_name": "Pop"}}}),
+    ("GET", "/api/v1/records/{entity}/{record_id}/history"): lambda s: (
+        f"/api/v1/records/contact/{s.record_id}/history", {}),
+    ("GET", "/api/v1/records/{entity}/{record_id}/instances"): lambda s: (
+        f"/api/v1/records/contact/{s.record_id}/instances", {}),
+    ("GET", "/api/v1/records/{entity}/{record_id}/related"): lambda s: (
+        f"/api/v1/records/contact/{s.record_id}/related", {}),
+    ("GET", "/api/v1/records/{entity}/{record_id}/related/{other}/{field}"): lambda s: (
+        f"/api/v1/records/contact/{s.record_id}/related/invoice/contact", {}),
+    ("GET", "/api/v1/people"): lambda s: ("/api/v1/people?q=a", {}),
     ("POST", "/api/v1/instances"): lambda s: ("/api/v1/instances", {"json": {"definition": s.key}}),
     ("GET", "/api/v1/instances"): lambda s: ("/api/v1/instances?limit=1000", {}),
     ("GET", "/api/v1/instances/{instance_id}"): lambda s: (f"/api/v1/instances/{s.instance_id}", {}),
@@ -279,8 +309,10 @@ def world(app, make_user):
         room = charkh.calendar.add_room({"name": f"Room {key}"}, charkh.caller_named("ada"))
         charkh.calendar.create_task({"title": f"For pia {key}", "owner": "pia"}, charkh.caller_named("ada"))
         notification = charkh.notifications.list(pia, limit=1)[0]
+        contact = charkh.records.create("contact", {"first_name": "Ana"}, pia)
+        charkh.records.create("invoice", {"number": key, "contact": contact["id"]}, pia)
         return Scene(key, data, started["id"], started["work_items"][0]["id"], str(job_id), task["id"],
-                     event["id"], room["id"], notification["id"])
+                     event["id"], room["id"], notification["id"], contact["id"])
 
     return people, scene
 
