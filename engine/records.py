@@ -54,6 +54,10 @@ class Records:
         with self.db.read() as conn:
             return store.all_entities(conn)
 
+    def entity(self, name: str) -> dict[str, Any]:
+        with self.db.read() as conn:
+            return store.entity(conn, name)
+
     def put_entity(self, name: str, body: Any, caller: Caller) -> tuple[dict[str, Any], bool]:
         """Define or redefine an entity (admins); returns it and whether it is new."""
         if not caller.is_admin:
