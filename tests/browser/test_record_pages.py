@@ -88,8 +88,10 @@ def test_an_admin_defines_an_entity_with_a_picklist_and_a_reference(page, live_s
     assert response.status == 403 and "Only administrators" in page.locator("#error-message").inner_text()
 
 
-def test_a_plain_user_creates_a_record_meets_a_422_edits_it_and_reads_the_change(page, live_server, sara, shoot):
+def test_a_plain_user_creates_a_record_meets_a_422_edits_it_and_reads_the_change(page, live_server, sara, make_user,
+                                                                              shoot):
     errors = no_console_errors(page)
+    make_user("mona", groups=["sales"])
     ana = create(sara, "contact", first_name="Ana", last_name="Pop")
     sign_in(page, live_server, "sara")
     page.click("#nav-records")
@@ -106,6 +108,9 @@ def test_a_plain_user_creates_a_record_meets_a_422_edits_it_and_reads_the_change
     page.fill("#input-contact", ana["id"])
     page.dispatch_event("#input-contact", "change")
     page.locator("[data-field=contact] .hint", has_text="Ana Pop").wait_for()
+    page.fill("#input-owner", "mo")
+    page.locator("#new-fields datalist option[value=mona]").wait_for(state="attached")
+    page.fill("#input-owner", "mona")
     page.click("#create-record")
 
     error = page.locator("[data-field=email] .field-error")
@@ -122,6 +127,7 @@ def test_a_plain_user_creates_a_record_meets_a_422_edits_it_and_reads_the_change
 
     page.locator("#fields [data-field=amount] dd", has_text="100").wait_for()
     assert page.locator("#record-title").inner_text() == "INV-7 Pars Co"
+    assert page.locator("#record-owner").inner_text() == "mona"
     assert page.locator("#fields [data-field=contact] dd a").inner_text() == "Ana Pop"
     page.click("#edit")
     page.fill("#input-amount", "150")
