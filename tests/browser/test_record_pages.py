@@ -80,6 +80,11 @@ def test_an_admin_defines_an_entity_with_a_picklist_and_a_reference(page, live_s
     page.click("#save-entity")
     rows.nth(3).locator(".field-error:not(:empty)").wait_for()
     assert "picklist" in rows.nth(3).locator(".field-error").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/admin/entities?lang=fa")
+    page.locator("#entities tbody tr[data-entity=vehicle] button.edit-entity").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(page, "entities-phone-fa")
     assert refused_only(errors) == []
 
     sign_in(page, live_server, "sara")
