@@ -22,3 +22,30 @@ def cartable_texts() -> dict[str, str]:
         "item_count": _("%(count)s items"), "process": _("Process"), "task": _("Task"),
         "title": _("Title"), "status": _("Status"),
     }
+
+
+def record_texts() -> dict[str, str]:
+    """The records pages' texts (designer/static/pages/records/*.js)."""
+    return {
+        "any": _("Any"), "none": _("(none)"), "yes": _("Yes"), "no": _("No"), "owner": _("Owner"),
+        "nobody": _("nobody"), "someone": _("someone"), "empty": _("(empty)"), "more": _("More"),
+        "saved": _("Saved."), "nothing_changed": _("Nothing changed."), "separator": _("; "),
+        "edit": _("Edit"), "name": _("Label"), "code": _("Name in scripts"), "fields": _("Fields"),
+        "fix_field": _("Check the field “%(field)s”."),
+        "wrong_text": _("This text is too long."), "wrong_number": _("This is not a number."),
+        "wrong_mobile": _("This is not a mobile number."), "wrong_email": _("This is not an email address."),
+        "wrong_date": _("This is not a date."), "wrong_datetime": _("This is not a date and time."),
+        "wrong_picklist": _("Pick one of the options."), "wrong_checkbox": _("Tick it or leave it."),
+        "wrong_user": _("There is no such user."), "wrong_reference": _("There is no such record."),
+        "no_such_user": _("There is no such user."), "no_such_record": _("There is no such record."),
+        "related_by": _("%(entity)s (field %(field)s)"), "instance": _("Instance %(id)s"),
+        "instance_of": _("%(definition)s #%(id)s"), "started_by": _("started by %(user)s, %(at)s"),
+        "status_running": _("running"), "status_completed": _("completed"), "status_error": _("error"),
+        "status_cancelled": _("cancelled"),
+        "change": _("%(field)s: %(old)s → %(new)s"), "changes_by": _("%(changes)s by %(user)s"),
+        "created": _("Created by %(user)s"), "created_with": _("Created by %(user)s: %(values)s"),
+        "value": _("%(field)s: %(value)s"),
+        "new_entity": _("New entity"), "redefine": _("Redefine %(name)s"),
+        "entity_defined": _("Entity %(name)s defined."), "entity_redefined": _("Entity %(name)s redefined."),
+        "name_needed": _("Give the entity a name: lower-case letters, digits and _."),
+    }

@@ -62,7 +62,7 @@ def setup_pages(app: Any, settings: Settings) -> None:
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"))
     Babel(app, locale_selector=select_locale)
-    from . import cartable_pages  # noqa: F401  (its routes join this blueprint before it is registered)
+    from . import cartable_pages, record_pages  # noqa: F401  (their routes join this blueprint before it is registered)
     app.register_blueprint(pages)
     app.before_request(refuse_forged_forms)
     app.jinja_env.globals["csrf_token"] = csrf_token

@@ -18,7 +18,7 @@ from .api import Lenient, auth, caller, charkh, paged
 
 records_api = APIBlueprint("records_api", __name__, url_prefix="/api/v1")
 
-_PAGING = {"limit", "after"}
+_PAGING = {"limit", "after", "q"}
 
 
 class EntityIn(Lenient):
@@ -45,6 +45,16 @@ class RecordChangesIn(Lenient):
 class RecordPage(Lenient):
     limit = Integer(load_default=50, validate=Range(1, MAX_PAGE))
     after = String(load_default=None, validate=Length(max=30))
+
+
+class RecordSearch(RecordPage):
+    q = String(load_default=None, validate=Length(max=200),
+               metadata={"description": "text the record's text, mobile, email or picklist fields contain "
+                                        "(any case), or its id"})
+
+
+class RelatedQuery(Lenient):
+    limit = Integer(load_default=20, validate=Range(1, MAX_PAGE))
 
 
 @records_api.get("/entities")
@@ -95,12 +105,13 @@ def get_record(entity: str, record_id: str):
 
 @records_api.get("/records/<entity>")
 @records_api.auth_required(auth)
-@records_api.input(RecordPage, location="query", arg_name="query")
-@records_api.doc(summary="A page of an entity's records; FIELD=VALUE keeps those whose field has that value",
-                 responses={422: "A filter that is not a field of the entity"})
+@records_api.input(RecordSearch, location="query", arg_name="query")
+@records_api.doc(summary="A page of an entity's records; FIELD=VALUE keeps those whose field has that value, "
+                         "q those that contain a text",
+                 responses={422: "A filter that is not a field of the entity, or a value not of its type"})
 def list_records(entity: str, query: dict[str, Any]):
     equal = {name: value for name, value in request.args.items() if name not in _PAGING}
-    rows = charkh().records.page(entity, equal, caller(), query["limit"] + 1, query["after"])
+    rows = charkh().records.page(entity, equal, caller(), query["limit"] + 1, query["after"], query["q"])
     return paged(rows, query["limit"], "id", {**equal, **query})
 
 
@@ -123,3 +134,32 @@ def run_macro(entity: str, record_id: str, key: str):
     if press is not None and not 1 <= len(press) <= 80:
         raise BadInput("Idempotency-Key is 1 to 80 characters")
     return charkh().records.run_macro(entity, record_id, key, caller(), press), 201
+
+
+@records_api.get("/records/<entity>/<record_id>/instances")
+@records_api.auth_required(auth)
+@records_api.doc(summary="The instances run for a record, newest first: id, definition, process, status, "
+                         "started_by, created_at, updated_at", responses={404: "No such record"})
+def record_instances(entity: str, record_id: str):
+    return current_app.json.response(charkh().records.instances(entity, record_id, caller()))
+
+
+@records_api.get("/records/<entity>/<record_id>/related")
+@records_api.auth_required(auth)
+@records_api.input(RelatedQuery, location="query", arg_name="query")
+@records_api.doc(summary="The records whose reference fields point to this one: per entity and field, "
+                         "how many, the first `limit` and the cursor of the rest",
+                 responses={404: "No such record"})
+def related_records(entity: str, record_id: str, query: dict[str, Any]):
+    return current_app.json.response(charkh().records.related(entity, record_id, caller(), query["limit"]))
+
+
+@records_api.get("/records/<entity>/<record_id>/related/<other>/<field>")
+@records_api.auth_required(auth)
+@records_api.input(RecordPage, location="query", arg_name="query")
+@records_api.doc(summary="A page of the records of one entity whose reference field points to this record",
+                 responses={404: "No such record, or no such reference field"})
+def related_page(entity: str, record_id: str, other: str, field: str, query: dict[str, Any]):
+    rows = charkh().records.related_page(entity, record_id, other, field, caller(), query["limit"] + 1,
+                                         query["after"])
+    return paged(rows, query["limit"], "id", query)

@@ -113,6 +113,13 @@ class Charkh:
         with self.db.read() as conn:
             return people.list_users(conn)
 
+    def people_named(self, text: str, caller: Caller, limit: int = 20) -> list[dict[str, str]]:
+        """Users whose name contains the text: whom a record's user field or owner may name. Any
+        signed-in person asks (records are shared, and their history names people anyway)."""
+        del caller
+        with self.db.read() as conn:
+            return [{"name": name} for name in people.names_like(conn, text.strip(), limit)]
+
     def add_role(self, name: str, superior: str | None = None) -> None:
         with self.db.write() as conn:
             people.add_role(conn, name, superior)

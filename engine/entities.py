@@ -16,6 +16,8 @@ FIELD_TYPES = ("text", "number", "mobile", "email", "date", "datetime", "picklis
 LANGUAGES = ("en", "fa", "ro")
 # Names an analyst writes as record.NAME and ${record.NAME}: a Python identifier, lower case.
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+# Query parameters of GET /records/{entity} beside its FIELD=VALUE filters: no field is named so.
+RESERVED = ("limit", "after", "q")
 MAX_FIELDS = 200
 MAX_OPTIONS = 500
 MAX_LABEL = 200
@@ -146,6 +148,9 @@ def _checked_field(field: Any, entities: set[str]) -> dict[str, Any]:
     if not isinstance(name, str) or not _NAME.match(name):
         raise Invalid(f"a field name is lower-case letters, digits and _ starting with a letter; not {name!r}",
                       {"field": name})
+    if name in RESERVED:
+        raise Invalid(f"{name!r} is a word the records' list keeps for itself ({', '.join(RESERVED)}); "
+                      "name the field otherwise", {"field": name})
     type_ = field.get("type")
     if type_ not in FIELD_TYPES:
         raise Invalid(f"field {name!r}: type must be one of {', '.join(FIELD_TYPES)}; not {type_!r}",

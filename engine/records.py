@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 500
+# The types of the fields a search looks into (the others hold numbers, dates, names and ids).
+SEARCHED_TYPES = ("text", "mobile", "email", "picklist")
 # How long the scheduler leaves an owed start to the write that owes it (which starts it at once).
 OWED_GRACE = timedelta(seconds=10)
 # Records a schedule run reads per transaction, and batches per scheduler tick (so timers, jobs
@@ -59,13 +61,20 @@ class Records:
         with self.db.read() as conn:
             return store.all_entities(conn)
 
+    def entity(self, name: str) -> dict[str, Any]:
+        with self.db.read() as conn:
+            return store.entity(conn, name)
+
     def put_entity(self, name: str, body: Any, caller: Caller) -> tuple[dict[str, Any], bool]:
         """Define or redefine an entity (admins); returns it and whether it is new."""
         if not caller.is_admin:
             raise Forbidden("only administrators define entities")
         with self.db.write() as conn:
-            checked = checked_entity(name, body, store.entity_names(conn))
+            known = store.entity_names(conn)
+            checked = checked_entity(name, body, known)
+            before = store.entity(conn, name)["fields"] if name in known else []
             created = store.put_entity(conn, checked, self.charkh.clock())
+            store.relink(conn, name, before, checked["fields"])
             found = store.entity(conn, name)
         self.charkh.forget_entities()
         return found, created
@@ -86,15 +95,17 @@ class Records:
         with self.db.write() as conn:
             entity = store.entity(conn, entity_name)
             typed = typed_values(entity["fields"], values)
-            store.check_people_and_references(conn, entity["fields"], typed)
+            targets = store.check_people_and_references(conn, entity["fields"], typed)
             store.check_owner(conn, owner)
             existing = store.record_by_external_id(conn, entity_name, external_id, lock=True) if external_id else None
             if existing is not None:
-                row = self._write_changes(conn, entity, existing, typed, owner, owner is not None, caller, at)
+                row = self._write_changes(conn, entity, existing, typed, targets, owner, owner is not None, caller,
+                                          at)
                 outcome = "unchanged" if row is existing else "updated"
             else:
                 row = store.insert_record(conn, entity_name, typed, owner or caller.name, external_id, caller.name,
                                           at)
+                store.link(conn, row.id, entity_name, targets)
                 self._owe(conn, entity, row, None, caller)
                 outcome = "created"
         return store.record_json(row, self._run_owed(row.id)), outcome
@@ -109,20 +120,22 @@ class Records:
         with self.db.write() as conn:
             entity = store.entity(conn, entity_name)
             typed = typed_values(entity["fields"], values)
-            store.check_people_and_references(conn, entity["fields"], typed)
+            targets = store.check_people_and_references(conn, entity["fields"], typed)
             store.check_owner(conn, owner)
             row = store.record_row(conn, number, entity_name, lock=True)
-            row = self._write_changes(conn, entity, row, typed, owner, owner is not None, caller, at)
+            row = self._write_changes(conn, entity, row, typed, targets, owner, owner is not None, caller, at)
         return store.record_json(row, self._run_owed(row.id))
 
     def _write_changes(self, conn: Connection, entity: dict[str, Any], row: Any, typed: dict[str, Any],
-                       owner: str | None, change_owner: bool, caller: Caller, at: Any) -> Any:
+                       targets: dict[str, int | None], owner: str | None, change_owner: bool, caller: Caller,
+                       at: Any) -> Any:
         changes = changes_between(row.fields, typed)
         if change_owner and owner != row.owner:
             changes["owner"] = [row.owner, owner]
         before = row
         row = store.update_record(conn, row, typed, owner, change_owner, changes, caller.name, at)
         if row is not before:
+            store.link(conn, row.id, entity["name"], {name: targets[name] for name in changes if name in targets})
             self._owe(conn, entity, row, before, caller)
         return row
 
@@ -131,22 +144,60 @@ class Records:
             return store.record_json(store.record_row(conn, store.record_number(record_id), entity_name))
 
     def page(self, entity_name: str, equal: dict[str, str], caller: Caller, limit: int = 50,
-             after: str | None = None) -> list[dict[str, Any]]:
-        if not 1 <= limit <= MAX_PAGE + 1:  # one more than a page tells whether another follows
-            raise Invalid(f"limit must be 1 to {MAX_PAGE}")
+             after: str | None = None, search: str | None = None) -> list[dict[str, Any]]:
+        """A page of the entity's records whose fields have the values given (in their usual
+        spellings, as a write takes them) and, with ``search``, whose id is it or whose text,
+        mobile, email or picklist fields contain it."""
+        _check_limit(limit)
         cursor = store.record_number(after) if after else None
         with self.db.read() as conn:
             entity = store.entity(conn, entity_name)
-            known = set(types_of(entity))
-            unknown = sorted(set(equal) - known)
+            types = types_of(entity)
+            unknown = sorted(set(equal) - set(types))
             if unknown:
                 raise Invalid(f"{unknown[0]!r} is not a field of {entity_name}", {"field": unknown[0]})
-            return [store.record_json(row) for row in store.list_records(conn, entity_name, equal, limit, cursor)]
+            typed = typed_values(entity["fields"], equal)
+            searched = tuple(name for name, type_ in types.items() if type_ in SEARCHED_TYPES)
+            rows = store.list_records(conn, entity_name, typed, limit, cursor, search, searched)
+            return [store.record_json(row) for row in rows]
 
     def history(self, entity_name: str, record_id: str, caller: Caller) -> list[dict[str, Any]]:
         with self.db.read() as conn:
             row = store.record_row(conn, store.record_number(record_id), entity_name)
             return store.history_of(conn, row.id, self.charkh.scope(caller))
+
+    def instances(self, entity_name: str, record_id: str, caller: Caller) -> list[dict[str, Any]]:
+        """The instances run for the record that the caller may see, newest first (a private
+        process's stay hidden from those off its list)."""
+        with self.db.read() as conn:
+            row = store.record_row(conn, store.record_number(record_id), entity_name)
+            return store.instances_for(conn, row.id, self.charkh.scope(caller))
+
+    def related(self, entity_name: str, record_id: str, caller: Caller, limit: int = 20) -> list[dict[str, Any]]:
+        """The records whose reference fields point to this one, by entity and field: how many,
+        and the first ``limit`` of each (``next``: the cursor of the rest, for related_page)."""
+        _check_limit(limit)
+        with self.db.read() as conn:
+            row = store.record_row(conn, store.record_number(record_id), entity_name)
+            groups = []
+            for entity, field, count in store.related_counts(conn, row.id):
+                rows = store.related_records(conn, row.id, entity, field, limit, None)
+                groups.append({"entity": entity, "field": field, "count": count,
+                               "records": [store.record_json(r) for r in rows],
+                               "next": str(rows[-1].id) if count > len(rows) else None})
+            return groups
+
+    def related_page(self, entity_name: str, record_id: str, other: str, field: str, caller: Caller,
+                     limit: int = 50, after: str | None = None) -> list[dict[str, Any]]:
+        """A page of the records of ``other`` whose ``field`` points to this record."""
+        _check_limit(limit)
+        cursor = store.record_number(after) if after else None
+        with self.db.read() as conn:
+            row = store.record_row(conn, store.record_number(record_id), entity_name)
+            pointing = store.entity(conn, other)
+            if not any(f["name"] == field and f["type"] == "reference" for f in pointing["fields"]):
+                raise NotFound(f"{other} has no reference field {field!r}")
+            return [store.record_json(r) for r in store.related_records(conn, row.id, other, field, limit, cursor)]
 
     @staticmethod
     def _check_writer(caller: Caller) -> None:
@@ -314,6 +365,11 @@ class Records:
             except NotFound:
                 pass
         return Caller(name=name or "system", is_admin=False, groups=frozenset())
+
+
+def _check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_PAGE + 1:  # one more than a page tells whether another follows
+        raise Invalid(f"limit must be 1 to {MAX_PAGE}")
 
 
 class _AlreadyStarted(Exception):

@@ -70,6 +70,8 @@ await esbuild.build({
   entryPoints: {
     modeler: path.join(here, 'src/modeler.js'),
     viewer: path.join(here, 'src/viewer.js'),
+    // an instance's history in words, for the record page (which has no diagram)
+    history: path.join(here, 'src/history.js'),
     // form-js: its viewer for the pages that show a cartable item, its editor for the modeler
     forms: path.join(here, 'src/forms.js'),
     'form-editor': path.join(here, 'src/form-editor.js')

@@ -203,6 +203,14 @@ def list_users(conn: Connection) -> list[dict[str, Any]]:
             for row in conn.execute(select(*_CALLER_COLUMNS).order_by(users.c.name))]
 
 
+def names_like(conn: Connection, text: str, limit: int) -> list[str]:
+    """User names that contain the text (any case), in name order."""
+    query = select(users.c.name).order_by(users.c.name).limit(limit)
+    if text:
+        query = query.where(func.lower(users.c.name).contains(text.lower(), autoescape=True))
+    return list(conn.execute(query).scalars())
+
+
 def analysts_among(conn: Connection, names: list[str]) -> set[str]:
     """Those of the names who are analysts (or administrators): who may own a definition."""
     if not names:

@@ -6,13 +6,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, cast, func, insert, select, update
+from sqlalchemy import Connection, String, cast, delete, func, insert, or_, select, update
 
 from ..access import Scope
 from ..errors import Invalid, NotFound
-from .instances import iso, parse_id, visible_to
+from .instances import MAX_ID, history_json, iso, parse_id, visible_to
 from .schema import entities as entity_table
-from .schema import history, instances, record_changes, records, trigger_schedules, trigger_starts, users
+from .schema import (
+    history,
+    instances,
+    record_changes,
+    record_links,
+    records,
+    trigger_schedules,
+    trigger_starts,
+    users,
+)
 from .writes import writes_for
 
 PENDING, STARTED, FAILED = "pending", "started", "failed"
@@ -51,24 +60,64 @@ def _entity_json(row: Any) -> dict[str, Any]:
 
 # --- records ------------------------------------------------------------------------------------
 
-def check_people_and_references(conn: Connection, fields: list[dict[str, Any]], values: dict[str, Any]) -> None:
-    """A user field names a user and a reference field a record of its entity (422 naming the field)."""
+def check_people_and_references(conn: Connection, fields: list[dict[str, Any]],
+                                values: dict[str, Any]) -> dict[str, int | None]:
+    """A user field names a user and a reference field a record of its entity (422 naming the field).
+    Returns the id of the record each reference given points to (None: emptied), for link()."""
+    targets: dict[str, int | None] = {}
     for field in fields:
-        value = values.get(field["name"])
-        if value is None:
+        name = field["name"]
+        if name not in values:
             continue
-        if field["type"] == "user" and conn.execute(select(users.c.id).where(users.c.name == value)).first() is None:
-            raise Invalid(f"field {field['name']!r}: no user named {value!r}", {"field": field["name"]})
-        if field["type"] == "reference" and _referenced(conn, field["entity"], value) is None:
-            raise Invalid(f"field {field['name']!r}: no {field['entity']} record {value!r}", {"field": field["name"]})
+        value = values[name]
+        if field["type"] == "reference":
+            targets[name] = None if value is None else _referenced(conn, field["entity"], value)
+            if value is not None and targets[name] is None:
+                raise Invalid(f"field {name!r}: no {field['entity']} record {value!r}", {"field": name})
+        if field["type"] == "user" and value is not None and conn.execute(
+                select(users.c.id).where(users.c.name == value)).first() is None:
+            raise Invalid(f"field {name!r}: no user named {value!r}", {"field": name})
+    return targets
 
 
 def _referenced(conn: Connection, entity_name: str, value: str) -> int | None:
-    number = value.isdigit() and int(value) < 2**63
+    number = value.isdigit() and 0 < int(value) <= MAX_ID
     found: int | None = conn.execute(select(records.c.id).where(
         records.c.entity == entity_name,
         (records.c.id == int(value)) if number else (records.c.external_id == value))).scalar()
     return found
+
+
+def link(conn: Connection, record_id: int, entity_name: str, targets: dict[str, int | None]) -> None:
+    """Keep where the record's reference fields point (as check_people_and_references found them)."""
+    if not targets:
+        return
+    conn.execute(delete(record_links).where(record_links.c.record_id == record_id,
+                                            record_links.c.field.in_(sorted(targets))))
+    rows = [{"record_id": record_id, "field": field, "entity": entity_name, "target_id": target}
+            for field, target in targets.items() if target is not None]
+    if rows:
+        conn.execute(insert(record_links), rows)
+
+
+def relink(conn: Connection, entity_name: str, before: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
+    """An entity redefined: drop the links of the fields that no longer point where they did, and
+    link the records' values of the fields that point somewhere new (values that name no record of
+    the new target stay unlinked)."""
+    old = {f["name"]: f["entity"] for f in before if f["type"] == "reference"}
+    new = {f["name"]: f["entity"] for f in after if f["type"] == "reference"}
+    moved = sorted(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
+    if not moved:
+        return
+    conn.execute(delete(record_links).where(record_links.c.entity == entity_name,
+                                            record_links.c.field.in_(moved)))
+    fresh = {name: new[name] for name in moved if name in new}
+    if not fresh:
+        return
+    for row in conn.execute(select(records.c.id, records.c.fields).where(records.c.entity == entity_name)).all():
+        targets = {name: _referenced(conn, target, str(row.fields[name]))
+                   for name, target in fresh.items() if row.fields.get(name) is not None}
+        link(conn, row.id, entity_name, {name: target for name, target in targets.items() if target is not None})
 
 
 def check_owner(conn: Connection, owner: str | None) -> None:
@@ -119,15 +168,58 @@ def update_record(conn: Connection, row: Any, values: dict[str, Any], owner: str
     return record_row(conn, row.id)
 
 
-def list_records(conn: Connection, entity_name: str, equal: dict[str, Any], limit: int,
-                 after: int | None) -> list[Any]:
-    """A page of an entity's records in id order, whose fields equal the values given (as text)."""
+def list_records(conn: Connection, entity_name: str, equal: dict[str, Any], limit: int, after: int | None,
+                 search: str | None = None, searched: tuple[str, ...] = ()) -> list[Any]:
+    """A page of an entity's records in id order: those whose fields equal the values given (as
+    typed by engine/record_fields.py) and, with ``search``, whose id is it or one of whose
+    ``searched`` fields contains it, whatever the case. The search reads the entity's records in
+    id order until the page is full: no index, which a CRM's lists of thousands do not need."""
     query = select(records).where(records.c.entity == entity_name)
     for name, value in equal.items():
-        query = query.where(cast(records.c.fields[name].as_string(), String) == value)
+        query = query.where(_as_text(name).in_(_spellings(value)))
+    if search:
+        needle = search.strip().lower()
+        found = [func.lower(_as_text(name)).contains(needle, autoescape=True) for name in searched]
+        if needle.isdigit() and 0 < int(needle) <= MAX_ID:
+            found.append(records.c.id == int(needle))
+        query = query.where(or_(*found) if found else records.c.id.is_(None))
     if after is not None:
         query = query.where(records.c.id > after)
     return list(conn.execute(query.order_by(records.c.id).limit(limit)).all())
+
+
+def _as_text(name: str) -> Any:
+    return cast(records.c.fields[name].as_string(), String)
+
+
+def _spellings(value: Any) -> list[str]:
+    """How a typed value reads as text out of the JSON on either database: SQLite reads true as 1
+    and PostgreSQL as true; a whole number may have been stored as 5 or as 5.0."""
+    if isinstance(value, bool):
+        return ["true", "1"] if value else ["false", "0"]
+    if isinstance(value, int | float) and float(value).is_integer():
+        return [str(int(value)), f"{float(value)}"]
+    return [str(value)]
+
+
+def related_counts(conn: Connection, record_id: int) -> list[tuple[str, str, int]]:
+    """(entity, field, how many) of the records whose reference fields point to this one."""
+    query = (select(record_links.c.entity, record_links.c.field, func.count())
+             .where(record_links.c.target_id == record_id)
+             .group_by(record_links.c.entity, record_links.c.field)
+             .order_by(record_links.c.entity, record_links.c.field))
+    return [(entity_name, field, int(n)) for entity_name, field, n in conn.execute(query)]
+
+
+def related_records(conn: Connection, record_id: int, entity_name: str, field: str, limit: int,
+                    after: int | None) -> list[Any]:
+    """A page, in id order, of the records of ``entity_name`` whose ``field`` points to this one."""
+    query = (select(records).join(record_links, record_links.c.record_id == records.c.id)
+             .where(record_links.c.target_id == record_id, record_links.c.entity == entity_name,
+                    record_links.c.field == field))
+    if after is not None:
+        query = query.where(record_links.c.record_id > after)
+    return list(conn.execute(query.order_by(record_links.c.record_id).limit(limit)).all())
 
 
 def record_json(row: Any, started: list[str] | None = None) -> dict[str, Any]:
@@ -140,21 +232,36 @@ def record_json(row: Any, started: list[str] | None = None) -> dict[str, Any]:
 
 
 def history_of(conn: Connection, record_id: int, scope: Scope) -> list[dict[str, Any]]:
-    """The record's changes and the history of every instance run for it that the scope admits
-    (a private process's stay hidden from those off its list), oldest first."""
+    """The record's changes and the history of every instance run for it that the scope admits (a
+    private process's stay hidden from those off its list; each entry as the instance's own
+    history has it, with its instance and process), oldest first."""
     changes = [{"type": row.type, "at": iso(row.at), "user": row.user, "data": row.data, "instance_id": None}
                for row in conn.execute(select(record_changes).where(record_changes.c.record_id == record_id)
                                        .order_by(record_changes.c.id))]
-    ran_for = select(instances.c.id).where(instances.c.record_id == str(record_id),
-                                           instances.c.record_entity == select(records.c.entity).where(
-                                               records.c.id == record_id).scalar_subquery())
-    if not scope.everything:
-        ran_for = ran_for.where(visible_to(scope, instances.c.id))
-    entries = [{"type": row.type, "at": iso(row.at), "user": row.user, "data": row.data,
-                "instance_id": str(row.instance_id), "element": row.element, "name": row.name}
-               for row in conn.execute(select(history).where(history.c.instance_id.in_(ran_for))
+    ran_for = _ran_for(record_id, scope).with_only_columns(instances.c.id, instances.c.definition_key).subquery()
+    entries = [{**history_json(row), "instance_id": str(row.instance_id), "definition": row.definition_key}
+               for row in conn.execute(select(history, ran_for.c.definition_key)
+                                       .join(ran_for, ran_for.c.id == history.c.instance_id)
                                        .order_by(history.c.id))]
     return sorted(changes + entries, key=lambda entry: entry["at"] or "")
+
+
+def instances_for(conn: Connection, record_id: int, scope: Scope) -> list[dict[str, Any]]:
+    """The instances run for the record that the scope admits, newest first: what each is and
+    where it stands."""
+    query = _ran_for(record_id, scope).with_only_columns(
+        instances.c.id, instances.c.definition_key, instances.c.process_id, instances.c.status,
+        instances.c.started_by, instances.c.created_at, instances.c.updated_at).order_by(instances.c.id.desc())
+    return [{"id": str(row.id), "definition": row.definition_key, "process": row.process_id, "status": row.status,
+             "started_by": row.started_by, "created_at": iso(row.created_at), "updated_at": iso(row.updated_at)}
+            for row in conn.execute(query)]
+
+
+def _ran_for(record_id: int, scope: Scope) -> Any:
+    query = select(instances).where(instances.c.record_id == str(record_id),
+                                    instances.c.record_entity == select(records.c.entity).where(
+                                        records.c.id == record_id).scalar_subquery())
+    return query if scope.everything else query.where(visible_to(scope, instances.c.id))
 
 
 def record_number(record_id: str) -> int:

@@ -380,6 +380,18 @@ records = Table(
     Index("ix_records_entity", "entity", "id"),
 )
 
+# Where each reference field of a record points, resolved to the record's id (a reference may name
+# it by its external id): a record's related records are read from here by index (issue 16).
+# ``entity``: that of ``record_id``, so the related records group by entity without a join.
+record_links = Table(
+    "record_links", metadata,
+    Column("record_id", Integer, ForeignKey("records.id", ondelete="CASCADE"), primary_key=True),
+    Column("field", String(100), primary_key=True),
+    Column("entity", String(100), nullable=False),
+    Column("target_id", Integer, ForeignKey("records.id", ondelete="CASCADE"), nullable=False),
+    Index("ix_record_links_target", "target_id", "entity", "field", "record_id"),
+)
+
 # A record's own history: created, and each write's field changes ({field: [old, new]}).
 record_changes = Table(
     "record_changes", metadata,

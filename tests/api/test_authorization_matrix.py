@@ -88,6 +88,18 @@ EXPECTED: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("POST", "/api/v1/validate"): expect(**MODELLERS),
     ("GET", "/api/v1/principals"): expect(**MODELLERS),
     ("GET", "/api/v1/entities"): expect(default=200),
+    # Records (issue 16) are a shared CRM: everyone signed in reads and writes them and their
+    # history; only administrators define entities. User pickers find names for everyone.
+    ("PUT", "/api/v1/entities/{name}"): expect(default=403, admin=201),
+    ("POST", "/api/v1/records/{entity}"): expect(default=201),
+    ("GET", "/api/v1/records/{entity}"): expect(default=200),
+    ("GET", "/api/v1/records/{entity}/{record_id}"): expect(default=200),
+    ("PATCH", "/api/v1/records/{entity}/{record_id}"): expect(default=200),
+    ("GET", "/api/v1/records/{entity}/{record_id}/history"): expect(default=200),
+    ("GET", "/api/v1/records/{entity}/{record_id}/instances"): expect(default=200),
+    ("GET", "/api/v1/records/{entity}/{record_id}/related"): expect(default=200),
+    ("GET", "/api/v1/records/{entity}/{record_id}/related/{other}/{field}"): expect(default=200),
+    ("GET", "/api/v1/people"): expect(default=200),
     ("POST", "/api/v1/instances"): expect(default=201, private=OFF_THE_LIST),
     ("GET", "/api/v1/instances"): expect(**LISTED_TO_PARTICIPANTS),
     ("GET", "/api/v1/instances/{instance_id}"): expect(**PARTICIPANTS),
@@ -138,14 +150,6 @@ EXPECTED: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("GET", "/api/v1/notifications"): expect(default="unlisted", plain="listed"),
     ("POST", "/api/v1/notifications/{notification_id}/read"): expect(default=404, plain=200),
     ("POST", "/api/v1/notifications/read-all"): expect(default=200),
-    # Records are the office's shared CRM: every signed-in caller (an outside CRM's integration
-    # user too) reads and writes them; only administrators define entities.
-    ("PUT", "/api/v1/entities/{name}"): expect(default=403, admin=201),
-    ("POST", "/api/v1/records/{entity}"): expect(default=201),
-    ("GET", "/api/v1/records/{entity}"): expect(default="listed"),
-    ("GET", "/api/v1/records/{entity}/{record_id}"): expect(default=200),
-    ("PATCH", "/api/v1/records/{entity}/{record_id}"): expect(default=200),
-    ("GET", "/api/v1/records/{entity}/{record_id}/history"): expect(default=200),
     ("POST", "/api/v1/records/{entity}/{record_id}/macros/{key}"): expect(default=404),  # the scene has none
 }
 
@@ -183,6 +187,23 @@ REQUESTS: dict[tuple[str, str], Request] = {
                                                                  "content_type": "application/xml"}),
     ("GET", "/api/v1/principals"): lambda s: ("/api/v1/principals", {}),
     ("GET", "/api/v1/entities"): lambda s: ("/api/v1/entities", {}),
+    ("PUT", "/api/v1/entities/{name}"): lambda s: (f"/api/v1/entities/e_{s.key}", {"json": {
+        "label": "Car", "fields": [{"name": "plate", "label": "Plate", "type": "text"}]}}),
+    ("POST", "/api/v1/records/{entity}"): lambda s: ("/api/v1/records/contact", {"json": {
+        "fields": {"first_name": "Ana"}}}),
+    ("GET", "/api/v1/records/{entity}"): lambda s: ("/api/v1/records/contact", {}),
+    ("GET", "/api/v1/records/{entity}/{record_id}"): lambda s: (f"/api/v1/records/contact/{s.record_id}", {}),
+    ("PATCH", "/api/v1/records/{entity}/{record_id}"): lambda s: (f"/api/v1/records/contact/{s.record_id}", {
+        "json": {"fields": {"last_name": "Pop"}}}),
+    ("GET", "/api/v1/records/{entity}/{record_id}/history"): lambda s: (
+        f"/api/v1/records/contact/{s.record_id}/history", {}),
+    ("GET", "/api/v1/records/{entity}/{record_id}/instances"): lambda s: (
+        f"/api/v1/records/contact/{s.record_id}/instances", {}),
+    ("GET", "/api/v1/records/{entity}/{record_id}/related"): lambda s: (
+        f"/api/v1/records/contact/{s.record_id}/related", {}),
+    ("GET", "/api/v1/records/{entity}/{record_id}/related/{other}/{field}"): lambda s: (
+        f"/api/v1/records/contact/{s.record_id}/related/invoice/contact", {}),
+    ("GET", "/api/v1/people"): lambda s: ("/api/v1/people?q=a", {}),
     ("POST", "/api/v1/instances"): lambda s: ("/api/v1/instances", {"json": {"definition": s.key}}),
     ("GET", "/api/v1/instances"): lambda s: ("/api/v1/instances?limit=1000", {}),
     ("GET", "/api/v1/instances/{instance_id}"): lambda s: (f"/api/v1/instances/{s.instance_id}", {}),
@@ -231,17 +252,8 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("POST", "/api/v1/notifications/{notification_id}/read"): lambda s: (
         f"/api/v1/notifications/{s.notification_id}/read", {}),
     ("POST", "/api/v1/notifications/read-all"): lambda s: ("/api/v1/notifications/read-all", {}),
-    ("PUT", "/api/v1/entities/{name}"): lambda s: (f"/api/v1/entities/thing_{s.key}", {"json": {
-        "label": "Thing", "fields": [{"name": "title", "label": "Title", "type": "text"}]}}),
-    ("POST", "/api/v1/records/{entity}"): lambda s: ("/api/v1/records/invoice", {"json": {"fields": {"number": "7"}}}),
-    ("GET", "/api/v1/records/{entity}"): lambda s: ("/api/v1/records/invoice?limit=500", {}),
-    ("GET", "/api/v1/records/{entity}/{record_id}"): lambda s: (f"/api/v1/records/invoice/{s.record_id}", {}),
-    ("PATCH", "/api/v1/records/{entity}/{record_id}"): lambda s: (f"/api/v1/records/invoice/{s.record_id}", {
-        "json": {"fields": {"amount": 10}}}),
-    ("GET", "/api/v1/records/{entity}/{record_id}/history"): lambda s: (
-        f"/api/v1/records/invoice/{s.record_id}/history", {}),
     ("POST", "/api/v1/records/{entity}/{record_id}/macros/{key}"): lambda s: (
-        f"/api/v1/records/invoice/{s.record_id}/macros/{s.key}", {}),
+        f"/api/v1/records/contact/{s.record_id}/macros/{s.key}", {}),
 }
 
 # What a list must contain for "listed": the scene's definition, instance or item.
@@ -254,7 +266,6 @@ LISTED_ID = {
     "/api/v1/events": lambda s, row: row["id"] == s.event_id,
     "/api/v1/calendar": lambda s, row: row["id"] in (s.task_id, s.event_id),
     "/api/v1/notifications": lambda s, row: row["id"] == s.notification_id,
-    "/api/v1/records/{entity}": lambda s, row: row["id"] == s.record_id,
 }
 # Where an answer that is not a plain list keeps its rows.
 ROWS_OF = {
@@ -308,9 +319,10 @@ def world(app, make_user):
         room = charkh.calendar.add_room({"name": f"Room {key}"}, charkh.caller_named("ada"))
         charkh.calendar.create_task({"title": f"For pia {key}", "owner": "pia"}, charkh.caller_named("ada"))
         notification = charkh.notifications.list(pia, limit=1)[0]
-        record = charkh.records.create("invoice", {"number": key}, pia)
+        contact = charkh.records.create("contact", {"first_name": "Ana"}, pia)
+        charkh.records.create("invoice", {"number": key, "contact": contact["id"]}, pia)
         return Scene(key, data, started["id"], started["work_items"][0]["id"], str(job_id), task["id"],
-                     event["id"], room["id"], notification["id"], record["id"])
+                     event["id"], room["id"], notification["id"], contact["id"])
 
     return people, scene
 

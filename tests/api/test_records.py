@@ -124,6 +124,44 @@ def test_records_are_listed_a_page_at_a_time_and_filtered_by_field(sara):
     assert sara.get("/records/invoice?colour=red").status_code == 422
 
 
+def test_filters_take_a_value_as_a_write_does_and_match_on_either_database(sara):
+    for n, (paid, amount) in enumerate(((True, 100), (False, 250.5), (None, 100))):
+        new_invoice(sara, number=f"INV-{n}", paid=paid, amount=amount)
+
+    def numbers(query: str) -> list[str]:
+        return [r["fields"]["number"] for r in ok(sara.get(f"/records/invoice?{query}"))]
+
+    assert numbers("paid=true") == ["INV-0"] and numbers("paid=false") == ["INV-1"]
+    assert numbers("amount=100") == numbers("amount=100.0") == ["INV-0", "INV-2"]
+    assert numbers("amount=250.5") == ["INV-1"]
+    refused = sara.get("/records/invoice?amount=lots")
+    assert refused.status_code == 422 and refused.json["error"]["details"]["field"] == "amount"
+
+
+def test_a_search_finds_records_by_a_text_in_their_fields_or_by_their_id(sara):
+    pars = new_invoice(sara, number="INV-1", customer="Pars Trading", email="a@pars.ir")
+    new_invoice(sara, number="INV-2", customer="Kish Ltd", status="approved")
+    new_invoice(sara, number="INV-3", customer="پارس نو", amount=int(pars["id"]))
+
+    def numbers(query: str) -> list[str]:
+        return [r["fields"]["number"] for r in ok(sara.get("/records/invoice", query_string=query))]
+
+    assert numbers({"q": "PARS"}) == ["INV-1"]  # any case
+    assert numbers({"q": "پارس"}) == ["INV-3"]
+    assert numbers({"q": "approv"}) == ["INV-2"]  # a picklist's value
+    assert numbers({"q": "100%_"}) == []  # the search's own wildcards are plain text
+    assert numbers({"q": pars["id"]}) == ["INV-1"]  # its id; numbers are not searched as text
+    assert numbers({"q": "pars", "status": "approved"}) == []
+    first = sara.get("/records/invoice", query_string={"q": "inv", "limit": 2})
+    assert "q=inv" in first.headers["Link"]
+
+
+def test_limit_after_and_q_are_no_field_names(admin):
+    body = {"label": "Query", "fields": [{"name": "q", "label": "Q", "type": "text"}]}
+    response = put(admin, "/entities/query", body)
+    assert response.status_code == 422 and response.json["error"]["details"]["field"] == "q"
+
+
 def test_an_outside_crm_pushes_its_records_by_its_own_ids(sara):
     first = ok(sara.post("/records/contact", json={"fields": {"first_name": "Ana"}, "external_id": "crm-42"}), 201)
     again = ok(sara.post("/records/contact", json={"fields": {"last_name": "Pop"}, "external_id": "crm-42"}))

@@ -154,3 +154,41 @@ def test_upgrading_makes_each_definitions_first_uploader_its_owner(database_url:
 
     assert [tuple(row) for row in owners] == [("invoice", "sara")]
     assert analysts == []
+
+
+def test_upgrading_links_the_references_records_already_have(database_url: str) -> None:
+    """Migration 0011: each reference value of the records stored before it, by id or by an
+    outside CRM's id, becomes a link to the record it names; a value that names none stays unlinked."""
+    import json
+    from datetime import datetime
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    from engine.settings import normalize_database_url
+    from engine.store.database import MIGRATIONS
+
+    engine = create_engine(normalize_database_url(database_url))
+    at = datetime.now(UTC)
+    insert = text("INSERT INTO records (id, entity, external_id, fields, version, created_at, updated_at) "
+                  "VALUES (:id, :entity, :external, :fields, 1, :at, :at)")
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0010")
+        for id_, entity, external, fields in ((1, "contact", None, {}), (2, "contact", "crm-2", {}),
+                                              (3, "invoice", None, {"contact": "1"}),
+                                              (4, "invoice", None, {"contact": "crm-2"}),
+                                              (5, "invoice", None, {"contact": "77"}),
+                                              (6, "project", None, {"customer": "2"})):
+            connection.execute(insert, {"id": id_, "entity": entity, "external": external,
+                                        "fields": json.dumps(fields), "at": at})
+        command.upgrade(config, "head")
+        links = connection.execute(text("SELECT record_id, field, entity, target_id FROM record_links "
+                                        "ORDER BY record_id")).all()
+    engine.dispose()
+
+    assert [tuple(row) for row in links] == [(3, "contact", "invoice", 1), (4, "contact", "invoice", 2),
+                                             (6, "customer", "project", 2)]

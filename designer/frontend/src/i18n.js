@@ -1,21 +1,11 @@
 // The designer's own texts, and bpmn-js / properties-panel texts, in fa and ro. Keys are the
 // English texts (bpmn-js's translate convention); a missing key shows the English text.
 import * as forms from './forms/texts';
+import { HISTORY_TEXTS } from './history-words';
+import { translator } from './translator';
 
 const fa = {
-  // the instance page: history in words, whom items wait for, incidents
-  'claimed by {name}': 'در دست {name}', 'group {name}': 'گروه {name}', 'role {name}': 'سمت {name}',
-  'waits for {parties}': 'در انتظار {parties}', ', ': '، ', 'waits for an administrator': 'در انتظار یک مدیر سامانه',
-  'someone': 'کسی', '{user} started the case': '{user} پرونده را آغاز کرد', 'The case is finished': 'پرونده به پایان رسید',
-  '“{name}” is waiting in the cartable': '«{name}» در کارتابل منتظر است', '{user} took “{name}”': '{user} «{name}» را برداشت',
-  '{user} gave “{name}” back': '{user} «{name}» را پس داد', '{user} did “{name}”: {action}': '{user} «{name}» را انجام داد: {action}',
-  '{user} did “{name}”': '{user} «{name}» را انجام داد', '“{name}” was no longer needed': '«{name}» دیگر لازم نبود',
-  '{user} forwarded “{name}” to {to}': '{user} «{name}» را به {to} ارجاع داد',
-  '{user} commented on “{name}”: {text}': '{user} دربارهٔ «{name}» نوشت: {text}', '“{name}” done': '«{name}» انجام شد',
-  '“{name}” started in the background': '«{name}» در پس‌زمینه آغاز شد', '“{name}” finished in the background': '«{name}» در پس‌زمینه انجام شد',
-  'The timer “{name}” fired': 'زمان‌سنج «{name}» فرا رسید', 'Message “{name}” received': 'پیام «{name}» رسید',
-  'Incident at “{name}”: {error}': 'خطا در «{name}»: {error}', '{user} retried “{name}”': '{user} «{name}» را دوباره اجرا کرد',
-  '“{name}”: {type}': '«{name}»: {type}', 'Cartable item title': 'عنوان کارهای کارتابل',
+  'Cartable item title': 'عنوان کارهای کارتابل',
   'Title of each cartable item, with variables as ${name}, e.g. Invoice ${number} — ${customer}': 'عنوان هر کار کارتابل، با متغیرها به شکل ${name}، مثلاً فاکتور ${number} — ${customer}',
   // toolbar, status, problems
   'Save': 'ذخیره', 'Validate': 'بررسی', 'Deploy': 'استقرار', 'Start instance': 'شروع نمونه',
@@ -119,18 +109,7 @@ const fa = {
 };
 
 const ro = {
-  'claimed by {name}': 'preluată de {name}', 'group {name}': 'grupul {name}', 'role {name}': 'rolul {name}',
-  'waits for {parties}': 'așteaptă: {parties}', 'waits for an administrator': 'așteaptă un administrator',
-  'someone': 'cineva', '{user} started the case': '{user} a pornit cazul', 'The case is finished': 'Cazul s-a încheiat',
-  '“{name}” is waiting in the cartable': '„{name}” așteaptă în cartabil', '{user} took “{name}”': '{user} a preluat „{name}”',
-  '{user} gave “{name}” back': '{user} a eliberat „{name}”', '{user} did “{name}”: {action}': '{user} a făcut „{name}”: {action}',
-  '{user} did “{name}”': '{user} a făcut „{name}”', '“{name}” was no longer needed': '„{name}” nu mai era necesară',
-  '{user} forwarded “{name}” to {to}': '{user} a trimis „{name}” către {to}',
-  '{user} commented on “{name}”: {text}': '{user} a comentat la „{name}”: {text}', '“{name}” done': '„{name}” încheiată',
-  '“{name}” started in the background': '„{name}” a pornit în fundal', '“{name}” finished in the background': '„{name}” s-a încheiat în fundal',
-  'The timer “{name}” fired': 'Temporizatorul „{name}” a declanșat', 'Message “{name}” received': 'Mesajul „{name}” a sosit',
-  'Incident at “{name}”: {error}': 'Incident la „{name}”: {error}', '{user} retried “{name}”': '{user} a reîncercat „{name}”',
-  '“{name}”: {type}': '„{name}”: {type}', 'Cartable item title': 'Titlul elementelor din cartabil',
+  'Cartable item title': 'Titlul elementelor din cartabil',
   'Title of each cartable item, with variables as ${name}, e.g. Invoice ${number} — ${customer}': 'Titlul fiecărui element din cartabil, cu variabile ca ${name}, de ex. Factura ${number} — ${customer}',
   'Save': 'Salvează', 'Validate': 'Validează', 'Deploy': 'Publică', 'Start instance': 'Pornește o instanță',
   'Import': 'Importă', 'Export .bpmn': 'Exportă .bpmn', 'Export .svg': 'Exportă .svg', 'Export .png': 'Exportă .png',
@@ -293,16 +272,12 @@ function headerTypes(locale) {
 }
 
 const DICTIONARIES = {
-  en: {}, fa: { ...headerTypes('fa'), ...fa, ...forms.fa }, ro: { ...headerTypes('ro'), ...ro, ...forms.ro }
+  en: {}, fa: { ...headerTypes('fa'), ...fa, ...HISTORY_TEXTS.fa, ...forms.fa },
+  ro: { ...headerTypes('ro'), ...ro, ...HISTORY_TEXTS.ro, ...forms.ro }
 };
 
 export function makeTranslate(locale) {
-  const dict = DICTIONARIES[locale] || {};
-  return function translate(template, replacements) {
-    const text = dict[template] || template;
-    if (!replacements) return text;
-    return text.replace(/{([^}]+)}/g, (m, key) => (key in replacements ? String(replacements[key]) : m));
-  };
+  return translator(DICTIONARIES[locale] || {});
 }
 
 // diagram-js's translate service, replaced for the whole modeler (palette, context pad, panel).

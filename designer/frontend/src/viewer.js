@@ -7,6 +7,7 @@ import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 import charkhModdle from '../../../bpmn/schema/charkh-moddle.json';
 
 import { readConfig, createApi, el, fontsReady, FONT_STACK } from './config';
+import { describe, waitsFor } from './history-words';
 import { makeTranslate, translateModule } from './i18n';
 
 const config = readConfig();
@@ -142,17 +143,6 @@ async function load() {
   return instance;
 }
 
-// Whom an open item waits for, in words: who claimed it, else its user, groups and roles.
-export function waitsFor(item, t) {
-  if (item.claimed_by) return t('claimed by {name}', { name: item.claimed_by });
-  const parties = [
-    ...(item.assignee ? [ item.assignee ] : []), ...(item.users || []),
-    ...(item.groups || []).map((g) => t('group {name}', { name: g })),
-    ...(item.roles || []).map((r) => t('role {name}', { name: r }))
-  ];
-  return parties.length ? t('waits for {parties}', { parties: parties.join(t(', ')) }) : t('waits for an administrator');
-}
-
 // Incidents not followed by a retry of the same element.
 function openIncidents(history) {
   const open = new Map();
@@ -161,42 +151,6 @@ function openIncidents(history) {
     if (h.type === 'incident_retried' || h.type === 'job_done') open.delete(h.element);
   }
   return [ ...open.values() ];
-}
-
-// One history entry as a sentence in the page's language.
-export function describe(h, name, t) {
-  const action = h.action && (h.action.name || h.action.id);
-  const data = h.data || {};
-  const who = h.user || t('someone');
-  const party = (to) => {
-    if (!to) return '';
-    if (to.user) return to.user;
-    if (to.group) return t('group {name}', { name: to.group });
-    if (to.role) return t('role {name}', { name: to.role });
-    return '';
-  };
-  switch (h.type) {
-  case 'instance_started': return t('{user} started the case', { user: who });
-  case 'instance_completed': return t('The case is finished');
-  case 'work_item_created': return t('“{name}” is waiting in the cartable', { name });
-  case 'work_item_claimed': return t('{user} took “{name}”', { user: who, name });
-  case 'work_item_released': return t('{user} gave “{name}” back', { user: who, name });
-  case 'work_item_completed': return action
-    ? t('{user} did “{name}”: {action}', { user: who, name, action })
-    : t('{user} did “{name}”', { user: who, name });
-  case 'work_item_cancelled': return t('“{name}” was no longer needed', { name });
-  case 'work_item_forwarded': return t('{user} forwarded “{name}” to {to}', { user: who, name, to: party(data.to) }) +
-    (data.note ? ` — ${data.note}` : '');
-  case 'work_item_commented': return t('{user} commented on “{name}”: {text}', { user: who, name, text: data.text || '' });
-  case 'element_completed': return t('“{name}” done', { name });
-  case 'job_queued': return t('“{name}” started in the background', { name });
-  case 'job_done': return t('“{name}” finished in the background', { name });
-  case 'timer_fired': return t('The timer “{name}” fired', { name });
-  case 'message_received': return t('Message “{name}” received', { name });
-  case 'incident': return t('Incident at “{name}”: {error}', { name, error: data.error || '' });
-  case 'incident_retried': return t('{user} retried “{name}”', { user: who, name });
-  default: return t('“{name}”: {type}', { name, type: (h.type || '').replace(/_/g, ' ') });
-  }
 }
 
 function focus(id) {

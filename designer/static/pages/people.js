@@ -36,6 +36,19 @@
     return new Intl.NumberFormat(intlLocale, { useGrouping: false }).format(Number(value));
   }
 
+  // a number a person reads: grouped (1,250.5; ۱٬۲۵۰٫۵ in fa)
+  function amount(value) {
+    return new Intl.NumberFormat(intlLocale, { maximumFractionDigits: 20 }).format(Number(value));
+  }
+
+  // a calendar day, YYYY-MM-DD, as the same day wherever the browser is (Jalali in fa)
+  function day(text) {
+    const found = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || '');
+    if (!found) return text || '';
+    return new Date(Number(found[1]), Number(found[2]) - 1, Number(found[3])).toLocaleDateString(intlLocale,
+      { dateStyle: 'medium' });
+  }
+
   function date(iso, withTime) {
     if (!iso) return '';
     const moment = new Date(iso);
@@ -73,5 +86,5 @@
     return errors.map((e) => `${e.label || e.field}: ${(e.messages || []).join(', ')}`).join('; ');
   }
 
-  window.CharkhPeople = { config, texts, api, text, number, date, say, el, waitsFor, formProblems };
+  window.CharkhPeople = { config, texts, api, text, number, amount, day, date, say, el, waitsFor, formProblems };
 })();
