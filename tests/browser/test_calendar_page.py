@@ -52,7 +52,7 @@ def test_a_reminder_a_few_seconds_ahead_pops_up_with_a_sound_and_a_desktop_notif
     popup = page.locator("#reminder-popup")
     popup.wait_for(state="visible", timeout=30_000)
     assert page.locator("#reminder-title").inner_text() == "Call Pars Co about the invoice"
-    probe = page.evaluate("() => window.charkh.calendar")
+    probe = page.evaluate("() => window.charkh.bell")
     assert probe["beeps"] == 1 and probe["desktop"] == 1
     assert page.locator(".chip.task .chip-title", has_text="Call Pars Co").count() == 1
     shoot(page, "calendar-reminder-popup")
@@ -179,7 +179,7 @@ def test_the_calendar_and_its_bell_work_on_a_phone(chromium, live_server, make_u
         page.locator("#unread-count").wait_for(state="visible")
         assert page.locator("#unread-count").inner_text() == "۱"
         page.click("#bell")
-        page.locator("#notification-list li.unread").click()
+        page.locator("#notification-list li.unread strong").click()
         page.locator("#notification-list li.read").wait_for()
         assert page.locator("#unread-count").is_hidden()
         shoot(page, "calendar-phone-bell-fa")

@@ -1,7 +1,7 @@
 // The new-task and new-event dialogs, and a task's details (complete, forward). Each date field
 // shows the chosen moment in the page's calendar beside it (Jalali in fa), since the browser's
 // own picker is Gregorian.
-import { fromLocalInput, toLocalInput } from './dates.js';
+import { fromLocalInput, toLocalInput } from '../common/dates.js';
 
 function showLocalDates(form, cal) {
   for (const output of form.querySelectorAll('output.local-date')) {

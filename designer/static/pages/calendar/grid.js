@@ -1,6 +1,6 @@
 // Draws the day, week and month views from GET /calendar's answer: work items due, tasks (on
 // their due date, else their start) and events (on their start), each a chip in its day.
-import { dayKey } from './dates.js';
+import { dayKey } from '../common/dates.js';
 
 export function entriesOf(data) {
   const entries = [
