@@ -40,6 +40,11 @@ function chip(entry, cal, onOpen) {
   if (entry.event) {
     const where = entry.event.room ? ' · ' + entry.event.room.name : '';
     label.title = cal.formats.time.format(entry.when) + '–' + cal.formats.time.format(new Date(entry.event.end)) + where;
+    if (entry.event.occurrence) {
+      item.classList.add('recurring');
+      item.dataset.occurrence = entry.event.occurrence;
+      label.prepend('↻ ');
+    }
   }
   if (!entry.href) label.addEventListener('click', () => onOpen(entry));
   item.append(time, ' ', label);
