@@ -211,3 +211,15 @@ def test_an_event_may_name_its_own_zone_and_a_bad_one_is_refused(office):
         weekly(office, time_zone="Mars/Olympus")
     with pytest.raises(Invalid, match="recurrence needs an end"):
         weekly(office, rule="FREQ=WEEKLY")
+
+
+def test_the_servers_zone_comes_from_charkh_timezone_and_an_unknown_one_stops_the_start(monkeypatch, tmp_path):
+    from engine.settings import Settings
+
+    monkeypatch.setenv("CHARKH_TIMEZONE", "Europe/Bucharest")
+    assert Settings.from_env(tmp_path).timezone == "Europe/Bucharest"
+    monkeypatch.delenv("CHARKH_TIMEZONE")
+    assert Settings.from_env(tmp_path).timezone == "UTC"
+    monkeypatch.setenv("CHARKH_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(Invalid, match="CHARKH_TIMEZONE 'Mars/Olympus' is not a time zone"):
+        Settings.from_env(tmp_path)
