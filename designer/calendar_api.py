@@ -26,6 +26,9 @@ from .api import Lenient, PageQuery, auth, caller, charkh, paged
 calendar_api = APIBlueprint("calendar_api", __name__, url_prefix="/api/v1")
 
 _WHEN = "ISO 8601 date and time with a zone, e.g. 2026-12-07T09:30:00+03:30"
+_RRULE = ("a recurring event's RFC 5545 RRULE: FREQ=DAILY|WEEKLY|MONTHLY|YEARLY, INTERVAL, BYDAY, ..., and an end: "
+          "COUNT or UNTIL (a date, or a UTC time); e.g. FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270630. null: once")
+_ZONE = "the IANA zone whose wall clock a recurring event keeps (default: the server's CHARKH_TIMEZONE)"
 
 
 class RangeQuery(Lenient):
@@ -84,6 +87,8 @@ class EventIn(Lenient):
     reminders = List(Raw(), allow_none=True, metadata={"description": "minutes before the start"})
     instance = Raw(allow_none=True)
     record = Dict(allow_none=True)
+    recurrence = String(allow_none=True, metadata={"description": _RRULE})
+    time_zone = String(allow_none=True, metadata={"description": _ZONE})
 
 
 class RoomIn(Lenient):
@@ -160,7 +165,7 @@ def complete_task(task_id: str, body: dict[str, Any]):
 @calendar_api.post("/events")
 @calendar_api.auth_required(auth)
 @calendar_api.input(EventIn, arg_name="body")
-@calendar_api.doc(summary="Create a meeting, call or visit; invitees are notified",
+@calendar_api.doc(summary="Create a meeting, call or visit, once or recurring; invitees are notified",
                   responses={201: "Created", 409: "The room is booked then; the message names the clash",
                              422: "A field is missing or wrong; the message names it"})
 def create_event(body: dict[str, Any]):
@@ -170,7 +175,8 @@ def create_event(body: dict[str, Any]):
 @calendar_api.get("/events")
 @calendar_api.auth_required(auth)
 @calendar_api.input(RangeQuery, location="query", arg_name="query")
-@calendar_api.doc(summary="The events the caller owns or is invited to, in from..to")
+@calendar_api.doc(summary="The events the caller owns or is invited to, in from..to: a recurring one once per "
+                          "occurrence (each with its own start, end and `occurrence`)")
 def list_events(query: dict[str, Any]):
     return current_app.json.response(charkh().calendar.events(caller(), query["start"], query["end"]))
 
@@ -191,6 +197,8 @@ class EventChangesIn(Lenient):
     room = Raw(allow_none=True, metadata={"description": "a room's id; null: no room"})
     invitees = List(String(), allow_none=True)
     reminders = List(Raw(), allow_none=True, metadata={"description": "minutes before the start"})
+    recurrence = String(allow_none=True, metadata={"description": _RRULE})
+    time_zone = String(allow_none=True, metadata={"description": _ZONE})
 
 
 @calendar_api.patch("/events/<event_id>")
@@ -217,13 +225,22 @@ def answer_invitation(event_id: str, body: dict[str, Any]):
     return charkh().calendar.answer_invitation(event_id, body["response"], caller())
 
 
+class CancelIn(Lenient):
+    occurrence = String(load_default=None, allow_none=True,
+                        metadata={"description": "one occurrence of a recurring event (its start, as listed); "
+                                                 "without it the whole event or series is cancelled"})
+
+
 @calendar_api.post("/events/<event_id>/cancel")
 @calendar_api.auth_required(auth)
-@calendar_api.doc(summary="Cancel an event: its room is free again, its reminders stop",
+@calendar_api.input(CancelIn, arg_name="body")
+@calendar_api.doc(summary="Cancel an event (a recurring one: the whole series, or one occurrence): its room is "
+                          "free again then, its reminders stop",
                   responses={403: "An invitee, not its owner", 404: "No such event, or not yours to see",
-                             409: "Cancelled already"})
-def cancel_event(event_id: str):
-    return charkh().calendar.cancel_event(event_id, caller())
+                             409: "Cancelled already",
+                             422: "No such occurrence, or an occurrence of an event that does not repeat"})
+def cancel_event(event_id: str, body: dict[str, Any]):
+    return charkh().calendar.cancel_event(event_id, caller(), body["occurrence"])
 
 
 @calendar_api.get("/rooms")

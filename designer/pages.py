@@ -73,7 +73,8 @@ def setup_pages(app: Any, settings: Settings) -> None:
         caller = g.get("page_caller")
         return {"locale": locale, "direction": "rtl" if locale in RTL else "ltr", "languages": LANGUAGES,
                 "signed_in": g.get("page_user"), "with_lang": with_lang,
-                "supervises": bool(caller and may_supervise(caller))}
+                "supervises": bool(caller and may_supervise(caller)),
+                "bell": bool(g.get("page_token")), "bell_config": bell_config}
 
 
 def with_lang(code: str) -> str:
@@ -126,9 +127,24 @@ def page_config(**extra: Any) -> Markup:
     config = {"api": "/api/v1", "token": g.page_token, "user": g.page_user, "locale": locale,
               "dir": "rtl" if locale in RTL else "ltr", "models": bool(caller and caller.models),
               "admin": bool(caller and caller.is_admin), **extra}
+    return _json_block("charkh-config", config)
+
+
+def bell_config() -> Markup:
+    """The JSON block of the notification bell on every signed-in page (base.html), apart from
+    the page's own config: error pages have none, and the bell needs only these."""
+    locale = select_locale()
+    texts = {"assigned": gettext("Work item for you"), "reminder": gettext("Reminder"),
+             "escalation": gettext("Escalated to you"), "task": gettext("Task for you"),
+             "invitation": gettext("Invitation")}
+    return _json_block("charkh-bell", {"api": "/api/v1", "token": g.page_token, "user": g.page_user,
+                                       "locale": locale, "texts": texts})
+
+
+def _json_block(element_id: str, data: dict[str, Any]) -> Markup:
     # </script> cannot appear: orjson escapes nothing, so escape the closing-tag characters.
-    text = orjson.dumps(config).decode().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(f'<script id="charkh-config" type="application/json">{text}</script>')
+    text = orjson.dumps(data).decode().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(f'<script id="{element_id}" type="application/json">{text}</script>')
 
 
 @pages.route("/login", methods=["GET", "POST"])

@@ -25,6 +25,7 @@ from .calendar_input import (
     event_changes,
     event_draft,
     forwarding,
+    moment,
     room_draft,
     task_changes,
     task_draft,
@@ -50,14 +51,17 @@ class TaskQuery:
 
 class Calendar:
     """``definition_facts``: the access rule's facts of a definition (for links to items and
-    instances); ``hidden_definitions``: the definitions whose items a caller may not see."""
+    instances); ``hidden_definitions``: the definitions whose items a caller may not see;
+    ``time_zone``: the zone whose wall clock a recurring event keeps unless it names its own
+    (settings.time_zone)."""
 
     def __init__(self, db: Database, clock: Clock, definition_facts: FactsOf,
-                 hidden_definitions: Callable[[Caller], frozenset[str]]) -> None:
+                 hidden_definitions: Callable[[Caller], frozenset[str]], time_zone: str = "UTC") -> None:
         self.db = db
         self.clock = clock
         self.definition_facts = definition_facts
         self.hidden_definitions = hidden_definitions
+        self.time_zone = time_zone
 
     # --- tasks ------------------------------------------------------------------------------
 
@@ -163,9 +167,9 @@ class Calendar:
             return event_store.availability(conn, number, within)
 
     def create_event(self, body: dict[str, Any], caller: Caller | None, owner: str | None = None) -> dict[str, Any]:
-        """A meeting, call or visit; its room must be free then (409 names the clash), its
-        invitees are notified."""
-        draft = event_draft(body)
+        """A meeting, call or visit, once or recurring (``recurrence``: an RFC 5545 RRULE); its
+        room must be free at every occurrence (409 names the clashes), its invitees are notified."""
+        draft = event_draft(body, self.time_zone)
         owner_name = caller.name if caller is not None else owner
         if not owner_name:
             raise Invalid("an event made by the system names its owner")
@@ -209,12 +213,18 @@ class Calendar:
             event_store.answer_invitation(conn, row, caller.name, response)
             return event_store.full_event_json(conn, row)
 
-    def cancel_event(self, event_id: str, caller: Caller) -> dict[str, Any]:
-        """Cancel an event: it frees its room and sends no more reminders."""
+    def cancel_event(self, event_id: str, caller: Caller, occurrence: Any = None) -> dict[str, Any]:
+        """Cancel an event (every occurrence of a recurring one), or with ``occurrence`` (its
+        start) one occurrence of a recurring event: it frees its room then and sends no more
+        reminders for it."""
+        when = None if occurrence is None else moment(occurrence, "occurrence")
         with self.db.write() as conn:
             row = self._visible_event(conn, event_id, caller)
             rules.check_change_event(caller, event_store.event_facts(conn, row), event_id)
-            event_store.cancel_event(conn, row, self.clock())
+            if when is None:
+                event_store.cancel_event(conn, row, self.clock())
+            else:
+                event_store.cancel_occurrence(conn, row, when, caller.name, self.clock())
             return event_store.full_event_json(conn, event_store.event_row(conn, row.id))
 
     # --- the calendar -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .errors import Invalid
+from .recurrence import Series, checked_rule, reminder_times, zone_named
 
 TASK_STATUSES = ("not_started", "in_progress", "waiting", "done")
 TASK_PRIORITIES = ("low", "normal", "high", "urgent")
@@ -229,7 +230,8 @@ def forwarding(body: dict[str, Any]) -> Forwarding:
 
 @dataclass(frozen=True)
 class EventDraft:
-    """A new event as checked."""
+    """A new event as checked. ``recurrence`` is its checked RRULE (recurrence.checked_rule),
+    kept on the wall clock of ``time_zone``."""
 
     title: str
     type: str
@@ -241,9 +243,16 @@ class EventDraft:
     reminders: tuple[int, ...] = ()
     instance: int | None = None
     record: RecordLink | None = None
+    recurrence: str | None = None
+    time_zone: str = "UTC"
 
-    def reminder_times(self) -> list[datetime]:
-        return [self.start_at - timedelta(minutes=m) for m in self.reminders]
+    def series(self, cancelled: frozenset[datetime] = frozenset()) -> Series:
+        return Series(self.start_at, self.end_at, self.recurrence, self.time_zone, cancelled)
+
+    def reminder_times(self, now: datetime,
+                       cancelled: frozenset[datetime] = frozenset()) -> list[tuple[datetime, datetime]]:
+        """(occurrence, remind at) of every reminder of the occurrences still to come."""
+        return reminder_times(self.series(cancelled).occurrences(), self.reminders, now)
 
 
 def _invitees(value: Any) -> tuple[str, ...]:
@@ -267,14 +276,20 @@ def _reminders(value: Any) -> tuple[int, ...]:
     return tuple(sorted(set(value), reverse=True))
 
 
-def event_draft(body: dict[str, Any]) -> EventDraft:
-    """An event from the body of ``POST /events`` (or from an activity's inputs, F4.7)."""
+def event_draft(body: dict[str, Any], default_zone: str = "UTC") -> EventDraft:
+    """An event from the body of ``POST /events`` (or from an activity's inputs, F4.7). Without
+    a ``time_zone`` of its own, a recurring event keeps the wall clock of ``default_zone``."""
     start_at = moment(body.get("start"), "start")
     end_at = moment(body.get("end"), "end")
     if end_at <= start_at:
         raise Invalid("end must come after start")
     if end_at - start_at > MAX_EVENT_LENGTH:
         raise Invalid(f"an event may last at most {MAX_EVENT_LENGTH.days} days")
+    zone_name = _text(body.get("time_zone"), "time_zone", 64) or default_zone
+    zone = zone_named(zone_name)
+    rule = body.get("recurrence")
+    if rule is not None and not isinstance(rule, str):
+        raise Invalid("recurrence must be an RFC 5545 RRULE (text) or null")
     return EventDraft(
         title=_text(body.get("title"), "title", MAX_TITLE, required=True),
         type=_choice(body.get("type", "meeting"), "type", EVENT_TYPES),
@@ -285,11 +300,14 @@ def event_draft(body: dict[str, Any]) -> EventDraft:
         reminders=_reminders(body.get("reminders")),
         instance=_id(body.get("instance"), "instance"),
         record=record_link(body.get("record")),
+        recurrence=checked_rule(rule, start_at, end_at, zone) if rule and rule.strip() else None,
+        time_zone=zone_name,
     )
 
 
 # The fields of an event that PATCH may change.
-EVENT_CHANGES = ("title", "type", "start", "end", "description", "room", "invitees", "reminders")
+EVENT_CHANGES = ("title", "type", "start", "end", "description", "room", "invitees", "reminders", "recurrence",
+                 "time_zone")
 
 
 def event_changes(body: dict[str, Any], current: dict[str, Any]) -> EventDraft:
@@ -297,7 +315,7 @@ def event_changes(body: dict[str, Any], current: dict[str, Any]) -> EventDraft:
     body's fields over it, checked as a new event is."""
     merged = {**current, "room": (current.get("room") or {}).get("id")}
     merged.update({name: body[name] for name in EVENT_CHANGES if name in body})
-    return event_draft(merged)
+    return event_draft(merged, current["time_zone"])
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,8 @@ class Charkh:
         self._facts: tuple[dict[str, DefinitionFacts], float] = ({}, 0.0)
         self.commands = Commands(settings, self.db, self.runtime, self._definition, self.definition_facts)
         # Office work (MISSION F6): tasks, events, rooms, the calendar, and notifications.
-        self.calendar = Calendar(self.db, self.clock, self.definition_facts, self.hidden_definitions)
+        self.calendar = Calendar(self.db, self.clock, self.definition_facts, self.hidden_definitions,
+                                 settings.timezone)
         self.notifications = Notifications(self.db, self.clock, self.hidden_definitions)
         self.records = Records(self)
 

@@ -43,7 +43,8 @@ DEFAULT_SIGN_IN_ADDRESS_FREE_FAILURES = 20
 DEFAULT_SIGN_IN_MAX_LOCK_SECONDS = 900
 # How many reverse proxies stand in front of the web process and set X-Forwarded-For/-Proto.
 DEFAULT_TRUSTED_PROXIES = 0
-# The zone whose wall clock schedules keep ("daily at 9" is 9 o'clock there).
+# The zone whose wall clock schedules and recurring events keep ("daily at 9" is 9 o'clock there,
+# and a weekly 10:00 meeting stays at 10:00 when the clocks change).
 DEFAULT_TIMEZONE = "UTC"
 
 
@@ -72,8 +73,8 @@ class Settings:
         X-Forwarded-Proto are believed (default 0: the client is whoever connects)
     secure_cookies: ``CHARKH_SECURE_COOKIES``, mark the session cookie Secure on every answer
         (default false: Secure on answers served over https only)
-    timezone: ``CHARKH_TIMEZONE``, an IANA zone such as Asia/Tehran: trigger schedules keep its
-        wall clock (default UTC)
+    timezone: ``CHARKH_TIMEZONE``, an IANA zone such as Asia/Tehran: trigger schedules and recurring
+        events (unless one names its own zone) keep its wall clock (default UTC)
     """
 
     data_dir: Path

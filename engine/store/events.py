@@ -1,6 +1,10 @@
 """Calendar events (meetings, calls, visits), their invitees and reminders, and rooms with their
 bookings (MISSION F4.7, F6). A room is never booked twice at once: a booking locks the room's
-row (PostgreSQL; SQLite has one writer) before it looks for a clash."""
+row (PostgreSQL; SQLite has one writer) before it looks for a clash.
+
+A recurring event is one row with its rule (engine/recurrence.py); range questions find rows by
+their series' span and expand them into the occurrences in range. Every answer about times (a
+calendar, a room's availability, a clash) is about occurrences."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,11 +16,12 @@ from ..access import Caller, EventFacts
 from ..calendar_input import EventDraft, Range, RoomDraft
 from ..clock import as_utc
 from ..errors import Conflict, Invalid, NotFound
+from ..recurrence import Occurrence, Series, overlapping
 from . import notifications as notes
 from .database import inserted_id
 from .instances import iso
 from .people import existing_users
-from .schema import calendar_events, event_invitees, rooms
+from .schema import calendar_events, event_exceptions, event_invitees, rooms
 from .writes import writes_for
 
 # --- rooms ----------------------------------------------------------------------------------------
@@ -48,15 +53,41 @@ def list_rooms(conn: Connection) -> list[dict[str, Any]]:
     return [room_json(row) for row in conn.execute(select(rooms).order_by(rooms.c.name))]
 
 
-def bookings(conn: Connection, room_id: int, within: Range, but: int | None = None) -> list[Any]:
-    """The room's events (not cancelled) that overlap the range, earliest first."""
-    query = (select(calendar_events.c.id, calendar_events.c.start_at, calendar_events.c.end_at)
+def series_of(row: Any, cancelled: frozenset[datetime]) -> Series:
+    return Series(as_utc(row.start_at), as_utc(row.end_at), row.recurrence, row.time_zone, cancelled)
+
+
+def cancelled_occurrences(conn: Connection, event_ids: list[int]) -> dict[int, frozenset[datetime]]:
+    """The starts of the occurrences cancelled one by one, per event."""
+    found: dict[int, set[datetime]] = {}
+    if event_ids:
+        for event_id, occurrence in conn.execute(select(event_exceptions.c.event_id, event_exceptions.c.occurrence_at)
+                                                 .where(event_exceptions.c.event_id.in_(event_ids))):
+            found.setdefault(event_id, set()).add(as_utc(occurrence))
+    return {event_id: frozenset(starts) for event_id, starts in found.items()}
+
+
+def _in_range(conn: Connection, rows: list[Any], within: Range) -> list[tuple[Any, Occurrence]]:
+    """Each row's occurrences that overlap the range, earliest first."""
+    cancelled = cancelled_occurrences(conn, [row.id for row in rows if row.recurrence is not None])
+    found = [(row, occurrence) for row in rows
+             for occurrence in series_of(row, cancelled.get(row.id, frozenset())).occurrences(within.start, within.end)]
+    return sorted(found, key=lambda pair: (pair[1].start, pair[0].id))
+
+
+def bookings(conn: Connection, room_id: int, within: Range, but: int | None = None) -> list[tuple[int, Occurrence]]:
+    """The occurrences of the room's events (not cancelled) that overlap the range, earliest
+    first, each with its event's id."""
+    query = (select(calendar_events)
              .where(calendar_events.c.room_id == room_id, calendar_events.c.cancelled_at.is_(None),
-                    calendar_events.c.start_at < within.end, calendar_events.c.end_at > within.start)
-             .order_by(calendar_events.c.start_at))
+                    calendar_events.c.start_at < within.end, calendar_events.c.series_end_at > within.start))
     if but is not None:
         query = query.where(calendar_events.c.id != but)
-    return list(conn.execute(query))
+    return [(row.id, occurrence) for row, occurrence in _in_range(conn, list(conn.execute(query)), within)]
+
+
+def _busy_json(event_id: int, occurrence: Occurrence) -> dict[str, Any]:
+    return {"event": str(event_id), "start": iso(occurrence.start), "end": iso(occurrence.end)}
 
 
 def availability(conn: Connection, room_id: int, within: Range) -> dict[str, Any]:
@@ -65,26 +96,34 @@ def availability(conn: Connection, room_id: int, within: Range) -> dict[str, Any
     room = room_row(conn, room_id)
     busy = bookings(conn, room_id, within)
     free, cursor = [], within.start
-    for booking in busy:
-        start = max(as_utc(booking.start_at), within.start)
+    for _, booking in busy:
+        start = max(booking.start, within.start)
         if start > cursor:
             free.append({"start": iso(cursor), "end": iso(start)})
-        cursor = max(cursor, as_utc(booking.end_at))
+        cursor = max(cursor, booking.end)
     if cursor < within.end:
         free.append({"start": iso(cursor), "end": iso(within.end)})
     return {"room": room_json(room), "from": iso(within.start), "to": iso(within.end),
-            "busy": [{"event": str(b.id), "start": iso(b.start_at), "end": iso(b.end_at)} for b in busy],
-            "free": free}
+            "busy": [_busy_json(event_id, b) for event_id, b in busy], "free": free}
 
 
-def _check_room_free(conn: Connection, room_id: int, start: datetime, end: datetime, but: int | None = None) -> None:
+# How many clashes a refusal names in its message (details list them all).
+_CLASHES_NAMED = 5
+
+
+def _check_room_free(conn: Connection, room_id: int, series: Series, but: int | None = None) -> None:
+    """Every occurrence of the series must find the room free (the event itself aside)."""
     room = room_row(conn, room_id, lock=True)
-    clashes = bookings(conn, room_id, Range(start, end), but)
+    mine = series.occurrences()
+    if not mine:
+        return
+    clashes = overlapping(mine, bookings(conn, room_id, Range(mine[0].start, mine[-1].end), but))
     if clashes:
-        spans = ", ".join(f"event {c.id} from {iso(c.start_at)} to {iso(c.end_at)}" for c in clashes)
-        raise Conflict(f"room {room.name!r} is booked at that time: {spans}", {
-            "room": str(room.id),
-            "conflicts": [{"event": str(c.id), "start": iso(c.start_at), "end": iso(c.end_at)} for c in clashes]})
+        spans = ", ".join(f"event {event_id} from {iso(c.start)} to {iso(c.end)}"
+                          for event_id, c in clashes[:_CLASHES_NAMED])
+        more = f" and {len(clashes) - _CLASHES_NAMED} more" if len(clashes) > _CLASHES_NAMED else ""
+        raise Conflict(f"room {room.name!r} is booked at that time: {spans}{more}", {
+            "room": str(room.id), "conflicts": [_busy_json(event_id, c) for event_id, c in clashes]})
 
 
 # --- events ---------------------------------------------------------------------------------------
@@ -95,21 +134,22 @@ def insert_event(conn: Connection, draft: EventDraft, owner: str, at: datetime) 
         raise Invalid(f"invitees: no user named {', '.join(unknown)}", {"unknown": unknown})
     if draft.room is not None:
         try:
-            _check_room_free(conn, draft.room, draft.start_at, draft.end_at)
+            _check_room_free(conn, draft.room, draft.series())
         except NotFound:
             raise Invalid(f"room: no room with id {draft.room}") from None
     event_id = inserted_id(conn.execute(insert(calendar_events).values(
         title=draft.title, description=draft.description, type=draft.type, start_at=draft.start_at,
         end_at=draft.end_at, room_id=draft.room, owner=owner, reminders=list(draft.reminders),
         instance_id=draft.instance, record_entity=draft.record.entity if draft.record else None,
-        record_id=draft.record.id if draft.record else None, created_at=at)))
+        record_id=draft.record.id if draft.record else None, created_at=at, recurrence=draft.recurrence,
+        time_zone=draft.time_zone, series_end_at=draft.series().last_end())))
     invited = [name for name in draft.invitees if name != owner]
     if invited:
         conn.execute(insert(event_invitees), [{"event_id": event_id, "user_name": n, "response": "pending"}
                                               for n in invited])
         notes.notify(conn, invited, "invitation", f"invitation:{event_id}", draft.title,
                      {"event": str(event_id)}, draft.start_at, at)
-    notes.set_reminders(conn, draft.reminder_times(), event_id=event_id)
+    notes.set_event_reminders(conn, event_id, draft.reminder_times(at))
     return event_id
 
 
@@ -143,14 +183,18 @@ def answer_invitation(conn: Connection, row: Any, user: str, response: str) -> N
 
 
 def event_json(row: Any, invitees: list[str], room: dict[str, Any] | None,
-               responses: dict[str, str] | None = None) -> dict[str, Any]:
+               responses: dict[str, str] | None = None, cancelled: frozenset[datetime] = frozenset(),
+               occurrence: Occurrence | None = None) -> dict[str, Any]:
+    """An event; with ``occurrence``, one occurrence of a recurring one: its start and end, and
+    ``occurrence`` naming it (its start)."""
+    recurring = row.recurrence is not None
     return {
         "id": str(row.id),
         "title": row.title,
         "description": row.description,
         "type": row.type,
-        "start": iso(row.start_at),
-        "end": iso(row.end_at),
+        "start": iso(occurrence.start if occurrence else row.start_at),
+        "end": iso(occurrence.end if occurrence else row.end_at),
         "owner": row.owner,
         "invitees": invitees,
         "responses": responses or {},
@@ -161,25 +205,49 @@ def event_json(row: Any, invitees: list[str], room: dict[str, Any] | None,
         "created_at": iso(row.created_at),
         "cancelled": row.cancelled_at is not None,
         "cancelled_at": iso(row.cancelled_at),
+        "recurrence": row.recurrence,
+        "time_zone": row.time_zone,
+        "occurrence": iso(occurrence.start) if occurrence and recurring else None,
+        "series_end": iso(row.series_end_at),
+        "cancelled_occurrences": [iso(moment) for moment in sorted(cancelled)],
     }
 
 
-def full_event_json(conn: Connection, row: Any) -> dict[str, Any]:
+def full_event_json(conn: Connection, row: Any, occurrence: Occurrence | None = None,
+                    cancelled: frozenset[datetime] | None = None) -> dict[str, Any]:
     room = room_json(room_row(conn, row.room_id)) if row.room_id is not None else None
-    return event_json(row, invitees_of(conn, row.id), room, responses_of(conn, row.id))
+    if cancelled is None:
+        cancelled = cancelled_occurrences(conn, [row.id]).get(row.id, frozenset())
+    return event_json(row, invitees_of(conn, row.id), room, responses_of(conn, row.id), cancelled, occurrence)
+
+
+# At most this many occurrences answer one list of events (a daily event over 100 days is 100).
+MAX_LISTED = 2000
 
 
 def list_events(conn: Connection, caller: Caller, within: Range) -> list[dict[str, Any]]:
-    """The events the caller owns or is invited to that overlap the range (access.may_see_event
-    in SQL; administrators' calendars are their own too), earliest first."""
+    """The occurrences of the events the caller owns or is invited to that overlap the range
+    (access.may_see_event in SQL; administrators' calendars are their own too), earliest first:
+    a recurring event is there once per occurrence."""
     invited = exists().where(event_invitees.c.event_id == calendar_events.c.id,
                              event_invitees.c.user_name == caller.name)
     rows = conn.execute(select(calendar_events)
                         .where(or_(calendar_events.c.owner == caller.name, invited),
                                calendar_events.c.cancelled_at.is_(None),
-                               calendar_events.c.start_at < within.end, calendar_events.c.end_at > within.start)
+                               calendar_events.c.start_at < within.end,
+                               calendar_events.c.series_end_at > within.start)
                         .order_by(calendar_events.c.start_at, calendar_events.c.id).limit(1000)).all()
-    return [full_event_json(conn, row) for row in rows]
+    cancelled = cancelled_occurrences(conn, [row.id for row in rows if row.recurrence is not None])
+    shared: dict[int, dict[str, Any]] = {}
+    listed = []
+    for row, occurrence in _in_range(conn, list(rows), within)[:MAX_LISTED]:
+        if row.id not in shared:
+            shared[row.id] = full_event_json(conn, row, None, cancelled.get(row.id, frozenset()))
+        one = dict(shared[row.id])
+        one.update(start=iso(occurrence.start), end=iso(occurrence.end),
+                   occurrence=iso(occurrence.start) if row.recurrence is not None else None)
+        listed.append(one)
+    return listed
 
 
 def update_event(conn: Connection, row: Any, draft: EventDraft, at: datetime) -> None:
@@ -191,14 +259,23 @@ def update_event(conn: Connection, row: Any, draft: EventDraft, at: datetime) ->
     unknown = sorted(set(draft.invitees) - existing_users(conn, list(draft.invitees)))
     if unknown:
         raise Invalid(f"invitees: no user named {', '.join(unknown)}", {"unknown": unknown})
+    timing_changed = (as_utc(row.start_at) != draft.start_at or as_utc(row.end_at) != draft.end_at
+                      or row.recurrence != draft.recurrence or row.time_zone != draft.time_zone)
+    # Occurrences cancelled one by one are named by their starts: a series with new times has
+    # other occurrences, so the old exceptions go (a new time or rule is a new series).
+    cancelled = (frozenset() if timing_changed
+                 else cancelled_occurrences(conn, [row.id]).get(row.id, frozenset()))
     if draft.room is not None:
         try:
-            _check_room_free(conn, draft.room, draft.start_at, draft.end_at, but=row.id)
+            _check_room_free(conn, draft.room, draft.series(cancelled), but=row.id)
         except NotFound:
             raise Invalid(f"room: no room with id {draft.room}") from None
+    if timing_changed:
+        conn.execute(event_exceptions.delete().where(event_exceptions.c.event_id == row.id))
     conn.execute(update(calendar_events).where(calendar_events.c.id == row.id).values(
         title=draft.title, description=draft.description, type=draft.type, start_at=draft.start_at,
-        end_at=draft.end_at, room_id=draft.room, reminders=list(draft.reminders)))
+        end_at=draft.end_at, room_id=draft.room, reminders=list(draft.reminders), recurrence=draft.recurrence,
+        time_zone=draft.time_zone, series_end_at=draft.series().last_end()))
     before = set(invitees_of(conn, row.id))
     wanted = {name for name in draft.invitees if name != row.owner}
     if before - wanted:
@@ -210,12 +287,32 @@ def update_event(conn: Connection, row: Any, draft: EventDraft, at: datetime) ->
                                               for n in added])
         notes.notify(conn, added, "invitation", f"invitation:{row.id}", draft.title, {"event": str(row.id)},
                      draft.start_at, at)
-    if as_utc(row.start_at) != draft.start_at or list(row.reminders) != list(draft.reminders):
-        notes.set_reminders(conn, draft.reminder_times(), event_id=row.id)
+    if timing_changed or list(row.reminders) != list(draft.reminders):
+        notes.set_event_reminders(conn, row.id, draft.reminder_times(at, cancelled))
 
 
 def cancel_event(conn: Connection, row: Any, at: datetime) -> None:
+    """Cancel an event, every occurrence of a recurring one."""
     if row.cancelled_at is not None:
         raise Conflict(f"event {row.id} is cancelled already")
     conn.execute(update(calendar_events).where(calendar_events.c.id == row.id).values(cancelled_at=at))
-    notes.set_reminders(conn, [], event_id=row.id)
+    notes.set_event_reminders(conn, row.id, [])
+
+
+def cancel_occurrence(conn: Connection, row: Any, occurrence: datetime, user: str, at: datetime) -> None:
+    """Cancel one occurrence of a recurring event: it frees the room then and does not ring."""
+    if row.cancelled_at is not None:
+        raise Conflict(f"event {row.id} is cancelled already")
+    if row.recurrence is None:
+        raise Invalid(f"event {row.id} does not repeat: cancel it whole, without an occurrence")
+    cancelled = cancelled_occurrences(conn, [row.id]).get(row.id, frozenset())
+    if occurrence in cancelled:
+        raise Conflict(f"the occurrence of event {row.id} at {iso(occurrence)} is cancelled already")
+    if not series_of(row, cancelled).has_occurrence(occurrence):
+        raise Invalid(f"occurrence: event {row.id} has no occurrence starting at {iso(occurrence)}")
+    statement = writes_for(conn).insert_unless_present(event_exceptions).on_conflict_do_nothing(
+        index_elements=["event_id", "occurrence_at"]).returning(event_exceptions.c.event_id)
+    if conn.execute(statement.values(event_id=row.id, occurrence_at=occurrence, cancelled_at=at,
+                                     cancelled_by=user)).first() is None:  # someone cancelled it meanwhile
+        raise Conflict(f"the occurrence of event {row.id} at {iso(occurrence)} is cancelled already")
+    notes.cancel_occurrence_reminders(conn, row.id, occurrence)

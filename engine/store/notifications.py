@@ -90,6 +90,21 @@ def set_reminders(conn: Connection, times: Iterable[datetime], task_id: int | No
         conn.execute(insert(reminders), rows)
 
 
+def set_event_reminders(conn: Connection, event_id: int, times: Iterable[tuple[datetime, datetime]]) -> None:
+    """Replace the waiting reminders of an event with one per (occurrence start, remind at)."""
+    conn.execute(update(reminders).where(reminders.c.event_id == event_id, reminders.c.status == "waiting")
+                 .values(status="cancelled"))
+    rows = [{"event_id": event_id, "occurrence_at": occurrence, "remind_at": remind_at, "status": "waiting"}
+            for occurrence, remind_at in times]
+    if rows:
+        conn.execute(insert(reminders), rows)
+
+
+def cancel_occurrence_reminders(conn: Connection, event_id: int, occurrence: datetime) -> None:
+    conn.execute(update(reminders).where(reminders.c.event_id == event_id, reminders.c.occurrence_at == occurrence,
+                                         reminders.c.status == "waiting").values(status="cancelled"))
+
+
 def due_reminders(conn: Connection, at: datetime, limit: int) -> list[int]:
     query = (select(reminders.c.id).where(reminders.c.status == "waiting", reminders.c.remind_at <= at)
              .order_by(reminders.c.remind_at).limit(limit))
@@ -120,6 +135,8 @@ def send_reminder(conn: Connection, reminder_id: int, now: datetime) -> bool:
                                .where(event_invitees.c.event_id == event.id)).scalars()
         people = sorted({event.owner, *invited})
         title, link = event.title, {"event": str(event.id)}
+        if event.recurrence is not None and reminder.occurrence_at is not None:
+            link["occurrence"] = iso(reminder.occurrence_at) or ""
     notify(conn, people, "reminder", f"reminder:{reminder_id}", title, link, reminder.remind_at, now)
     return True
 

@@ -305,6 +305,12 @@ calendar_events = Table(
     Column("record_id", String(255)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("cancelled_at", DateTime(timezone=True)),
+    # A recurring event's RFC 5545 RRULE (engine/recurrence.py), kept on the wall clock of
+    # time_zone; start_at and end_at are its first occurrence's, series_end_at its last one's end
+    # (end_at for a single event), so a range question finds a series by its span.
+    Column("recurrence", Text),
+    Column("time_zone", String(64), nullable=False),
+    Column("series_end_at", DateTime(timezone=True), nullable=False),
     Index("ix_calendar_events_owner", "owner", "start_at"),
     Index("ix_calendar_events_room", "room_id", "start_at"),
 )
@@ -317,12 +323,23 @@ event_invitees = Table(
     Index("ix_event_invitees_user", "user_name", "event_id"),
 )
 
-# One row per reminder of a task or an event; the scheduler sends each once (status guards it).
+# The occurrences of a recurring event that were cancelled one by one (RFC 5545's EXDATE).
+event_exceptions = Table(
+    "event_exceptions", metadata,
+    Column("event_id", Integer, ForeignKey("calendar_events.id", ondelete="CASCADE"), primary_key=True),
+    Column("occurrence_at", DateTime(timezone=True), primary_key=True),  # the occurrence's start
+    Column("cancelled_at", DateTime(timezone=True), nullable=False),
+    Column("cancelled_by", String(150)),
+)
+
+# One row per reminder of a task or an event (of each occurrence of a recurring one); the
+# scheduler sends each once (status guards it).
 reminders = Table(
     "reminders", metadata,
     Column("id", Integer, primary_key=True),
     Column("task_id", Integer, ForeignKey("calendar_tasks.id", ondelete="CASCADE")),
     Column("event_id", Integer, ForeignKey("calendar_events.id", ondelete="CASCADE")),
+    Column("occurrence_at", DateTime(timezone=True)),  # the start of the event's occurrence it is for
     Column("remind_at", DateTime(timezone=True), nullable=False),
     Column("status", String(20), nullable=False),  # waiting | sent | cancelled
     Index("ix_reminders_status_due", "status", "remind_at"),

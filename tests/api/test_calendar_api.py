@@ -213,3 +213,62 @@ def test_an_invitee_accepts_or_declines_and_the_event_shows_it(sara, otto, make_
     assert eve.post(f"/events/{event['id']}/response", json={"response": "declined"}).status_code == 404
     maybe = otto.post(f"/events/{event['id']}/response", json={"response": "maybe"})
     assert maybe.status_code == 422 and "accepted, declined" in maybe.json["error"]["message"]
+
+
+def test_a_weekly_event_answers_each_occurrence_in_a_range_and_one_occurrence_is_cancelled(admin, sara, otto):
+    room = admin.post("/rooms", json={"name": "Blue"}).json["id"]
+    created = sara.post("/events", json={"title": "Sales weekly", "start": at(1), "end": at(2), "room": room,
+                                         "invitees": ["otto"], "recurrence": "FREQ=WEEKLY;BYDAY=MO;UNTIL=20261228"})
+    assert created.status_code == 201, created.json
+    event = created.json
+    assert (event["recurrence"], event["time_zone"]) == ("FREQ=WEEKLY;BYDAY=MO;UNTIL=20261228T235959Z", "UTC")
+    month = {"from": "2026-12-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}
+
+    listed = otto.get("/events", query_string=month).json
+    cancelled = sara.post(f"/events/{event['id']}/cancel", json={"occurrence": "2026-12-14T10:00:00Z"})
+
+    assert [(e["id"], e["start"], e["occurrence"]) for e in listed] == [
+        (event["id"], f"2026-12-{day}T10:00:00Z", f"2026-12-{day}T10:00:00Z") for day in ("07", "14", "21", "28")]
+    assert cancelled.status_code == 200 and cancelled.json["cancelled_occurrences"] == ["2026-12-14T10:00:00Z"]
+    assert [e["start"][:10] for e in otto.get("/calendar", query_string=month).json["events"]] == [
+        "2026-12-07", "2026-12-21", "2026-12-28"]
+    busy = otto.get(f"/rooms/{room}/availability", query_string={"from": at(0), "to": at(0, days=15)}).json["busy"]
+    assert [b["start"] for b in busy] == ["2026-12-07T10:00:00Z", "2026-12-21T10:00:00Z"]
+    clash = otto.post("/events", json={"title": "Board", "start": at(1.5, days=14), "end": at(3, days=14),
+                                       "room": room})
+    assert clash.status_code == 409
+    assert clash.json["error"]["details"]["conflicts"] == [
+        {"event": event["id"], "start": "2026-12-21T10:00:00Z", "end": "2026-12-21T11:00:00Z"}]
+    again = sara.post(f"/events/{event['id']}/cancel", json={"occurrence": "2026-12-14T10:00:00Z"})
+    assert again.status_code == 409
+    assert otto.post(f"/events/{event['id']}/cancel", json={"occurrence": "2026-12-21T10:00:00Z"}).status_code == 403
+    nowhere = sara.post(f"/events/{event['id']}/cancel", json={"occurrence": "2026-12-22T10:00:00Z"})
+    assert nowhere.status_code == 422 and "no occurrence starting at" in nowhere.json["error"]["message"]
+    whole = sara.post(f"/events/{event['id']}/cancel")
+    assert whole.status_code == 200 and whole.json["cancelled"] is True
+    assert otto.get("/events", query_string=month).json == []
+
+
+@pytest.mark.parametrize(("rule", "message"), [
+    ("FREQ=WEEKLY", "recurrence needs an end"),
+    ("FREQ=MINUTELY;COUNT=3", "FREQ must be one of"),
+    ("FREQ=DAILY;COUNT=5000", "COUNT must be 1 to 1000"),
+    ("FREQ=DAILY;BYDAY=FUNDAY;COUNT=2", "recurrence:"),
+])
+def test_a_bad_recurrence_is_a_422_naming_the_problem(sara, rule, message):
+    response = sara.post("/events", json={"title": "x", "start": at(1), "end": at(2), "recurrence": rule})
+
+    assert response.status_code == 422, response.json
+    assert message in response.json["error"]["message"]
+
+
+def test_a_recurring_event_is_changed_by_patch_and_becomes_single_with_a_null_rule(sara):
+    event = sara.post("/events", json={"title": "Call", "start": at(1), "end": at(2),
+                                       "recurrence": "FREQ=DAILY;COUNT=3", "time_zone": "Europe/Bucharest"}).json
+
+    longer = patch(sara, f"/events/{event['id']}", {"recurrence": "FREQ=DAILY;COUNT=5"})
+    single = patch(sara, f"/events/{event['id']}", {"recurrence": None})
+
+    assert longer.status_code == 200 and longer.json["series_end"] == "2026-12-11T11:00:00Z"
+    assert longer.json["time_zone"] == "Europe/Bucharest"
+    assert single.json["recurrence"] is None and single.json["series_end"] == "2026-12-07T11:00:00Z"

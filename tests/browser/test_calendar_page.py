@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from connectors.broker import Dispatch, Scheduler
+from tests.browser.date_picker import pick_date
 from tests.browser.waiting import wait_until
 
 IN_A_FEW_SECONDS = """(seconds) => {
@@ -45,14 +46,16 @@ def test_a_reminder_a_few_seconds_ahead_pops_up_with_a_sound_and_a_desktop_notif
 
     page.click("#new-task")
     page.fill("#task-title", "Call Pars Co about the invoice")
-    page.fill("#task-remind", page.evaluate(IN_A_FEW_SECONDS, 3))
-    page.fill("#task-due", page.evaluate(IN_A_FEW_SECONDS, 3600)[:16])  # the due field takes minutes
+    remind = page.evaluate(IN_A_FEW_SECONDS, 3)
+    pick_date(page, "task-remind", remind[:10], remind[11:19])
+    due = page.evaluate(IN_A_FEW_SECONDS, 3600)
+    pick_date(page, "task-due", due[:10], due[11:16])  # the due field takes minutes
     page.click("#save-task")
 
     popup = page.locator("#reminder-popup")
     popup.wait_for(state="visible", timeout=30_000)
     assert page.locator("#reminder-title").inner_text() == "Call Pars Co about the invoice"
-    probe = page.evaluate("() => window.charkh.calendar")
+    probe = page.evaluate("() => window.charkh.bell")
     assert probe["beeps"] == 1 and probe["desktop"] == 1
     assert page.locator(".chip.task .chip-title", has_text="Call Pars Co").count() == 1
     shoot(page, "calendar-reminder-popup")
@@ -115,8 +118,8 @@ def test_an_event_is_booked_from_the_page_and_a_clashing_one_is_refused_with_the
     for title in ("Ședință vânzări", "Alta"):
         page.click("#new-event")
         page.fill("#event-title", title)
-        page.fill("#event-start", "2026-12-08T10:00:00")
-        page.fill("#event-end", "2026-12-08T11:00:00")
+        pick_date(page, "event-start", "2026-12-08", "10:00")
+        pick_date(page, "event-end", "2026-12-08", "11:00")
         page.select_option("#event-room", label="Blue room")
         page.fill("#event-invitees", "mona")
         page.click("#save-event")
@@ -179,7 +182,7 @@ def test_the_calendar_and_its_bell_work_on_a_phone(chromium, live_server, make_u
         page.locator("#unread-count").wait_for(state="visible")
         assert page.locator("#unread-count").inner_text() == "۱"
         page.click("#bell")
-        page.locator("#notification-list li.unread").click()
+        page.locator("#notification-list li.unread strong").click()
         page.locator("#notification-list li.read").wait_for()
         assert page.locator("#unread-count").is_hidden()
         shoot(page, "calendar-phone-bell-fa")

@@ -23,11 +23,12 @@ def test_the_calendar_needs_a_sign_in_and_then_shows_the_page(client, make_user)
     assert '<script type="module" src="/static/pages/calendar/main.js">' in html
 
 
+@pytest.mark.parametrize("template", ["calendar.html", "_bell.html", "base.html"])
 @pytest.mark.parametrize("language", ["fa", "ro"])
-def test_every_string_of_the_calendar_page_is_translated(language):
+def test_every_string_of_the_calendar_page_and_the_bell_is_translated(language, template):
     with open(DESIGNER / "translations" / language / "LC_MESSAGES" / "messages.mo", "rb") as compiled:
         catalog = read_mo(compiled)
-    strings = {message for _, message, _, _ in extract_from_file("jinja2", DESIGNER / "templates" / "calendar.html")}
+    strings = {message for _, message, _, _ in extract_from_file("jinja2", DESIGNER / "templates" / template)}
 
     untranslated = sorted(s for s in strings if not (catalog.get(s) and catalog.get(s).string))
     assert untranslated == []

@@ -1,18 +1,10 @@
-// The new-task and new-event dialogs, and a task's details (complete, forward). Each date field
-// shows the chosen moment in the page's calendar beside it (Jalali in fa), since the browser's
-// own picker is Gregorian.
-import { fromLocalInput, toLocalInput } from './dates.js';
-
-function showLocalDates(form, cal) {
-  for (const output of form.querySelectorAll('output.local-date')) {
-    const input = form.querySelector('#' + output.htmlFor.value);
-    const update = () => {
-      output.textContent = input.value ? cal.formats.full.format(new Date(input.value)) : '';
-    };
-    input.addEventListener('input', update);
-    update();
-  }
-}
+// The new-task and new-event dialogs (an event may repeat: its rule is built here as an RFC 5545
+// RRULE), and a task's or an event's details (complete, forward; accept, decline, cancel one
+// occurrence or the series). Date fields use the page's calendar (common/date-picker.js: Jalali
+// in fa); what is sent stays ISO Gregorian.
+import { attachDatePicker } from '../common/date-picker.js';
+import { fromLocalInput, toLocalInput } from '../common/dates.js';
+import { describeRule, repeatForm } from './repeat.js';
 
 function closeOnCancel(dialog) {
   for (const button of dialog.querySelectorAll('button.cancel')) {
@@ -23,6 +15,11 @@ function closeOnCancel(dialog) {
 export function setupForms(ctx) {
   const { api, cal } = ctx;
   const { formats } = cal;
+  const pickers = {};
+  for (const input of document.querySelectorAll('input[data-picker]')) {
+    pickers[input.id] = attachDatePicker(input, cal, ctx.texts);
+  }
+  const repeat = repeatForm(ctx, pickers['event-until']);
   const taskDialog = document.getElementById('task-dialog');
   const taskForm = document.getElementById('task-form');
   const eventDialog = document.getElementById('event-dialog');
@@ -34,12 +31,13 @@ export function setupForms(ctx) {
   function openTask(day) {
     taskForm.reset();
     document.getElementById('task-error').textContent = '';
+    let due = null;
     if (day) {
-      const due = new Date(day);
+      due = new Date(day);
       due.setHours(17, 0, 0, 0);
-      taskForm.elements.due.value = toLocalInput(due);
     }
-    showLocalDates(taskForm, cal);
+    pickers['task-due'].set(due ? toLocalInput(due).slice(0, 16) : '');
+    pickers['task-remind'].set('');
     taskDialog.showModal();
   }
 
@@ -48,12 +46,12 @@ export function setupForms(ctx) {
     document.getElementById('event-error').textContent = '';
     const start = new Date(ctx.state.anchor);
     start.setHours(10, 0, 0, 0);
-    eventForm.elements.start.value = toLocalInput(start);
-    eventForm.elements.end.value = toLocalInput(new Date(start.getTime() + 3600 * 1000));
+    pickers['event-start'].set(toLocalInput(start).slice(0, 16));
+    pickers['event-end'].set(toLocalInput(new Date(start.getTime() + 3600 * 1000)).slice(0, 16));
+    repeat.reset(start);
     const rooms = await api('GET', '/rooms');
     const select = document.getElementById('event-room');
     select.replaceChildren(select.options[0], ...rooms.map((room) => new Option(room.name, room.id)));
-    showLocalDates(eventForm, cal);
     eventDialog.showModal();
   }
 
@@ -82,6 +80,7 @@ export function setupForms(ctx) {
       end: fromLocalInput(fields.end.value), invitees, room: fields.room.value || null,
       reminders: fields.reminder.value === '' ? [] : [Number(fields.reminder.value)] };
     try {
+      body.recurrence = repeat.rule();
       await api('POST', '/events', body);
       eventDialog.close();
       ctx.say(ctx.texts.saved, false);
@@ -92,8 +91,10 @@ export function setupForms(ctx) {
   });
 
   let openEventId = null;
+  let openOccurrence = null;
   function openEventDetails(event) {
     openEventId = event.id;
+    openOccurrence = event.occurrence;
     const start = new Date(event.start);
     document.getElementById('event-details-title').textContent = event.title;
     document.getElementById('event-details-when').textContent = cal.formats.full.format(start) + ' – '
@@ -103,8 +104,14 @@ export function setupForms(ctx) {
     document.getElementById('event-details-invitees').textContent = formats.list.format(answered) || '—';
     document.getElementById('event-details-description').textContent = event.description;
     document.getElementById('event-details-error').textContent = '';
+    const repeats = document.getElementById('event-details-repeat');
+    repeats.hidden = !event.recurrence;
+    repeats.textContent = event.recurrence ? describeRule(event.recurrence, cal, ctx.texts) : '';
     // Only its owner cancels it (the server says so too); invitees just see it.
-    document.getElementById('cancel-event').hidden = event.owner !== ctx.user;
+    const owns = event.owner === ctx.user;
+    document.getElementById('cancel-event').hidden = !owns || Boolean(event.recurrence);
+    document.getElementById('cancel-occurrence').hidden = !owns || !event.recurrence;
+    document.getElementById('cancel-series').hidden = !owns || !event.recurrence;
     const invited = event.invitees.includes(ctx.user);
     document.getElementById('accept-event').hidden = !invited || event.responses[ctx.user] === 'accepted';
     document.getElementById('decline-event').hidden = !invited || event.responses[ctx.user] === 'declined';
@@ -127,8 +134,12 @@ export function setupForms(ctx) {
       () => api('POST', `/events/${openEventId}/response`, { response })));
   }
 
-  document.getElementById('cancel-event').addEventListener('click', () => actOnEvent(
-    () => api('POST', `/events/${openEventId}/cancel`)));
+  for (const id of ['cancel-event', 'cancel-series']) {
+    document.getElementById(id).addEventListener('click', () => actOnEvent(
+      () => api('POST', `/events/${openEventId}/cancel`, {})));
+  }
+  document.getElementById('cancel-occurrence').addEventListener('click', () => actOnEvent(
+    () => api('POST', `/events/${openEventId}/cancel`, { occurrence: openOccurrence })));
 
   let openTaskId = null;
   function openDetails(entry) {

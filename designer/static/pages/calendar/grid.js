@@ -1,6 +1,6 @@
 // Draws the day, week and month views from GET /calendar's answer: work items due, tasks (on
 // their due date, else their start) and events (on their start), each a chip in its day.
-import { dayKey } from './dates.js';
+import { dayKey } from '../common/dates.js';
 
 export function entriesOf(data) {
   const entries = [
@@ -40,6 +40,11 @@ function chip(entry, cal, onOpen) {
   if (entry.event) {
     const where = entry.event.room ? ' · ' + entry.event.room.name : '';
     label.title = cal.formats.time.format(entry.when) + '–' + cal.formats.time.format(new Date(entry.event.end)) + where;
+    if (entry.event.occurrence) {
+      item.classList.add('recurring');
+      item.dataset.occurrence = entry.event.occurrence;
+      label.prepend('↻ ');
+    }
   }
   if (!entry.href) label.addEventListener('click', () => onOpen(entry));
   item.append(time, ' ', label);

@@ -1,10 +1,9 @@
 // The /calendar page: day, week and month views of the signed-in user's work items due, tasks
 // and events (GET /api/v1/calendar), in Jalali with Persian digits in fa and Gregorian
-// otherwise; tasks and events are created here; the bell lists notifications and reminders pop
-// up. ?view=day|week|month&date=YYYY-MM-DD make a view bookmarkable.
-import { apiFor } from './api.js';
-import { startBell } from './bell.js';
-import { calendarFor, dayKey, parseDayKey } from './dates.js';
+// otherwise; tasks and events are created here (the bell and reminders are every page's:
+// common/bell.js). ?view=day|week|month&date=YYYY-MM-DD make a view bookmarkable.
+import { apiFor } from '../common/api.js';
+import { calendarFor, dayKey, parseDayKey } from '../common/dates.js';
 import { setupForms } from './forms.js';
 import { render } from './grid.js';
 import { renderTaskLists } from './tasks.js';
@@ -18,9 +17,9 @@ const state = {
   anchor: parseDayKey(params.get('date')) || new Date(),
   data: null
 };
-// What tests read: the state, and how many polls, beeps and desktop notifications happened.
-const probe = { state, ready: false, polls: 0, beeps: 0, desktop: 0 };
-window.charkh = { calendar: probe };
+// What tests read: the state, and whether the first view is drawn.
+const probe = { state, ready: false };
+window.charkh = Object.assign(window.charkh || {}, { calendar: probe });
 
 const cal = calendarFor(config.locale);
 const api = apiFor(config);
@@ -32,7 +31,7 @@ function say(message, isError) {
   status.className = isError ? 'error' : 'ok';
 }
 
-const ctx = { api, cal, texts, state, probe, say, reload, user: config.user };
+const ctx = { api, cal, texts, state, say, reload, user: config.user };
 const forms = setupForms(ctx);
 
 function remember() {
@@ -76,4 +75,3 @@ document.getElementById('next').addEventListener('click', () => go(() => {
 document.getElementById('today').addEventListener('click', () => go(() => { state.anchor = new Date(); }));
 
 reload().catch((error) => say(error.message, true));
-startBell(ctx);

@@ -17,6 +17,8 @@ export function calendarFor(locale) {
     month: format({ year: 'numeric', month: 'long' }),
     day: format({ day: 'numeric' }),
     weekday: format({ weekday: 'short' }),
+    narrowWeekday: format({ weekday: 'narrow' }),
+    date: format({ year: 'numeric', month: 'long', day: 'numeric' }),
     dayTitle: format({ weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }),
     shortDay: format({ month: 'short', day: 'numeric' }),
     time: format({ hour: '2-digit', minute: '2-digit' }),
