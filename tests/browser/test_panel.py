@@ -181,7 +181,7 @@ def test_trigger_entity_update_mode_and_condition_builder(signed_in, shoot):
     choose(page, "charkh-condition-2-field", "status")
     wait_until(page, "[...document.querySelector('#bio-properties-panel-charkh-condition-2-operator').options]"
                            ".some((o) => o.value === 'is')")
-    assert set(options(page, "charkh-condition-2-operator")) == {"is", "is_not", "one_of"}
+    assert set(options(page, "charkh-condition-2-operator")) == {"is", "is_not", "one_of", "is_empty", "is_not_empty"}
     assert {"approved", "paid"} <= set(options(page, "charkh-condition-2-value"))
     choose(page, "charkh-condition-2-value", "approved")
 
