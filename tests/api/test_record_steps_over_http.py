@@ -67,4 +67,15 @@ def test_deploy_refuses_a_record_step_that_names_a_field_the_entity_lacks(admin)
     refused = admin.upload(step_model("bad_field", {"fields": "colour=red"}))
     assert refused.status_code == 422
     [problem] = refused.json["error"]["details"]["problems"]
-    assert (problem["element"], problem["message"]) == ("step", "charkh-record-update: 'colour' is not a field of invoice")
+    assert problem["element"] == "step"
+    assert problem["message"] == "charkh-record-update: 'colour' is not a field of invoice"
+
+
+def test_the_designers_validate_names_a_record_step_without_its_link_field(admin):
+    bad = step_model("no_link", {"entity": "invoice", "fields": "mobile=${record.mobile}"},
+                     connector="charkh-record-update-related")
+    answer = ok(admin.client.post("/api/v1/validate", data=bad,
+                                  headers={**admin.headers, "Content-Type": "application/xml"}))
+    [problem] = [p for p in answer["problems"] if p["source"] == "engine"]
+    assert problem["element"] == "step" and problem["severity"] == "error"
+    assert problem["message"].startswith("charkh-record-update-related: link_field: name the reference field")

@@ -227,3 +227,46 @@ def test_a_record_step_that_fails_after_a_timer_is_an_incident_and_changes_nothi
     assert instance["status"] == "error"
     assert "field 'amount' is a number" in instance["history"][-1]["data"]["error"]
     assert charkh.records.get("invoice", invoice["id"], people["sara"])["version"] == 1
+
+
+def _before_step(model: bytes, elements: bytes) -> bytes:
+    """The step model with ``elements`` (ending in a flow to the step, with id "f0") after its start."""
+    return model.replace(b'<sequenceFlow id="f1" sourceRef="s" targetRef="step"/>', elements)
+
+
+def test_a_message_that_moves_an_instance_onto_a_record_step_writes_the_record_with_it(charkh, people):
+    model = _before_step(step_model("paid", {"fields": "paid=true\namount=${amount_paid}"}),
+                         b'<sequenceFlow id="f1" sourceRef="s" targetRef="wait_paid"/>'
+                         b'<receiveTask id="wait_paid" messageRef="msg_paid"/>'
+                         b'<sequenceFlow id="f0" sourceRef="wait_paid" targetRef="step"/>')
+    model = model.replace(b'<process id="paid"', b'<message id="msg_paid" name="paid"/><process id="paid"')
+    charkh.import_bpmn(model, deploy=True, caller=people["ana"])
+    invoice = charkh.records.create("invoice", {"number": "INV-8", "amount": 1}, people["sara"])
+    started = charkh.start_and_read("paid", people["sara"], record={"entity": "invoice", "id": invoice["id"]})
+    answer = charkh.send_message(started["id"], "paid", people["sara"], {"amount_paid": 250})
+    assert answer["variables"]["record"]["paid"] is True
+    assert charkh.records.get("invoice", invoice["id"], people["sara"])["fields"]["amount"] == 250
+
+
+def test_a_record_step_after_a_connectors_job_runs_when_the_job_is_done_or_is_the_jobs_incident(charkh, people):
+    model = _before_step(step_model("after_job", {"fields": "amount=${answer}"}),
+                         b'<sequenceFlow id="f1" sourceRef="s" targetRef="ask"/>'
+                         b'<serviceTask id="ask"><extensionElements><camunda:connector>'
+                         b'<camunda:connectorId>charkh-webhook</camunda:connectorId></camunda:connector>'
+                         b'</extensionElements></serviceTask>'
+                         b'<sequenceFlow id="f0" sourceRef="ask" targetRef="step"/>')
+    charkh.import_bpmn(model, deploy=True, caller=people["ana"])
+    invoice = charkh.records.create("invoice", {"number": "INV-9", "amount": 1}, people["sara"])
+    record = {"entity": "invoice", "id": invoice["id"]}
+    good = charkh.start_and_read("after_job", people["sara"], record=record)
+    bad = charkh.start_and_read("after_job", people["sara"], record=record)
+    [good_job, bad_job] = charkh.claim_jobs()
+    assert charkh.finish_job(good_job, {"answer": "42"}) is True
+    assert charkh.records.get("invoice", invoice["id"], people["sara"])["fields"]["amount"] == 42
+    assert charkh.instance_brief(good["id"])["work_items"][0]["element"] == "wait"
+
+    assert charkh.finish_job(bad_job, {"answer": "many"}) is False
+    assert charkh.job(bad_job)["status"] == "failed"
+    assert "field 'amount' is a number" in charkh.job(bad_job)["last_error"]
+    assert charkh.instance_brief(bad["id"])["status"] == "error"
+    assert charkh.records.get("invoice", invoice["id"], people["sara"])["fields"]["amount"] == 42
