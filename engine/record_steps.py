@@ -27,6 +27,7 @@ start its own process again (as Odoo's automation rules do not re-trigger themse
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,6 +65,7 @@ RELATED_PAGE = 500
 # steps of its own); deeper ones are left to the scheduler (engine/records.py run_pending).
 MAX_CHAIN = 8
 _chain = threading.local()
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -122,7 +124,10 @@ class RecordSteps:
         _chain.depth = depth + 1
         try:
             for record_id in dict.fromkeys(context.written):
-                self.records.run_owed(record_id)
+                try:
+                    self.records.run_owed(record_id)
+                except Exception:  # the command committed: its answer stands, the scheduler starts them
+                    log.exception("the starts owed to record %s wait for the scheduler", record_id)
         finally:
             _chain.depth = depth
 
