@@ -270,3 +270,16 @@ def test_a_record_step_after_a_connectors_job_runs_when_the_job_is_done_or_is_th
     assert "field 'amount' is a number" in charkh.job(bad_job)["last_error"]
     assert charkh.instance_brief(bad["id"])["status"] == "error"
     assert charkh.records.get("invoice", invoice["id"], people["sara"])["fields"]["amount"] == 42
+
+
+def test_a_process_whose_record_step_writes_its_record_is_not_started_again_by_that_write(charkh, people):
+    # an "every time" trigger with no conditions holds after the step's own write too
+    model = step_model("stamp", {"fields": "customer=stamped ${record.number}"}).replace(
+        b'<charkh:trigger entity="invoice"/>', b'<charkh:trigger entity="invoice" on="update" mode="every"/>')
+    charkh.import_bpmn(model, deploy=True, caller=people["ana"])
+    invoice = charkh.records.create("invoice", {"number": "INV-10"}, people["sara"])
+    assert len(invoice["instances"]) == 1  # creates count as updates
+    assert charkh.records.get("invoice", invoice["id"], people["sara"])["fields"]["customer"] == "stamped INV-10"
+    assert processes_started(charkh, invoice["id"]) == ["stamp"]
+    with charkh.db.read() as conn:
+        assert record_store.pending_starts(conn) == []
