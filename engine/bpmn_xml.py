@@ -267,3 +267,17 @@ def _at_most(problems: list[Problem], what: str) -> list[Problem]:
         return problems
     rest = len(problems) - MAX_PROBLEMS
     return problems[:MAX_PROBLEMS] + [Problem(None, f"and {rest} more {what}, not listed")]
+
+
+def connector_of(node: etree._Element) -> tuple[str | None, dict[str | None, str]]:
+    """The connector id and input parameters an activity names (camunda:connector, else camunda:type).
+    A parameter without a name is kept under None."""
+    connector = node.find(f"{{{BPMN_NS}}}extensionElements/{{{CAMUNDA_NS}}}connector")
+    connector_id = None
+    inputs: dict[str | None, str] = {}
+    if connector is not None:
+        cid = connector.find(f"{{{CAMUNDA_NS}}}connectorId")
+        connector_id = (cid.text or "").strip() if cid is not None else None
+        for parameter in connector.iterfind(f"{{{CAMUNDA_NS}}}inputOutput/{{{CAMUNDA_NS}}}inputParameter"):
+            inputs[parameter.get("name")] = (parameter.text or "").strip()
+    return connector_id or node.get(f"{{{CAMUNDA_NS}}}type") or None, inputs

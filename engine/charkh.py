@@ -28,6 +28,7 @@ from .entities import types_of
 from .errors import Invalid, NotFound, ScriptError, StepFailed, Throttled, Unauthorized
 from .notifications import Notifications
 from .page_sessions import SessionPolicy
+from .record_steps import RecordSteps
 from .records import Records
 from .runtime import Runtime
 from .sandbox import Sandbox
@@ -80,6 +81,7 @@ class Charkh:
                                  settings.timezone)
         self.notifications = Notifications(self.db, self.clock, self.hidden_definitions)
         self.records = Records(self)
+        self.commands.record_steps = RecordSteps(self.records, sandbox, lambda: self.clock())
 
     def close(self) -> None:
         self.db.dispose()
