@@ -170,6 +170,7 @@ def test_a_conditional_flow_out_of_a_task_takes_conditions_and_stays_conditional
     flow = re.search(r'<bpmn:sequenceFlow id="f_followup".*?</bpmn:sequenceFlow>', saved_xml(page), re.S).group(0)
     assert "extensionElements" not in flow
     # still a conditional flow, with the empty expression bpmn-js gives one
-    assert re.search(r'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\s*</bpmn:conditionExpression>', flow)
+    assert re.search(r'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\s*'
+                     r"</bpmn:conditionExpression>", flow)
     assert page.locator("[data-group-id='group-charkh-flow-conditions']").count() == 1
     assert page.errors == []
