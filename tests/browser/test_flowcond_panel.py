@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pytest
 from lxml import etree
 
 from engine.condition_expressions import feel_expression
@@ -41,11 +42,11 @@ def flow_expression(xml: str, flow_id: str) -> str | None:
     return unescape(found.group(1)) if found else None
 
 
-def server_expression(xml: str, flow_id: str) -> str | None:
-    """What the server writes for the same flow's conditions (the invoice's field types)."""
+def server_expression(xml: str, flow_id: str, entity: str = "invoice") -> str | None:
+    """What the server writes for the same flow's conditions (the entity's field types)."""
     root = etree.fromstring(xml.encode())
     [flow] = [f for f in root.iter(f"{{{BPMN}}}sequenceFlow") if f.get("id") == flow_id]
-    return feel_expression(conditions_of(flow), field_types("invoice") or {})
+    return feel_expression(conditions_of(flow), field_types(entity) or {})
 
 
 def test_an_analyst_builds_amount_greater_than_1000_on_a_gateways_flow(signed_in, charkh, model, shoot):
@@ -102,10 +103,11 @@ def test_an_analyst_builds_amount_greater_than_1000_on_a_gateways_flow(signed_in
     assert page.errors == []
 
 
-def test_the_designer_writes_the_servers_expression_for_every_field_type(signed_in, charkh, model):
+@pytest.mark.parametrize("key,entity,count", [("flowcond_route", "invoice", 10), ("flowcond_ticket", "ticket", 11)])
+def test_the_designer_writes_the_servers_expression_for_every_field_type(signed_in, charkh, model, key, entity, count):
     page = signed_in
-    charkh.import_bpmn(model("flowcond_route.bpmn"))
-    open_modeler(page, "/designer/flowcond_route")
+    charkh.import_bpmn(model(f"{key}.bpmn"))
+    open_modeler(page, f"/designer/{key}")
     wait_for_catalog(page)
 
     click_element(page, "f_mixed")
@@ -114,12 +116,12 @@ def test_the_designer_writes_the_servers_expression_for_every_field_type(signed_
 
     xml = wait_for_xml(page, 'match="any"', "<bpmn:conditionExpression")
     written = flow_expression(xml, "f_mixed")
-    assert written is not None and written.count(" or (") == 9
-    assert written == server_expression(xml, "f_mixed")
+    assert written is not None and written.count(" or (") == count - 1
+    assert written == server_expression(xml, "f_mixed", entity)
 
     # removing every condition removes the expression written from them
     panel_group(page, "charkh-flow-conditions")
-    for _ in range(10):
+    for _ in range(count):
         item = page.locator("[data-entry-id='charkh-flow-condition-0']")
         item.locator(".bio-properties-panel-collapsible-entry-header").hover()
         item.locator(".bio-properties-panel-remove-entry").click()
