@@ -6,7 +6,6 @@ are labelled in Persian."""
 from __future__ import annotations
 
 import re
-from html import unescape
 
 import pytest
 from lxml import etree
@@ -23,6 +22,7 @@ from tests.browser.canvas import (
     open_modeler,
     options,
     panel_group,
+    replace_with,
     saved_xml,
     wait_for_catalog,
     wait_for_xml,
@@ -30,23 +30,29 @@ from tests.browser.canvas import (
 from tests.browser.waiting import wait_until
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 FLOW_GROUPS = "[data-group-id^='group-charkh-flow'] .bio-properties-panel-group-header-title"
 
 
+def flow_of(xml: str, flow_id: str) -> etree._Element:
+    root = etree.fromstring(xml.encode())
+    [flow] = [f for f in root.iter(f"{{{BPMN}}}sequenceFlow") if f.get("id") == flow_id]
+    return flow
+
+
 def flow_expression(xml: str, flow_id: str) -> str | None:
     """The text of a flow's conditionExpression in a saved file (None without one)."""
-    flow = re.search(rf'<bpmn:sequenceFlow id="{flow_id}".*?</bpmn:sequenceFlow>', xml, re.S)
-    found = flow and re.search(r'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">(.*?)'
-                               r"</bpmn:conditionExpression>", flow.group(0), re.S)
-    return unescape(found.group(1)) if found else None
+    expression = flow_of(xml, flow_id).find(f"{{{BPMN}}}conditionExpression")
+    if expression is None:
+        return None
+    assert expression.get(f"{{{XSI}}}type") == "bpmn:tFormalExpression"
+    return expression.text or ""
 
 
 def server_expression(xml: str, flow_id: str, entity: str = "invoice") -> str | None:
     """What the server writes for the same flow's conditions (the entity's field types)."""
-    root = etree.fromstring(xml.encode())
-    [flow] = [f for f in root.iter(f"{{{BPMN}}}sequenceFlow") if f.get("id") == flow_id]
-    return feel_expression(conditions_of(flow), field_types(entity) or {})
+    return feel_expression(conditions_of(flow_of(xml, flow_id)), field_types(entity) or {})
 
 
 def test_an_analyst_builds_amount_greater_than_1000_on_a_gateways_flow(signed_in, charkh, model, shoot):
@@ -100,6 +106,15 @@ def test_an_analyst_builds_amount_greater_than_1000_on_a_gateways_flow(signed_in
     stored = api_get(page, "/definitions/flowcond_route/bpmn").text()
     assert '<charkh:condition field="amount" operator="gt" value="1000" />' in stored
     assert flow_expression(stored, "f_large") == "=record.amount != null and record.amount > 1000"
+
+    # made the default, the flow drops its conditions and expression; the former default takes them
+    replace_with(page, "f_large", "replace-with-default-flow")
+    wait_until(page, "window.charkh.modeler.saveXML().then((r) => !r.xml.includes('value=\"1000\"'))")
+    xml = saved_xml(page)
+    assert 'default="f_large"' in xml and flow_expression(xml, "f_large") is None
+    assert len(flow_of(xml, "f_large")) == 0  # no extensionElements left either
+    click_element(page, "f_small")
+    panel_group(page, "charkh-flow-conditions")
     assert page.errors == []
 
 

@@ -43,8 +43,22 @@ export function flowExpression(element, catalog) {
 }
 
 export default class FlowConditionExpressions extends CommandInterceptor {
-  constructor(eventBus, modeling, bpmnFactory, charkhCatalog) {
+  constructor(eventBus, modeling, bpmnFactory, charkhCatalog, elementRegistry) {
     super(eventBus);
+    // A flow made its source's default takes no condition: its typed conditions and the expression
+    // written from them go (Charkh would ignore them, other tools would see a conditional default).
+    this.postExecuted('element.updateProperties', ({ context }) => {
+      const flow = context.properties && context.properties.default;
+      const element = flow && elementRegistry.get(flow.id);
+      const conditions = element && getFlowConditions(element);
+      if (!conditions) return;
+      const bo = getBusinessObject(element);
+      if (bo.get('conditionExpression')) modeling.updateProperties(element, { conditionExpression: undefined });
+      const ext = conditions.$parent;
+      const values = ext.get('values').filter((v) => v !== conditions);
+      if (values.length) modeling.updateModdleProperties(element, ext, { values });
+      else modeling.updateModdleProperties(element, bo, { extensionElements: undefined });
+    });
     this.postExecuted('element.updateModdleProperties', ({ context }) => {
       const { element, moddleElement, properties, oldProperties } = context;
       if (!is(element, 'bpmn:SequenceFlow') || isDefaultFlow(element)) return;
@@ -72,4 +86,4 @@ export default class FlowConditionExpressions extends CommandInterceptor {
   }
 }
 
-FlowConditionExpressions.$inject = [ 'eventBus', 'modeling', 'bpmnFactory', 'charkhCatalog' ];
+FlowConditionExpressions.$inject = [ 'eventBus', 'modeling', 'bpmnFactory', 'charkhCatalog', 'elementRegistry' ];
