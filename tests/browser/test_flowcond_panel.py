@@ -190,4 +190,14 @@ def test_a_conditional_flow_out_of_a_task_takes_conditions_and_stays_conditional
     assert re.search(r'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\s*'
                      r"</bpmn:conditionExpression>", flow)
     assert page.locator("[data-group-id='group-charkh-flow-conditions']").count() == 1
+
+    # made a plain flow (the replace menu), it drops the conditions with the expression
+    conditions.locator(".bio-properties-panel-add-entry").click()
+    choose(page, "charkh-flow-condition-0-field", "paid")
+    wait_for_xml(page, 'field="paid"')
+    replace_with(page, "f_followup", "replace-with-sequence-flow")
+    wait_until(page, "window.charkh.modeler.saveXML().then((r) => !r.xml.includes('field=\"paid\"'))")
+    assert len(flow_of(saved_xml(page), "f_followup")) == 0
+    click_element(page, "f_followup")
+    assert page.locator("[data-group-id='group-charkh-flow-conditions']").count() == 0
     assert page.errors == []

@@ -47,17 +47,26 @@ export default class FlowConditionExpressions extends CommandInterceptor {
     super(eventBus);
     // A flow made its source's default takes no condition: its typed conditions and the expression
     // written from them go (Charkh would ignore them, other tools would see a conditional default).
-    this.postExecuted('element.updateProperties', ({ context }) => {
-      const flow = context.properties && context.properties.default;
-      const element = flow && elementRegistry.get(flow.id);
-      const conditions = element && getFlowConditions(element);
+    // Conditions first: once they are gone, taking the expression away drops nothing more.
+    const dropConditions = (element) => {
+      const conditions = getFlowConditions(element);
       if (!conditions) return;
-      const bo = getBusinessObject(element);
-      if (bo.get('conditionExpression')) modeling.updateProperties(element, { conditionExpression: undefined });
       const ext = conditions.$parent;
       const values = ext.get('values').filter((v) => v !== conditions);
       if (values.length) modeling.updateModdleProperties(element, ext, { values });
-      else modeling.updateModdleProperties(element, bo, { extensionElements: undefined });
+      else modeling.updateModdleProperties(element, getBusinessObject(element), { extensionElements: undefined });
+    };
+    this.postExecuted('element.updateProperties', ({ context }) => {
+      const { element, properties } = context;
+      const made = properties.default && elementRegistry.get(properties.default.id);
+      if (made && getFlowConditions(made)) {
+        dropConditions(made);
+        if (getBusinessObject(made).get('conditionExpression')) modeling.updateProperties(made, { conditionExpression: undefined });
+      }
+      // A conditional flow made a plain one (bpmn-js's replace menu) drops its typed conditions too.
+      if (is(element, 'bpmn:SequenceFlow') && 'conditionExpression' in properties && !properties.conditionExpression) {
+        dropConditions(element);
+      }
     });
     this.postExecuted('element.updateModdleProperties', ({ context }) => {
       const { element, moddleElement, properties, oldProperties } = context;
