@@ -273,8 +273,16 @@ def with_condition_expressions(data: bytes, max_bytes: int, entity_types: Entity
     root = parse_xml(data, max_bytes)
     if not set_condition_expressions(root, entity_types):
         return data
-    head = b'<?xml version="1.0" encoding="UTF-8"?>\n' if data.lstrip().startswith(b"<?xml") else b""
-    return head + etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=False)
+    return _written(root, declared=data.lstrip().startswith(b"<?xml"), newline_at_end=data[-1:] == b"\n")
+
+
+def _written(root: etree._Element, declared: bool, newline_at_end: bool) -> bytes:
+    """The document of ``root`` in UTF-8, its comments and processing instructions around the root
+    each on a line of its own (lxml writes them glued to the root)."""
+    nodes = [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
+    head = [b'<?xml version="1.0" encoding="UTF-8"?>'] if declared else []
+    body = b"\n".join(head + [etree.tostring(node, encoding="UTF-8", with_tail=False) for node in nodes])
+    return body + (b"\n" if newline_at_end else b"")
 
 
 def _write_expression(flow: etree._Element, text: str) -> bool:

@@ -181,6 +181,17 @@ def test_a_file_whose_expressions_are_in_sync_or_that_has_no_flow_conditions_is_
     assert with_condition_expressions(synced, 10**6, field_types) is synced
 
 
+def test_a_rewritten_file_keeps_its_lines_but_for_the_roots_start_tag_and_the_new_expressions(model):
+    original = model("flowcond_route.bpmn").decode()
+    written = with_condition_expressions(model("flowcond_route.bpmn"), 10**6, field_types).decode()
+
+    removed = [line for line in original.splitlines() if line not in written.splitlines()]
+    added = [line for line in written.splitlines() if line not in original.splitlines()]
+    assert removed and all(line.startswith(("<bpmn:definitions ", "    xmlns:")) for line in removed)  # one line now
+    assert [line.strip().split(" ", 1)[0] for line in added] == ["<bpmn:definitions", "<bpmn:conditionExpression"]
+    assert written.endswith("</bpmn:definitions>\n") and "-->\n<bpmn:definitions" in written
+
+
 def test_the_shipped_routing_model_gets_expressions_on_every_conditional_flow(charkh, model):
     charkh.import_bpmn(model("record_routing.bpmn"), deploy=True)
 
