@@ -4,7 +4,8 @@ Import must accept any well-formed BPMN 2.0 file, whether or not SpiffWorkflow c
 (../shared/API.md, "Keys and versions"), so this module uses only lxml: a hardened parse (no
 DTD, no entities, no network, a size limit), the checks for dangling references and the
 schema (reported as problems, never refused: only deploy refuses them) and the facts the
-store needs (key, processes, executable flag). The bytes are stored as uploaded.
+store needs (key, processes, executable flag). The bytes are stored as uploaded, but for the
+conditionExpression of flows with charkh:conditions (engine/condition_expressions.py).
 """
 from __future__ import annotations
 

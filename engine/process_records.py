@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from lxml import etree
 
 from .bpmn_xml import BPMN_NS, Problem, connector_of
-from .conditions import conditions_of, problems_of
+from .conditions import conditions_of, option_problems, problems_of
 from .errors import Invalid
 from .record_step_inputs import RECORD_UPDATE, StepInputs, is_record_step, is_static, read_inputs
 from .triggers import EntityTypes, Trigger, declared_triggers, record_entity, trigger_problems, triggers_of
@@ -84,7 +84,7 @@ def record_problems(root: etree._Element, executable: list[str], entity_types: E
                                                     "which is unknown"))
         else:
             problems += [Problem(flow.get("id"), f"charkh:conditions on {entity!r}: {message}")
-                         for message in problems_of(conditions, types)]
+                         for message in problems_of(conditions, types) + option_problems(conditions, types)]
     return problems
 
 
