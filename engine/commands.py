@@ -12,6 +12,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
@@ -26,12 +27,26 @@ from .store import background
 from .store import definitions as definition_store
 from .store import instances as instance_store
 from .store.database import Database, json_text
+from .store.new_instances import NewInstance
 from .store.people import now
 
 logger = logging.getLogger("charkh.engine")
 # How many times a command runs its step again when the instance changed while the step ran
 # (16 people completing parallel items of one instance at once need up to 16).
 COMMAND_ATTEMPTS = 40
+
+
+@dataclass
+class RanStarts:
+    """Instances of one definition run to their first wait state, not yet stored: for each start
+    asked, the instance (engine/store/new_instances.py stores them in one write) or why it could not
+    start (its start form, a script that failed)."""
+
+    key: str
+    version_id: int
+    definition: CompiledDefinition
+    process: str
+    ran: list[NewInstance | str]
 
 
 class Commands:
@@ -83,6 +98,26 @@ class Commands:
                 within(conn, instance_store.parse_id(started["id"], "instance"))
         self.live.put(instance_store.parse_id(started["id"], "instance"), 1, version.id, workflow)
         return started
+
+    def run_starts(self, key: str, process: str | None,
+                   starts: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> RanStarts:
+        """Run many starts of the latest deployed version of ``key`` (variables, record), as
+        start_and_read runs one, for the caller to store in one transaction (a schedule's batch). A
+        trigger starts them: no caller's access is checked. No transaction while they run."""
+        with self.db.read() as conn:
+            version = definition_store.latest_deployed(conn, key, None, self.definition_facts)
+            definition = self._definition(conn, version.id)
+        process_id = instance_store.check_process(definition, key, process)
+        ran: list[NewInstance | str] = []
+        for variables, record in starts:
+            try:
+                self._check_size(variables, "variables")
+                definition.check_start(process_id, variables)
+                workflow, result = self.runtime.start(definition, process_id, variables)
+                ran.append(NewInstance(self.runtime.dump(workflow), result, variables, record))
+            except CharkhError as refused:
+                ran.append(refused.message)
+        return RanStarts(key, version.id, definition, process_id, ran)
 
     def _keep(self, instance: Any, workflow: Any) -> None:
         """After a command committed the instance's next revision."""
