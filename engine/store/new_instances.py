@@ -17,7 +17,7 @@ from ..step import StepResult
 from ..title import render_title
 from .instances import _due_at, _jsonable, _record_id, entry
 from .schema import history, instances, outbox_jobs, timers, work_item_parties, work_items
-from .writes import insert_rows
+from .writes import insert_rows, insert_rows_returning_ids
 
 
 @dataclass
@@ -35,11 +35,11 @@ def insert_new_instances(conn: Connection, definition: CompiledDefinition, versi
     """Store the instances, all started by ``starter``; returns their ids, in order."""
     if not new:
         return []
-    ids = list(conn.execute(insert(instances).returning(instances.c.id, sort_by_parameter_order=True), [
+    ids = insert_rows_returning_ids(conn, instances, [
         {"version_id": version_id, "definition_key": key, "process_id": process, "status": one.result.status,
          "revision": 1, "state": one.state, "variables": one.result.variables,
          "record_entity": (one.record or {}).get("entity"), "record_id": _record_id(one.record),
-         "started_by": starter, "created_at": at, "updated_at": at} for one in new]).scalars())
+         "started_by": starter, "created_at": at, "updated_at": at} for one in new])
     # the work items first: their ids go into the history, the parties and escalation timers
     items: list[dict[str, Any]] = []
     principals: list[list[str]] = []
@@ -58,8 +58,7 @@ def insert_new_instances(conn: Connection, definition: CompiledDefinition, versi
                 "created_at": at, "title": render_title(cartable.title, task.data), "definition_key": key})
             principals.append(sorted(cartable.principals))
             escalations.append(_due_at(cartable.escalate_after, at) if cartable.escalate_after else None)
-    item_ids = list(conn.execute(insert(work_items).returning(work_items.c.id, sort_by_parameter_order=True),
-                                 items).scalars()) if items else []
+    item_ids = insert_rows_returning_ids(conn, work_items, items)
     insert_rows(conn, work_item_parties, [{"work_item_id": item_id, "principal": principal}
                                           for item_id, names in zip(item_ids, principals, strict=True)
                                           for principal in names])
