@@ -185,11 +185,37 @@ class Commands:
         raise AssertionError("unreachable")
 
     def fire_due_timers(self, limit: int = 100) -> int:
-        """Fire every timer that is due, each in its own transaction; returns how many fired."""
-        fired = 0
+        """Fire the timers that are due, soonest first, at most ``limit``; returns how many fired.
+        BPMN timers fire as a batch: each one's step runs outside any transaction, as fire_timer
+        runs it, and all are written in one transaction (one commit for the batch, not one per
+        timer). Escalations, and any timer of a batch whose write failed, fire one at a time."""
         with self.db.read() as conn:
-            due = background.due_timers(conn, now(), limit)
-        for timer_id in due:
+            due = background.due_timer_rows(conn, now(), limit)
+            running = background.running_instances(conn, {t.instance_id for t in due if t.kind is None})
+            definitions = {i.version_id: self._definition(conn, i.version_id) for i in running.values()}
+        ran: list[background.FiredTimer] = []
+        alone: list[int] = []
+        for timer in due:
+            instance = running.pop(timer.instance_id, None)  # one timer per instance and batch
+            if timer.kind is not None or instance is None:
+                alone.append(timer.id)  # escalations; and fire_timer says why another may not fire
+                continue
+            definition = definitions[instance.version_id]
+            try:
+                workflow = self.runtime.load(definition, instance.process_id, instance.state)
+                result = self.runtime.fire_timers(definition, workflow)
+                ran.append(background.FiredTimer(timer, instance, definition, self.runtime.dump(workflow), result))
+            except Exception:  # the model's or the engine's failure: fire_timer makes it an incident
+                alone.append(timer.id)
+        fired = 0
+        if ran:
+            try:
+                with self.db.write() as conn:
+                    fired = len(background.write_fired_timers(conn, ran))
+            except Exception:  # a database hiccup (a deadlock with a command): one at a time instead
+                logger.exception("a batch of %d timers could not be written; firing them one by one", len(ran))
+                alone += [one.timer.id for one in ran]
+        for timer_id in alone:
             try:
                 fired += self.fire_timer(timer_id)
             except Exception:  # one timer's trouble (a database hiccup) never stops the others
