@@ -140,14 +140,16 @@ def main() -> None:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     met = result["seconds"] <= 60 and result["duplicates"] == 0 and result["missing"] == 0
-    lines = [f"## scheduled run over {result['records']:,} records, kill -9 midway — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-             "",
-             f"- command: `.venv/bin/python bench/schedule_run.py --records {options.records} --kill-at {options.kill_at}`",
+    when = f"{datetime.now(UTC):%Y-%m-%d %H:%M}"
+    lines = [f"## scheduled run over {result['records']:,} records, kill -9 midway — {when} UTC", "",
+             f"- command: `.venv/bin/python bench/schedule_run.py --records {options.records} "
+             f"--kill-at {options.kill_at}`",
              f"- PostgreSQL; machine: {os.cpu_count()} cores shared with other sessions, load average before "
              f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; a daily schedule (user task per record) due over "
              f"{result['records']:,} matching invoices; the Scheduler process SIGKILLed after "
              f"{result['started_before_kill']:,} starts ({result['killed_after_s']:.1f} s) and started again at once",
-             f"- all started in **{result['seconds']:.1f} s** ({result['records'] / result['seconds']:.0f} instances/s, "
+             f"- all started in **{result['seconds']:.1f} s** "
+             f"({result['records'] / result['seconds']:.0f} instances/s, "
              "kill and restart included); duplicates **{duplicates}**, missing **{missing}**, run finished: "
              "{run_finished} — target <= 60 s, 0 duplicates: {verdict}".format(
                  **result, verdict="met" if met else "NOT met"), ""]
