@@ -287,10 +287,11 @@ class Records:
 
     def run_schedules(self, batches: int = SCHEDULE_BATCHES_PER_TICK) -> int:
         """The scheduler's turn: each schedule trigger that is due goes through its entity's
-        records a batch at a time, owing a start to each record its conditions hold for (cause:
-        the due time, so a record gets one start per due time however often the batch is
-        redone) and making them. A run that is cut short (a crash, the tick's budget of
-        ``batches``) goes on from the last record it went through. Returns the starts made."""
+        records a batch at a time, starting its process for each record its conditions hold for
+        (cause: the due time, so a record gets one start per due time however often the batch is
+        redone), a batch's instances stored in one transaction. A run that is cut short (a crash,
+        the tick's budget of ``batches``) goes on from the last batch it stored. Returns the
+        starts made."""
         started = 0
         with self.db.read() as conn:
             scheduled = self._triggers_on(conn, None, ("schedule",))

@@ -30,12 +30,6 @@ def _skip_locked(conn: Connection, query: Any) -> Any:
     return writes_for(conn).skipping_locked(query)
 
 
-def due_timers(conn: Connection, at: datetime, limit: int = 100) -> list[int]:
-    query = (select(timers.c.id).where(timers.c.status == "waiting", timers.c.due_at <= at)
-             .order_by(timers.c.due_at).limit(limit))
-    return list(conn.execute(_skip_locked(conn, query)).scalars())
-
-
 def due_timer_rows(conn: Connection, at: datetime, limit: int = 100) -> list[Any]:
     """The timers due at ``at``, soonest first, with what firing them reads."""
     query = (select(timers).where(timers.c.status == "waiting", timers.c.due_at <= at)
