@@ -20,6 +20,8 @@ from .jobs import run_job
 QUEUE = "charkh-jobs"
 # How often a scheduler deletes long-ended tokens (engine: Charkh.purge_tokens).
 PURGE_EVERY_SECONDS = 3600.0
+# Timers fired per tick at most (one batch: engine.commands.fire_due_timers).
+TIMERS_PER_TICK = 100
 logger = logging.getLogger("charkh.scheduler")
 
 
@@ -54,12 +56,17 @@ class Scheduler:
         self.interval = interval
         self.stopped = threading.Event()
         self._purged_at = 0.0
+        # True when the last tick stopped at a limit (timers, a schedule's batches): the next one
+        # follows at once rather than after ``interval``, so a backlog is not worked off at a
+        # limit's worth per interval.
+        self.busy = False
 
     def tick(self) -> tuple[int, int]:
-        fired = self.charkh.fire_due_timers()
+        fired = self.charkh.fire_due_timers(TIMERS_PER_TICK)
         self.charkh.notifications.send_due_reminders()
         self.charkh.records.run_pending()  # starts a record write owed and did not make (a crash)
-        self.charkh.records.run_schedules()
+        started = self.charkh.records.run_schedules()
+        self.busy = fired >= TIMERS_PER_TICK or started > 0
         jobs = self.charkh.claim_jobs()
         for job_id in jobs:
             self.dispatch.send(job_id)
@@ -74,7 +81,9 @@ class Scheduler:
                 self.tick()
             except Exception:  # a bad tick must not stop the scheduler; the next one retries
                 logger.exception("scheduler tick failed")
-            self.stopped.wait(self.interval)
+                self.busy = False
+            if not self.busy:
+                self.stopped.wait(self.interval)
 
     def start_thread(self) -> threading.Thread:
         thread = threading.Thread(target=self.run, name="charkh-scheduler", daemon=True)

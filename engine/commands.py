@@ -12,6 +12,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
@@ -29,12 +30,28 @@ from .store import definitions as definition_store
 from .store import instances as instance_store
 from .store import records as record_store
 from .store.database import Database, json_text
+from .store.new_instances import NewInstance
 from .store.people import now
 
 logger = logging.getLogger("charkh.engine")
 # How many times a command runs its step again when the instance changed while the step ran
 # (16 people completing parallel items of one instance at once need up to 16).
 COMMAND_ATTEMPTS = 40
+
+
+@dataclass
+class RanStarts:
+    """Instances of one definition run to their first wait state, not yet stored: for each start
+    asked, the instance (engine/store/new_instances.py stores them in one write) or why it could not
+    start (its start form, a script that failed), or None for one whose first step reached a record
+    step: those run inside their own start's transaction (engine/record_steps.py), so the caller
+    notes them owed and starts each alone."""
+
+    key: str
+    version_id: int
+    definition: CompiledDefinition
+    process: str
+    ran: list[NewInstance | str | None]
 
 
 class Commands:
@@ -109,6 +126,29 @@ class Commands:
         if context.written and self.record_steps is not None:
             self.record_steps.start_owed(context)
 
+    def run_starts(self, key: str, process: str | None,
+                   starts: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> RanStarts:
+        """Run many starts of the latest deployed version of ``key`` (variables, record), as
+        start_and_read runs one, for the caller to store in one transaction (a schedule's batch). A
+        trigger starts them: no caller's access is checked. No transaction while they run."""
+        with self.db.read() as conn:
+            version = definition_store.latest_deployed(conn, key, None, self.definition_facts)
+            definition = self._definition(conn, version.id)
+        process_id = instance_store.check_process(definition, key, process)
+        ran: list[NewInstance | str | None] = []
+        for variables, record in starts:
+            try:
+                self._check_size(variables, "variables")
+                definition.check_start(process_id, variables)
+                workflow, result = self.runtime.start(definition, process_id, variables)
+                if self.record_steps is not None and has_record_steps(result):
+                    ran.append(None)
+                    continue
+                ran.append(NewInstance(self.runtime.dump(workflow), result, variables, record))
+            except CharkhError as refused:
+                ran.append(refused.message)
+        return RanStarts(key, version.id, definition, process_id, ran)
+
     def _keep(self, instance: Any, workflow: Any) -> None:
         """After a command committed the instance's next revision."""
         self.live.put(instance.id, instance.revision + 1, instance.version_id, workflow)
@@ -181,11 +221,37 @@ class Commands:
         raise AssertionError("unreachable")
 
     def fire_due_timers(self, limit: int = 100) -> int:
-        """Fire every timer that is due, each in its own transaction; returns how many fired."""
-        fired = 0
+        """Fire the timers that are due, soonest first, at most ``limit``; returns how many fired.
+        BPMN timers fire as a batch: each one's step runs outside any transaction, as fire_timer
+        runs it, and all are written in one transaction (one commit for the batch, not one per
+        timer). Escalations, and any timer of a batch whose write failed, fire one at a time."""
         with self.db.read() as conn:
-            due = background.due_timers(conn, now(), limit)
-        for timer_id in due:
+            due = background.due_timer_rows(conn, now(), limit)
+            running = background.running_instances(conn, {t.instance_id for t in due if t.kind is None})
+            definitions = {i.version_id: self._definition(conn, i.version_id) for i in running.values()}
+        ran: list[background.FiredTimer] = []
+        alone: list[int] = []
+        for timer in due:
+            instance = running.pop(timer.instance_id, None)  # one timer per instance and batch
+            if timer.kind is not None or instance is None:
+                alone.append(timer.id)  # escalations; and fire_timer says why another may not fire
+                continue
+            definition = definitions[instance.version_id]
+            try:
+                workflow = self.runtime.load(definition, instance.process_id, instance.state)
+                result = self.runtime.fire_timers(definition, workflow)
+                ran.append(background.FiredTimer(timer, instance, definition, self.runtime.dump(workflow), result))
+            except Exception:  # the model's or the engine's failure: fire_timer makes it an incident
+                alone.append(timer.id)
+        fired = 0
+        if ran:
+            try:
+                with self.db.write() as conn:
+                    fired = len(background.write_fired_timers(conn, ran))
+            except Exception:  # a database hiccup (a deadlock with a command): one at a time instead
+                logger.exception("a batch of %d timers could not be written; firing them one by one", len(ran))
+                alone += [one.timer.id for one in ran]
+        for timer_id in alone:
             try:
                 fired += self.fire_timer(timer_id)
             except Exception:  # one timer's trouble (a database hiccup) never stops the others

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from .errors import CharkhError, Forbidden, Invalid, NotFound
 from .record_fields import changes_between, typed_values
 from .store import definitions as definition_store
 from .store import records as store
+from .store.new_instances import NewInstance, insert_new_instances
 from .store.schema import definition_versions, definitions
 from .triggers import Trigger, next_run
 
@@ -48,6 +49,8 @@ OWED_GRACE = timedelta(seconds=10)
 # and reminders are not held up behind a run over a large entity; the run goes on next tick).
 SCHEDULE_BATCH = 500
 SCHEDULE_BATCHES_PER_TICK = 20
+# Who the instances a schedule starts are started by (no one's write asked for them).
+SCHEDULE_STARTER = "system"
 
 
 class Records:
@@ -295,10 +298,11 @@ class Records:
 
     def run_schedules(self, batches: int = SCHEDULE_BATCHES_PER_TICK) -> int:
         """The scheduler's turn: each schedule trigger that is due goes through its entity's
-        records a batch at a time, owing a start to each record its conditions hold for (cause:
-        the due time, so a record gets one start per due time however often the batch is
-        redone) and making them. A run that is cut short (a crash, the tick's budget of
-        ``batches``) goes on from the last record it went through. Returns the starts made."""
+        records a batch at a time, starting its process for each record its conditions hold for
+        (cause: the due time, so a record gets one start per due time however often the batch is
+        redone), a batch's instances stored in one transaction. A run that is cut short (a crash,
+        the tick's budget of ``batches``) goes on from the last batch it stored. Returns the
+        starts made."""
         started = 0
         with self.db.read() as conn:
             scheduled = self._triggers_on(conn, None, ("schedule",))
@@ -312,10 +316,62 @@ class Records:
         return started
 
     def _schedule_batch(self, key: str, trigger: Trigger) -> int | None:
-        """One batch of a due schedule; None when it is not due (or another scheduler has it)."""
+        """One batch of a due schedule, run in three steps as a command is: where the run stands
+        (its row locked a moment), the batch's instances run (no transaction), then the instances,
+        their starts' notes and the run's new place written in one transaction, only if the run is
+        still where it stood (else another scheduler did the batch, and this one's work is
+        dropped). A crash loses the batch's work, never half of it; the unique cause of each note
+        keeps a record to one start per due time whatever runs it. None when it is not due (or
+        another scheduler holds it)."""
+        name = trigger_id(trigger)
+        place = self._schedule_place(key, name, trigger)
+        if place is None:
+            return None
+        due, after = place
+        zone = self.charkh.settings.zone
+        cause = f"at:{due.strftime('%Y-%m-%dT%H:%M')}"
+        with self.db.read() as conn:
+            types = types_of(store.entity(conn, trigger.entity))
+            rows = store.records_after(conn, trigger.entity, after, SCHEDULE_BATCH)
+            noted = store.noted_for(conn, key, name, cause, [row.id for row in rows])
+        today = due.astimezone(zone).date()
+        matching = [row for row in rows
+                    if row.id not in noted and trigger.conditions.holds(row.fields, types, today)]
+        try:
+            ran = self.charkh.commands.run_starts(key, process_of(name), [
+                ({"record": dict(row.fields)}, {"entity": trigger.entity, "id": str(row.id)}) for row in matching])
+        except CharkhError as refused:  # deactivated since the tick began: it runs no more
+            log.warning("schedule %s of %s stopped: %s", name, key, refused)
+            return None
+        at = self.charkh.clock()
+        with self.db.write() as conn:
+            row = store.schedule_row(conn, key, name)
+            if row is None or as_utc(row.running_due_at) != due or (row.after_record or 0) != after:
+                return 0  # another scheduler went through this batch meanwhile
+            noted = store.noted_for(conn, key, name, cause, [record.id for record in matching])
+            made = [(record, one) for record, one in zip(matching, ran.ran, strict=True) if record.id not in noted]
+            new = [one for _, one in made if isinstance(one, NewInstance)]
+            instance_ids = iter(insert_new_instances(conn, ran.definition, ran.version_id, key, ran.process,
+                                                     SCHEDULE_STARTER, new, at))
+            store.note_made_starts(conn, [
+                {"record_id": record.id, "definition_key": key, "trigger_key": name, "cause": cause,
+                 **_made_start(one, instance_ids)} for record, one in made], at)
+            finished = len(rows) < SCHEDULE_BATCH
+            store.set_schedule(conn, key, name, after_record=rows[-1].id if rows else after,
+                               running_due_at=None if finished else due)
+        alone = 0
+        for record, one in made:
+            if one is None:  # its record steps run in its own start's transaction
+                alone += len(self._run_owed(record.id))
+            elif not isinstance(one, NewInstance):
+                log.warning("schedule %s of %s could not start for record %s: %s", name, key, record.id, one)
+        return len(new) + alone
+
+    def _schedule_place(self, key: str, name: str, trigger: Trigger) -> tuple[datetime, int] | None:
+        """The due time of the schedule's run and the last record it went through, a run begun
+        when one is due; None when none is (or another scheduler holds the schedule's row)."""
         at = self.charkh.clock()
         zone = self.charkh.settings.zone
-        name = trigger_id(trigger)
         assert trigger.schedule is not None
         with self.db.write() as conn:
             row = store.schedule_row(conn, key, name)
@@ -323,30 +379,15 @@ class Records:
                 store.start_schedule(conn, key, name, _utc(next_run(trigger.schedule, at.astimezone(zone))))
                 return None
             due = as_utc(row.running_due_at)
-            if due is None:
-                next_due = as_utc(row.next_due_at)
-                if next_due > at:
-                    return None
-                # due times missed while nothing ran are run once, as the latest of them
-                following = _utc(next_run(trigger.schedule, max(at, next_due).astimezone(zone)))
-                store.set_schedule(conn, key, name, running_due_at=next_due, after_record=0, next_due_at=following)
-                due, after = next_due, 0
-            else:
-                after = row.after_record or 0
-            entity = store.entity(conn, trigger.entity)
-            types = types_of(entity)
-            rows = store.records_after(conn, trigger.entity, after, SCHEDULE_BATCH)
-            today = due.astimezone(zone).date()
-            cause = f"at:{due.strftime('%Y-%m-%dT%H:%M')}"
-            for record in rows:
-                if trigger.conditions.holds(record.fields, types, today):
-                    store.owe_starts(conn, record.id, [(key, name, cause)], None, at)
-            finished = len(rows) < SCHEDULE_BATCH
-            store.set_schedule(conn, key, name, after_record=rows[-1].id if rows else after,
-                               running_due_at=None if finished else due)
-        with self.db.read() as conn:
-            owed = store.pending_starts(conn, None, SCHEDULE_BATCH, cause=cause)
-        return sum(1 for start in owed if self._start(start) is not None)
+            if due is not None:
+                return due, row.after_record or 0
+            next_due = as_utc(row.next_due_at)
+            if next_due > at:
+                return None
+            # due times missed while nothing ran are run once, as the latest of them
+            following = _utc(next_run(trigger.schedule, max(at, next_due).astimezone(zone)))
+            store.set_schedule(conn, key, name, running_due_at=next_due, after_record=0, next_due_at=following)
+            return next_due, 0
 
     def _start(self, start: Any, caller: Caller | None = None) -> str | None:
         """One owed start: the instance stored and the row marked in one transaction."""
@@ -415,3 +456,13 @@ def process_of(trigger_name: str) -> str | None:
 
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)  # stored in UTC: SQLite keeps no zone
+
+
+def _made_start(one: NewInstance | str | None, instance_ids: Iterator[int]) -> dict[str, Any]:
+    """How a schedule's batch notes a start: made (with its instance), failed (with why), or owed
+    (one that reaches a record step, started alone after the batch commits)."""
+    if isinstance(one, NewInstance):
+        return {"status": store.STARTED, "instance_id": next(instance_ids)}
+    if one is None:
+        return {"status": store.PENDING}
+    return {"status": store.FAILED, "error": one[:2000]}

@@ -5,13 +5,14 @@ either the old state with the timer or job still due, or the new state with it d
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, or_, select, update
 
 from ..compiler import CompiledDefinition
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, NotFound, StaleState
 from ..step import StepResult
 from .escalation import escalate
 from .instances import DefinitionLoader, apply_step, entry, lock_instance, save_state
@@ -29,10 +30,45 @@ def _skip_locked(conn: Connection, query: Any) -> Any:
     return writes_for(conn).skipping_locked(query)
 
 
-def due_timers(conn: Connection, at: datetime, limit: int = 100) -> list[int]:
-    query = (select(timers.c.id).where(timers.c.status == "waiting", timers.c.due_at <= at)
-             .order_by(timers.c.due_at).limit(limit))
-    return list(conn.execute(_skip_locked(conn, query)).scalars())
+def due_timer_rows(conn: Connection, at: datetime, limit: int = 100) -> list[Any]:
+    """The timers due at ``at``, soonest first, with what firing them reads."""
+    query = (select(timers).where(timers.c.status == "waiting", timers.c.due_at <= at)
+             .order_by(timers.c.due_at, timers.c.id).limit(limit))
+    return list(conn.execute(query).all())
+
+
+def running_instances(conn: Connection, instance_ids: set[int]) -> dict[int, Any]:
+    """The instances among these that are running (a timer of one with an incident waits)."""
+    if not instance_ids:
+        return {}
+    return {row.id: row for row in conn.execute(select(instances).where(
+        instances.c.id.in_(sorted(instance_ids)), instances.c.status == "running"))}
+
+
+@dataclass
+class FiredTimer:
+    """A timer whose step ran (outside the transaction), to be written."""
+
+    timer: Any
+    instance: Any
+    definition: CompiledDefinition
+    state: bytes
+    result: StepResult
+
+
+def write_fired_timers(conn: Connection, fired: list[FiredTimer]) -> list[FiredTimer]:
+    """Write many fired timers' steps in one transaction, each as write_timer writes it, in a
+    savepoint of its own: one whose instance changed meanwhile or that another scheduler fired
+    first is left out (the next pass fires it again, or finds it fired). Returns those written."""
+    written = []
+    for one in fired:
+        try:
+            with conn.begin_nested():
+                write_timer(conn, one.state, one.definition, one.instance, one.timer, one.result)
+        except (StaleState, AlreadyHandled):
+            continue
+        written.append(one)
+    return written
 
 
 def read_waiting_timer(conn: Connection, timer_id: int) -> Any:

@@ -22,7 +22,7 @@ from .schema import (
     trigger_starts,
     users,
 )
-from .writes import writes_for
+from .writes import insert_rows, writes_for
 
 PENDING, STARTED, FAILED = "pending", "started", "failed"
 
@@ -339,6 +339,23 @@ def mark_started(conn: Connection, start_id: int, instance_id: int) -> bool:
 def mark_failed(conn: Connection, start_id: int, error: str) -> None:
     conn.execute(update(trigger_starts).where(trigger_starts.c.id == start_id, trigger_starts.c.status == PENDING)
                  .values(status=FAILED, error=error[:2000]))
+
+
+def noted_for(conn: Connection, definition_key: str, trigger_key: str, cause: str, record_ids: list[int]) -> set[int]:
+    """Which of the records have a start of the trigger for the cause noted (whatever its status)."""
+    if not record_ids:
+        return set()
+    return set(conn.execute(select(trigger_starts.c.record_id).where(
+        trigger_starts.c.definition_key == definition_key, trigger_starts.c.trigger_key == trigger_key,
+        trigger_starts.c.cause == cause, trigger_starts.c.record_id.in_(record_ids))).scalars())
+
+
+def note_made_starts(conn: Connection, made: list[dict[str, Any]], at: datetime) -> None:
+    """Note starts made in this transaction (record_id, definition_key, trigger_key, cause,
+    status started with its instance_id, or failed with its error). A plain insert: a start noted
+    meanwhile by another transaction fails it on the unique cause, and nothing of it stays."""
+    insert_rows(conn, trigger_starts, [{"requested_by": None, "created_at": at, "instance_id": None, "error": None,
+                                        **start} for start in made])
 
 
 def started_for(conn: Connection, start_ids: list[int]) -> list[str]:

@@ -227,6 +227,7 @@ timers = Table(
     Column("kind", String(20)),  # null: a BPMN timer event; "escalation": an overdue work item
     Column("work_item_id", Integer),  # the item an escalation timer watches
     Index("ix_timers_status_due", "status", "due_at"),
+    Index("ix_timers_instance", "instance_id", "status"),  # a step syncs its instance's timers
 )
 
 # --- office work (MISSION F6): calendar tasks, events, rooms, reminders, notifications --------

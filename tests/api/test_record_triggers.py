@@ -177,3 +177,19 @@ def test_a_records_history_keeps_a_private_processs_steps_from_those_off_its_lis
     assert [h["type"] for h in own] == ["record_created"]
     seen = ok(triggered.get(f"/records/invoice/{private['id']}/history"))
     assert "instance_started" in [h["type"] for h in seen]
+
+
+def test_a_schedule_whose_process_begins_with_a_record_step_starts_each_alone_and_once(
+        admin, sara, model, charkh, tehran, monkeypatch):
+    ok(admin.upload(model("overdue_marked.bpmn")), 201)
+    late = new_invoice(sara, number="INV-L", customer="Kish Co", due_on="2026-11-20", paid=False)
+    new_invoice(sara, number="INV-P", customer="Pars Co", due_on="2026-11-20", paid=True)
+    at_clock(charkh, monkeypatch, datetime(2026, 12, 2, 5, 0, tzinfo=UTC))
+    charkh.records.run_schedules()
+    at_clock(charkh, monkeypatch, datetime(2026, 12, 2, 5, 30, tzinfo=UTC))  # 09:00 in Tehran
+    assert charkh.records.run_schedules() == 1
+    assert charkh.records.run_schedules() == 0  # once per due time
+    [started] = [i for i in ok(admin.get("/instances?limit=100")) if i["process"] == "mark_overdue"]
+    assert started["record"]["id"] == late["id"]
+    assert ok(sara.get(f"/records/invoice/{late['id']}"))["fields"]["customer"] == "Kish Co (overdue)"
+    assert [i["element"] for i in ok(admin.get(f"/instances/{started['id']}"))["work_items"]] == ["m_remind"]
