@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 
 from .access import Caller, DefinitionFacts
 from .compiler import CompiledDefinition
+from .early_messages import deliver_kept
 from .errors import CharkhError, Conflict, Invalid, StaleState
 from .live_workflows import LiveWorkflows
 from .runtime import Runtime
@@ -59,11 +60,13 @@ class Commands:
     def start_and_read(self, key: str, caller: Caller, variables: dict[str, Any] | None = None,
                        process: str | None = None, record: dict[str, Any] | None = None, *,
                        within: Callable[[Connection, int], None] | None = None,
-                       check_access: bool = True) -> dict[str, Any]:
+                       check_access: bool = True,
+                       message: tuple[str, dict[str, Any]] | None = None) -> dict[str, Any]:
         """Start an instance; returns it with its open work items, as of its first wait state.
         ``within``: called with the new instance's id in the transaction that stores it (a
         trigger marks its start there; raising undoes the instance). ``check_access`` False: a
-        trigger starts the process, not the caller by hand."""
+        trigger starts the process, not the caller by hand. ``message``: (name, data) of the
+        message that starts it at its message start event (an inbound event)."""
         variables = variables or {}
         if not isinstance(variables, dict):
             raise Invalid("variables must be a JSON object")
@@ -73,16 +76,27 @@ class Commands:
                                                        self.definition_facts)
             definition = self._definition(conn, version.id)
         process_id = instance_store.check_process(definition, key, process)
-        definition.check_start(process_id, variables)  # a start form's fields, before anything runs
-        workflow, result = self.runtime.start(definition, process_id, variables)  # user code: no transaction
-        state = self.runtime.dump(workflow)  # and no transaction held while the state is encoded
-        with self.db.write() as conn:
-            started = instance_store.insert_instance(conn, state, definition, version.id, key, process_id,
-                                                     variables, record, caller, result)
-            if within is not None:
-                within(conn, instance_store.parse_id(started["id"], "instance"))
-        self.live.put(instance_store.parse_id(started["id"], "instance"), 1, version.id, workflow)
-        return started
+        if message is None:
+            definition.check_start(process_id, variables)  # a start form's fields, before anything runs
+        for attempt in _attempts():
+            if message is None:  # user code: no transaction
+                workflow, result = self.runtime.start(definition, process_id, variables)
+            else:
+                workflow, result = self.runtime.start_by_message(definition, process_id, variables, *message)
+            result = deliver_kept(self.db, self.runtime, definition, workflow, result,
+                                  *_record_of(record))
+            state = self.runtime.dump(workflow)  # and no transaction held while the state is encoded
+            written = False
+            with attempt, self.db.write() as conn:
+                started = instance_store.insert_instance(conn, state, definition, version.id, key, process_id,
+                                                         variables, record, caller, result)
+                if within is not None:
+                    within(conn, instance_store.parse_id(started["id"], "instance"))
+                written = True
+            if written:  # else a kept message it took went elsewhere: run again
+                self.live.put(instance_store.parse_id(started["id"], "instance"), 1, version.id, workflow)
+                return started
+        raise AssertionError("unreachable")
 
     def _keep(self, instance: Any, workflow: Any) -> None:
         """After a command committed the instance's next revision."""
@@ -117,6 +131,7 @@ class Commands:
             workflow = self._load(definition, done.instance)
             result = self.runtime.complete_user_task(definition, workflow, done.item.task_id,
                                                      done.chosen["id"] if done.chosen else None, data)
+            result = self._deliver_kept(definition, workflow, result, done.instance)
             state = self.runtime.dump(workflow)
             written = False
             with attempt, self.db.write() as conn:
@@ -127,27 +142,41 @@ class Commands:
                 return answer
         raise AssertionError("unreachable")
 
-    def send_message(self, instance_id: str, name: str, caller: Caller,
-                     data: dict[str, Any] | None = None) -> dict[str, Any]:
+    def send_message(self, instance_id: str, name: str, caller: Caller, data: dict[str, Any] | None = None, *,
+                     check_access: bool = True,
+                     within: Callable[[Connection, int], None] | None = None) -> dict[str, Any]:
+        """Deliver a message to an instance waiting for it (409 when it does not). ``check_access``
+        False: the caller was checked already (an inbound event). ``within``: called with the
+        instance's id in the transaction that stores the delivery; raising undoes it."""
         if not isinstance(data or {}, dict):
             raise Invalid("data must be a JSON object")
         self._check_size(data or {}, "data")
         for attempt in _attempts():
             with self.db.read() as conn:
-                instance = instance_store.read_message_target(conn, instance_id, caller, self.definition_facts)
+                if check_access:
+                    instance = instance_store.read_message_target(conn, instance_id, caller, self.definition_facts)
+                else:
+                    instance = instance_store.read_running(conn, instance_id)
                 definition = self._definition(conn, instance.version_id)
             workflow = self._load(definition, instance)
             result = self.runtime.deliver_message(definition, workflow, name, data or {})
+            result = self._deliver_kept(definition, workflow, result, instance)
             state = self.runtime.dump(workflow)
             written = False
             with attempt, self.db.write() as conn:
                 answer = instance_store.write_message(conn, state, definition, instance, name, data or {},
                                                       caller, result)
+                if within is not None:
+                    within(conn, instance.id)
                 written = True
             if written:  # else the write was stale: read and run again
                 self._keep(instance, workflow)
                 return answer
         raise AssertionError("unreachable")
+
+    def _deliver_kept(self, definition: CompiledDefinition, workflow: Any, result: Any, instance: Any) -> Any:
+        return deliver_kept(self.db, self.runtime, definition, workflow, result, instance.record_entity,
+                            instance.record_id)
 
     def fire_due_timers(self, limit: int = 100) -> int:
         """Fire every timer that is due, each in its own transaction; returns how many fired."""
@@ -181,6 +210,7 @@ class Commands:
             try:
                 workflow = self.runtime.load(definition, instance.process_id, instance.state)
                 result = self.runtime.fire_timers(definition, workflow)
+                result = self._deliver_kept(definition, workflow, result, instance)
             except Exception as exc:  # the model's or the engine's failure: this instance's incident
                 with self.db.write() as conn:
                     return background.timer_incident(conn, timer, _reason(exc))
@@ -205,6 +235,7 @@ class Commands:
             try:
                 workflow = self.runtime.load(definition, instance.process_id, instance.state)
                 result = self.runtime.complete_connector_task(definition, workflow, job.task_id, output or {})
+                result = self._deliver_kept(definition, workflow, result, instance)
             except Exception as exc:  # the model's or the engine's failure: this instance's incident
                 with self.db.write() as conn:
                     background.fail_job(conn, job_id, _reason(exc), final=True)
@@ -217,6 +248,12 @@ class Commands:
             except background.AlreadyHandled:
                 return False
         raise AssertionError("unreachable")
+
+
+def _record_of(record: dict[str, Any] | None) -> tuple[str | None, str | None]:
+    if not record or record.get("entity") is None or record.get("id") is None:
+        return None, None
+    return str(record["entity"]), str(record["id"])
 
 
 def _reason(exc: Exception) -> str:
