@@ -16,17 +16,19 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from .access import Caller, DefinitionFacts
+from . import access as rules
+from .access import PRIVATE, Caller, DefinitionFacts
 from .compiler import CompiledDefinition
 from .early_messages import deliver_kept
-from .errors import CharkhError, Conflict, Invalid, StaleState
+from .errors import CharkhError, Conflict, Invalid, NotFound, StaleState
 from .live_workflows import LiveWorkflows
 from .runtime import Runtime
 from .settings import Settings
-from .store import background
+from .store import background, people
 from .store import definitions as definition_store
 from .store import instances as instance_store
 from .store.database import Database, json_text
+from .store.messages import KeptMessage
 from .store.people import now
 
 logger = logging.getLogger("charkh.engine")
@@ -83,8 +85,8 @@ class Commands:
                 workflow, result = self.runtime.start(definition, process_id, variables)
             else:
                 workflow, result = self.runtime.start_by_message(definition, process_id, variables, *message)
-            result = deliver_kept(self.db, self.runtime, definition, workflow, result,
-                                  *_record_of(record))
+            result = deliver_kept(self.db, self.runtime, definition, workflow, result, *_record_of(record),
+                                  may_take=self._sender_may_reach(key))
             state = self.runtime.dump(workflow)  # and no transaction held while the state is encoded
             written = False
             with attempt, self.db.write() as conn:
@@ -176,7 +178,27 @@ class Commands:
 
     def _deliver_kept(self, definition: CompiledDefinition, workflow: Any, result: Any, instance: Any) -> Any:
         return deliver_kept(self.db, self.runtime, definition, workflow, result, instance.record_entity,
-                            instance.record_id)
+                            instance.record_id, self._sender_may_reach(instance.definition_key))
+
+    def _sender_may_reach(self, key: str) -> Callable[[KeptMessage], bool]:
+        """Whether a kept message's sender may reach the instances of definition ``key``."""
+        def may(kept: KeptMessage) -> bool:
+            return self.may_post_event(kept.sent_by, key)
+        return may
+
+    def may_post_event(self, sender: str | None, key: str) -> bool:
+        """The event rule (engine/access.py may_post_event) for a sender known by name."""
+        facts = self.definition_facts(key)
+        if facts.visibility != PRIVATE:
+            return True
+        if sender is None:
+            return False
+        try:
+            with self.db.read() as conn:
+                caller = people.caller_named(conn, sender)
+        except NotFound:
+            return False
+        return rules.may_post_event(caller, facts)
 
     def fire_due_timers(self, limit: int = 100) -> int:
         """Fire every timer that is due, each in its own transaction; returns how many fired."""

@@ -207,7 +207,9 @@ class InboundEvents:
         with self.db.read() as conn:
             found = store.matches(conn, now(), limit)
         delivered = 0
-        for kept, instance_id in found:
+        for kept, instance_id, key in found:
+            if not self.charkh.commands.may_post_event(kept.sent_by, key):
+                continue  # a private process's instance takes only its access list's messages
             sender = Caller(name=kept.sent_by or "system", is_admin=False, groups=frozenset())
             try:
                 self.charkh.commands.send_message(str(instance_id), kept.name, sender,

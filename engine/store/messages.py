@@ -132,10 +132,11 @@ def drop_expired(conn: Connection, at: datetime) -> int:
     return conn.execute(delete(kept_messages).where(kept_messages.c.expires_at <= at)).rowcount
 
 
-def matches(conn: Connection, at: datetime, limit: int) -> list[tuple[KeptMessage, int]]:
+def matches(conn: Connection, at: datetime, limit: int) -> list[tuple[KeptMessage, int, str]]:
     """Kept messages that an instance now waits for (it reached its catch event while the message
-    was being kept): (message, instance id) pairs, one per message, oldest first."""
+    was being kept): (message, instance id, its definition's key), one per message, oldest first."""
     query = (select(kept_messages, instances.c.id.label("instance_id"), instances.c.variables,
+                    instances.c.definition_key,
                     instances.c.record_entity.label("i_entity"), instances.c.record_id.label("i_record"))
              .join(message_waits, message_waits.c.name == kept_messages.c.name)
              .join(instances, and_(instances.c.id == message_waits.c.instance_id, instances.c.status == "running"))
@@ -144,14 +145,14 @@ def matches(conn: Connection, at: datetime, limit: int) -> list[tuple[KeptMessag
                              kept_messages.c.record_id == instances.c.record_id),
                         kept_messages.c.correlation_variable.is_not(None)))
              .order_by(kept_messages.c.id, instances.c.id).limit(limit * 10))
-    found: dict[int, tuple[KeptMessage, int]] = {}
+    found: dict[int, tuple[KeptMessage, int, str]] = {}
     for row in conn.execute(query):
         if row.id in found:
             continue
         if row.correlation_variable is not None and json_text((row.variables or {}).get(row.correlation_variable)) \
                 != row.correlation_value:
             continue
-        found[row.id] = (_kept(row), row.instance_id)
+        found[row.id] = (_kept(row), row.instance_id, row.definition_key)
     return list(found.values())[:limit]
 
 
