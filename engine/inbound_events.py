@@ -4,8 +4,8 @@ told to Charkh by name, for a record or a correlation.
 An event starts every active, deployed process whose message start event has its name (for the
 record, when it names one: the instance runs for it, with its fields as ``record``), and is
 delivered to the running instances of that record (or whose variable holds the correlation's
-value) that wait for it at a catch event. When it names a record or a correlation and no
-instance received it, it is kept for a while (early messages: engine/early_messages.py) and the
+value) that wait for it at a catch event. When it names a record or a correlation and neither
+started nor reached any instance, it is kept for a while (early messages: engine/early_messages.py) and the
 first instance of that record to reach a catch event of that name takes it.
 
 Who may: anyone signed in posts events; a private process is started, and its instances reached,
@@ -125,7 +125,7 @@ class InboundEvents:
         self._start(event, caller, variables, record, receipt, answer)
         if event.address is not None:
             self._deliver(event, caller, receipt, answer)
-            if not answer["delivered"] and event.ttl > 0:
+            if not answer["delivered"] and not answer["started"] and event.ttl > 0:
                 self._keep(event, caller, receipt, answer)
         if receipt is None:
             return answer
