@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE_TTL = 30 * 86_400
 # Kept messages one sweep delivers to instances that came to wait for them.
 SWEEP_LIMIT = 100
+# How long a retry with the same Idempotency-Key is recognised (clients retry within minutes).
+RECEIPT_KEEP = timedelta(days=7)
 _DONE = "done"
 
 
@@ -199,11 +201,12 @@ class InboundEvents:
     # --- the scheduler's turn -----------------------------------------------------------------
 
     def sweep(self, limit: int = SWEEP_LIMIT) -> int:
-        """Drop expired kept messages, and deliver each kept one that an instance came to wait
+        """Drop expired kept messages and old receipts, and deliver each kept one that an instance came to wait
         for while it was being kept (its step read the kept messages just before the message
         was kept); how many were delivered."""
         with self.db.write() as conn:
             store.drop_expired(conn, now())
+            store.drop_receipts_before(conn, now() - RECEIPT_KEEP)
         with self.db.read() as conn:
             found = store.matches(conn, now(), limit)
         delivered = 0

@@ -186,5 +186,12 @@ def mark_effect(conn: Connection, receipt_id: int, target: str, instance_id: int
     return True
 
 
+def drop_receipts_before(conn: Connection, moment: datetime) -> int:
+    """Forget the receipts (and what they did) of events posted before ``moment``."""
+    old = select(event_receipts.c.id).where(event_receipts.c.created_at < moment).scalar_subquery()
+    conn.execute(delete(event_effects).where(event_effects.c.receipt_id.in_(old)))
+    return conn.execute(delete(event_receipts).where(event_receipts.c.created_at < moment)).rowcount
+
+
 def effects(conn: Connection, receipt_id: int) -> list[Any]:
     return list(conn.execute(select(event_effects).where(event_effects.c.receipt_id == receipt_id)))

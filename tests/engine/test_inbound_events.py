@@ -127,6 +127,18 @@ def test_an_expired_message_is_dropped_by_the_sweep_and_never_delivered(charkh, 
     assert _approve(charkh, crm, _invoice(charkh, crm, crm["contact"]))["work_items"] == []
 
 
+def test_a_receipt_is_forgotten_after_a_week(charkh, crm, monkeypatch):
+    event = {"name": "phone_call", "record": _for(crm["contact"])}
+    charkh.events.post(event, crm["gate"], "call-1")
+    later = now() + inbound_events.RECEIPT_KEEP + timedelta(seconds=1)
+    monkeypatch.setattr(inbound_events, "now", lambda: later)
+    charkh.events.sweep()
+    monkeypatch.undo()
+
+    assert len(charkh.events.post(event, crm["gate"], "call-1")["started"]) == 1  # a new event, a week on
+    assert len(charkh.instances(crm["olga"], definition="inbound_call")) == 2
+
+
 def test_a_ttl_of_zero_keeps_nothing(charkh, crm):
     answer = charkh.events.post({"name": "payment_received", "record": _for(crm["contact"]), "ttl": 0}, crm["gate"])
     assert answer["kept"] is None and _kept_count(charkh) == 0
