@@ -225,3 +225,30 @@ def test_an_event_for_a_record_that_does_not_exist_is_not_found(charkh, crm):
     with pytest.raises(NotFound):
         charkh.events.post({"name": "phone_call", "record": {"entity": "contact", "id": "999999"}}, crm["gate"])
     assert charkh.instances(crm["olga"], definition="inbound_call") == []
+
+
+def test_a_kept_message_taken_by_another_instance_meanwhile_is_not_delivered_twice(charkh, crm, monkeypatch):
+    import engine.early_messages as early_messages
+
+    instance = _invoice(charkh, crm, crm["contact"])
+    charkh.events.post({"name": "payment_received", "record": _for(crm["contact"])}, crm["gate"])
+    original = early_messages.message_store.kept_for
+    looks = []
+
+    def kept_for_then_taken_elsewhere(*args, **kwargs):
+        found = original(*args, **kwargs)
+        looks.append(found)
+        if found is not None and len(looks) == 1:  # another instance takes it while this step runs
+            with charkh.db.write() as conn:
+                assert early_messages.message_store.take_one(conn, found.id)
+        return found
+
+    monkeypatch.setattr(early_messages.message_store, "kept_for", kept_for_then_taken_elsewhere)
+
+    after = _approve(charkh, crm, instance)
+
+    assert after["work_items"] == []  # its write was stale; run again, it waits for a payment to come
+    assert looks[0] is not None and looks[-1] is None
+    history = charkh.instance(instance["id"], crm["olga"])["history"]
+    assert [h for h in history if h["type"] == "message_received"] == []
+    assert [h["type"] for h in history].count("work_item_completed") == 1
