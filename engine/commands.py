@@ -72,7 +72,7 @@ class Commands:
         variables = variables or {}
         if not isinstance(variables, dict):
             raise Invalid("variables must be a JSON object")
-        self._check_size(variables, "variables")
+        self.check_size(variables, "variables")
         with self.db.read() as conn:
             version = definition_store.latest_deployed(conn, key, caller if check_access else None,
                                                        self.definition_facts)
@@ -104,7 +104,7 @@ class Commands:
         """After a command committed the instance's next revision."""
         self.live.put(instance.id, instance.revision + 1, instance.version_id, workflow)
 
-    def _check_size(self, values: dict[str, Any], what: str) -> None:
+    def check_size(self, values: dict[str, Any], what: str) -> None:
         """What a caller hands an instance is bounded like what a script may leave."""
         if not values:
             return
@@ -125,7 +125,7 @@ class Commands:
         data = data or {}
         if not isinstance(data, dict):
             raise Invalid("data must be a JSON object")
-        self._check_size(data, "data")
+        self.check_size(data, "data")
         for attempt in _attempts():
             with self.db.read() as conn:
                 done = instance_store.read_completion(conn, item_id, caller, action, self.definition_facts)
@@ -152,7 +152,7 @@ class Commands:
         instance's id in the transaction that stores the delivery; raising undoes it."""
         if not isinstance(data or {}, dict):
             raise Invalid("data must be a JSON object")
-        self._check_size(data or {}, "data")
+        self.check_size(data or {}, "data")
         for attempt in _attempts():
             with self.db.read() as conn:
                 if check_access:

@@ -105,7 +105,7 @@ class InboundEvents:
     def post(self, body: Any, caller: Caller, idempotency_key: str | None = None) -> dict[str, Any]:
         """Start, deliver or keep; answers {"started", "delivered", "kept", "failed"}."""
         event = read_event(body, self.charkh.settings.message_ttl)
-        self.charkh.commands._check_size(event.data, "data")
+        self.charkh.commands.check_size(event.data, "data")
         if idempotency_key is not None and not 0 < len(idempotency_key) <= 255:
             raise Invalid("Idempotency-Key must be 1 to 255 characters")
         variables: dict[str, Any] = {}
@@ -196,7 +196,7 @@ class InboundEvents:
                     raise _Done
         except (_Done, IntegrityError):
             return
-        answer["kept"] = {"id": str(kept_id), "expires_at": _iso(expires_at)}
+        answer["kept"] = {"id": str(kept_id), "expires_at": iso(expires_at)}
 
     # --- the scheduler's turn -----------------------------------------------------------------
 
@@ -248,10 +248,6 @@ def _answer_from(effects: list[Any], failed: list[dict[str, Any]]) -> dict[str, 
     started = [str(e.instance_id) for e in effects if e.target.startswith("start:")]
     delivered = [str(e.instance_id) for e in effects if e.target.startswith("deliver:")]
     keep = next((e for e in effects if e.target == "keep"), None)
-    kept = {"id": str(keep.kept_id), "expires_at": _iso(keep.expires_at)} if keep is not None else None
+    kept = {"id": str(keep.kept_id), "expires_at": iso(keep.expires_at)} if keep is not None else None
     return {"started": sorted(started, key=int), "delivered": sorted(delivered, key=int), "kept": kept,
             "failed": failed}
-
-
-def _iso(moment: Any) -> str | None:
-    return iso(moment)
