@@ -31,6 +31,7 @@ from engine.settings import Settings
 
 from .input_guard import check_request
 from .page_headers import add_security_headers
+from .static_files import keep_static_files
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     app = APIFlask("charkh", title="Charkh API", version="1", spec_path="/openapi.json", docs_path=None,
                   static_folder=str(STATIC), static_url_path="/static")
     app.json = OrjsonProvider(app)
+    keep_static_files(app)
     app.session_interface = BearerCallsHaveNoSession(settings.secure_cookies)
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]

@@ -24,9 +24,17 @@ def cartable_texts() -> dict[str, str]:
     }
 
 
+def date_picker_texts() -> dict[str, str]:
+    """The date picker's texts (designer/static/pages/common/date-picker.js), on every page with one."""
+    return {
+        "time": _("Time"), "choose_date": _("Choose a date"), "previous_month": _("Previous month"),
+        "next_month": _("Next month"), "today": _("Today"), "clear": _("Clear"), "no_date": _("No date"),
+    }
+
+
 def record_texts() -> dict[str, str]:
     """The records pages' texts (designer/static/pages/records/*.js)."""
-    return {
+    return date_picker_texts() | {
         "any": _("Any"), "none": _("(none)"), "yes": _("Yes"), "no": _("No"), "owner": _("Owner"),
         "nobody": _("nobody"), "someone": _("someone"), "empty": _("(empty)"), "more": _("More"),
         "saved": _("Saved."), "nothing_changed": _("Nothing changed."), "separator": _("; "),

@@ -22,6 +22,7 @@ from engine.settings import Settings
 from . import page_session
 from .csrf import csrf_token, form_is_genuine
 from .next_page import safe_next
+from .page_texts import date_picker_texts
 
 LANGUAGES = {"en": "English", "fa": "فارسی", "ro": "Română"}
 RTL = {"fa"}
@@ -231,4 +232,5 @@ def error_page(status: int, message: str) -> tuple[str, int]:
 @pages.get("/calendar")
 @signed_in
 def calendar_page():
-    return render_template("calendar.html", config=page_config(), title=gettext("Calendar"))
+    return render_template("calendar.html", config=page_config(), picker_texts=date_picker_texts(),
+                           title=gettext("Calendar"))

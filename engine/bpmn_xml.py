@@ -4,7 +4,8 @@ Import must accept any well-formed BPMN 2.0 file, whether or not SpiffWorkflow c
 (../shared/API.md, "Keys and versions"), so this module uses only lxml: a hardened parse (no
 DTD, no entities, no network, a size limit), the checks for dangling references and the
 schema (reported as problems, never refused: only deploy refuses them) and the facts the
-store needs (key, processes, executable flag). The bytes are stored as uploaded.
+store needs (key, processes, executable flag). The bytes are stored as uploaded, but for the
+conditionExpression of flows with charkh:conditions (engine/condition_expressions.py).
 """
 from __future__ import annotations
 
@@ -267,3 +268,17 @@ def _at_most(problems: list[Problem], what: str) -> list[Problem]:
         return problems
     rest = len(problems) - MAX_PROBLEMS
     return problems[:MAX_PROBLEMS] + [Problem(None, f"and {rest} more {what}, not listed")]
+
+
+def connector_of(node: etree._Element) -> tuple[str | None, dict[str | None, str]]:
+    """The connector id and input parameters an activity names (camunda:connector, else camunda:type).
+    A parameter without a name is kept under None."""
+    connector = node.find(f"{{{BPMN_NS}}}extensionElements/{{{CAMUNDA_NS}}}connector")
+    connector_id = None
+    inputs: dict[str | None, str] = {}
+    if connector is not None:
+        cid = connector.find(f"{{{CAMUNDA_NS}}}connectorId")
+        connector_id = (cid.text or "").strip() if cid is not None else None
+        for parameter in connector.iterfind(f"{{{CAMUNDA_NS}}}inputOutput/{{{CAMUNDA_NS}}}inputParameter"):
+            inputs[parameter.get("name")] = (parameter.text or "").strip()
+    return connector_id or node.get(f"{{{CAMUNDA_NS}}}type") or None, inputs

@@ -25,11 +25,13 @@ from .calendar import Calendar
 from .clock import Clock, system_clock
 from .commands import Commands
 from .compiler import CompiledDefinition, compile_definition
+from .condition_expressions import with_condition_expressions
 from .entities import types_of
 from .errors import Invalid, NotFound, ScriptError, StepFailed, Throttled, Unauthorized
 from .inbound_events import InboundEvents
 from .notifications import Notifications
 from .page_sessions import SessionPolicy
+from .record_steps import RecordSteps
 from .records import Records
 from .runtime import Runtime
 from .sandbox import Sandbox
@@ -82,6 +84,7 @@ class Charkh:
                                  settings.timezone)
         self.notifications = Notifications(self.db, self.clock, self.hidden_definitions)
         self.records = Records(self)
+        self.commands.record_steps = RecordSteps(self.records, sandbox, lambda: self.clock())
         self.events = InboundEvents(self)
 
     def close(self) -> None:
@@ -266,14 +269,19 @@ class Charkh:
     def import_bpmn(self, data: bytes, deploy: bool = False, caller: Caller | None = None) -> dict[str, Any]:
         """Store a file as the next version of its key; with deploy, make it runnable. No
         caller: the operator at the command line. The file is read, and compiled for deploy,
-        outside the write transaction, after the access checks (403 comes before 422)."""
+        outside the write transaction, after the access checks (403 comes before 422). The file is
+        stored as uploaded, but for the conditionExpression of each flow with charkh:conditions
+        (engine/condition_expressions.py), written when it is missing or out of date."""
         if caller is not None:
             rules.check_create_definitions(caller)
         bpmn = read_bpmn(data, self.settings.max_bpmn_bytes)
         if caller is not None:
             with self.db.read() as conn:
                 definition_store.check_may_store(conn, bpmn.key, caller)
-        compiled = compile_definition(data, self.settings.max_bpmn_bytes, self.entity_types) if deploy else None
+        # flows with typed conditions carry their standard conditionExpression too (for other tools)
+        data = with_condition_expressions(data, self.settings.max_bpmn_bytes, self.entity_types)
+        compiled = compile_definition(data, max(self.settings.max_bpmn_bytes, len(data)), self.entity_types) \
+            if deploy else None
         for attempt in range(3):
             try:
                 with self.db.write() as conn:

@@ -22,11 +22,14 @@ from .compiler import CompiledDefinition
 from .early_messages import deliver_kept
 from .errors import CharkhError, Conflict, Invalid, NotFound, StaleState
 from .live_workflows import LiveWorkflows
+from .record_steps import RecordSteps, StepContext, has_record_steps
 from .runtime import Runtime
 from .settings import Settings
+from .step import StepResult
 from .store import background, people
 from .store import definitions as definition_store
 from .store import instances as instance_store
+from .store import records as record_store
 from .store.database import Database, json_text
 from .store.messages import KeptMessage
 from .store.people import now
@@ -50,6 +53,8 @@ class Commands:
         self._definition = definition
         self.definition_facts = definition_facts
         self.live = LiveWorkflows()
+        # Record steps run inside the commands' transactions (set once the records exist).
+        self.record_steps: RecordSteps | None = None
 
     def _load(self, definition: CompiledDefinition, instance: Any) -> Any:
         """The instance's workflow as its row's revision saved it: the live object when this
@@ -80,25 +85,46 @@ class Commands:
         process_id = instance_store.check_process(definition, key, process)
         if message is None:
             definition.check_start(process_id, variables)  # a start form's fields, before anything runs
+        record_entity, record_id = _record_of(record)
         for attempt in _attempts():
             if message is None:  # user code: no transaction
                 workflow, result = self.runtime.start(definition, process_id, variables)
             else:
                 workflow, result = self.runtime.start_by_message(definition, process_id, variables, *message)
-            result = deliver_kept(self.db, self.runtime, definition, workflow, result, *_record_of(record),
+            result = deliver_kept(self.db, self.runtime, definition, workflow, result, record_entity, record_id,
                                   may_take=self._sender_may_reach(key))
             state = self.runtime.dump(workflow)  # and no transaction held while the state is encoded
+            context = StepContext(key, process_id, None, record_entity, record_id, caller.name)
             written = False
             with attempt, self.db.write() as conn:
+                state, result = self._settle(conn, definition, workflow, result, state, context)
                 started = instance_store.insert_instance(conn, state, definition, version.id, key, process_id,
                                                          variables, record, caller, result)
+                instance_id = instance_store.parse_id(started["id"], "instance")
+                record_store.own_changes(conn, context.change_ids, instance_id)
                 if within is not None:
-                    within(conn, instance_store.parse_id(started["id"], "instance"))
+                    within(conn, instance_id)
                 written = True
             if written:  # else a kept message it took went elsewhere: run again
-                self.live.put(instance_store.parse_id(started["id"], "instance"), 1, version.id, workflow)
+                self.live.put(instance_id, 1, version.id, workflow)
+                self._after(context)
                 return started
         raise AssertionError("unreachable")
+
+    def _settle(self, conn: Connection, definition: CompiledDefinition, workflow: Any, result: StepResult,
+                state: bytes, context: StepContext) -> tuple[bytes, StepResult]:
+        """In a command's write transaction: run the record steps its step reached, and the steps
+        after them (engine/record_steps.py); the state and result to write."""
+        if self.record_steps is None or not has_record_steps(result):
+            return state, result
+        settled = self.record_steps.run(conn, self.runtime, definition, workflow, result, context)
+        settled.taken = result.taken  # the kept early messages the step took are deleted with it
+        return self.runtime.dump(workflow), settled
+
+    def _after(self, context: StepContext) -> None:
+        """After a command committed: the starts its record steps' writes owe."""
+        if context.written and self.record_steps is not None:
+            self.record_steps.start_owed(context)
 
     def _keep(self, instance: Any, workflow: Any) -> None:
         """After a command committed the instance's next revision."""
@@ -135,12 +161,15 @@ class Commands:
                                                      done.chosen["id"] if done.chosen else None, data)
             result = self._deliver_kept(definition, workflow, result, done.instance)
             state = self.runtime.dump(workflow)
+            context = _context(done.instance, caller.name)
             written = False
             with attempt, self.db.write() as conn:
+                state, result = self._settle(conn, definition, workflow, result, state, context)
                 answer = instance_store.write_completion(conn, state, definition, done, caller, data, result)
                 written = True
             if written:  # else the write was stale: read and run again
                 self._keep(done.instance, workflow)
+                self._after(context)
                 return answer
         raise AssertionError("unreachable")
 
@@ -164,8 +193,10 @@ class Commands:
             result = self.runtime.deliver_message(definition, workflow, name, data or {})
             result = self._deliver_kept(definition, workflow, result, instance)
             state = self.runtime.dump(workflow)
+            context = _context(instance, caller.name)
             written = False
             with attempt, self.db.write() as conn:
+                state, result = self._settle(conn, definition, workflow, result, state, context)
                 answer = instance_store.write_message(conn, state, definition, instance, name, data or {},
                                                       caller, result)
                 if within is not None:
@@ -173,6 +204,7 @@ class Commands:
                 written = True
             if written:  # else the write was stale: read and run again
                 self._keep(instance, workflow)
+                self._after(context)
                 return answer
         raise AssertionError("unreachable")
 
@@ -237,11 +269,22 @@ class Commands:
                 with self.db.write() as conn:
                     return background.timer_incident(conn, timer, _reason(exc))
             state = self.runtime.dump(workflow)
+            context = _context(instance, None)
+            fired = None
             try:
                 with attempt, self.db.write() as conn:
-                    return background.write_timer(conn, state, definition, instance, timer, result)
+                    state, result = self._settle(conn, definition, workflow, result, state, context)
+                    fired = background.write_timer(conn, state, definition, instance, timer, result)
             except background.AlreadyHandled:
                 return False
+            except StaleState:
+                raise
+            except CharkhError as exc:  # a record step failed: nothing was written but the incident
+                with self.db.write() as conn:
+                    return background.timer_incident(conn, timer, _reason(exc))
+            if fired is not None:  # else the write was stale: read and run again
+                self._after(context)
+                return fired
         raise AssertionError("unreachable")
 
     def finish_job(self, job_id: int, output: dict[str, Any] | None = None) -> bool:
@@ -263,12 +306,23 @@ class Commands:
                     background.fail_job(conn, job_id, _reason(exc), final=True)
                 return False
             state = self.runtime.dump(workflow)
+            context = _context(instance, None)
+            done = None
             try:
                 with attempt, self.db.write() as conn:
-                    return background.write_job_done(conn, state, definition, instance, job,
-                                                     result, output or {})
+                    state, result = self._settle(conn, definition, workflow, result, state, context)
+                    done = background.write_job_done(conn, state, definition, instance, job, result, output or {})
             except background.AlreadyHandled:
                 return False
+            except StaleState:
+                raise
+            except CharkhError as exc:  # a record step failed: nothing was written but the incident
+                with self.db.write() as conn:
+                    background.fail_job(conn, job_id, _reason(exc), final=True)
+                return False
+            if done is not None:  # else the write was stale: read and run again
+                self._after(context)
+                return done
         raise AssertionError("unreachable")
 
 
@@ -276,6 +330,12 @@ def _record_of(record: dict[str, Any] | None) -> tuple[str | None, str | None]:
     if not record or record.get("entity") is None or record.get("id") is None:
         return None, None
     return str(record["entity"]), str(record["id"])
+
+
+def _context(instance: Any, user: str | None) -> StepContext:
+    """The record steps' context of a command on a stored instance (its row as read)."""
+    return StepContext(instance.definition_key, instance.process_id, instance.id, instance.record_entity,
+                       instance.record_id, user)
 
 
 def _reason(exc: Exception) -> str:

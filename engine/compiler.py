@@ -28,7 +28,7 @@ from .form_fields import check_submission
 from .forms import TaskForm, read_forms
 from .parser import CharkhParser
 from .parties import parties_of_item
-from .process_records import read_triggers, record_problems, record_types
+from .process_records import read_triggers, record_problems, record_step_problems, record_types
 from .sandbox import compile_expression, compile_script, strip_expression
 from .triggers import EntityTypes, Trigger
 
@@ -412,6 +412,7 @@ def compile_definition(data: bytes, max_bytes: int, entity_types: EntityTypes = 
     problems += _script_problems(bpmn.root)
     if check_entities:
         problems += record_problems(bpmn.root, executable, entity_types)
+        problems += record_step_problems(bpmn.root, executable, entity_types)
     if problems:
         raise Invalid("the model cannot be deployed", {"problems": [p.as_dict() for p in problems]})
     work, renames = runnable_copy(bpmn.root)

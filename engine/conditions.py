@@ -38,7 +38,7 @@ when an entity changed after a deploy. No conditions at all hold.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
@@ -107,6 +107,15 @@ class Conditions:
 NO_CONDITIONS = Conditions("all", ())
 
 
+class FieldTypes(dict[str, str]):
+    """An entity's field name → type, with the options of its picklist fields (``options``):
+    what deploy checks conditions against (``option_problems``)."""
+
+    def __init__(self, types: Mapping[str, str], options: Mapping[str, Sequence[str]] | None = None) -> None:
+        super().__init__(types)
+        self.options: dict[str, tuple[str, ...]] = {name: tuple(o) for name, o in (options or {}).items()}
+
+
 def problems_of(conditions: Conditions, types: Mapping[str, str]) -> list[str]:
     """What keeps these conditions from testing records with fields of ``types``, one sentence
     per problem, each naming its field."""
@@ -117,6 +126,29 @@ def problems_of(conditions: Conditions, types: Mapping[str, str]) -> list[str]:
         problem = _problem(condition, types)
         if problem is not None:
             problems.append(problem)
+    return problems
+
+
+def option_problems(conditions: Conditions, types: Mapping[str, str]) -> list[str]:
+    """Deploy's check beyond ``problems_of``: a condition on a picklist names options the field
+    has (when ``types`` are FieldTypes that know them), one sentence per value, naming the field.
+    Evaluation does not refuse them: records written before an option was removed still hold it."""
+    options = getattr(types, "options", None) or {}
+    problems = []
+    for condition in conditions.items:
+        known = options.get(condition.field)
+        if known is None or types.get(condition.field) != "picklist" or condition.value is None:
+            continue
+        if condition.operator in ("is", "is_not"):
+            values = [condition.value.strip()]
+        elif condition.operator == "one_of":
+            values = [part.strip() for part in condition.value.split(",") if part.strip()]
+        else:
+            continue
+        stripped = {option.strip() for option in known}
+        listed = ", ".join(known[:_LISTED_FIELDS]) + (", ..." if len(known) > _LISTED_FIELDS else "")
+        problems += [f"field {condition.field!r}: {value!r} is not one of its options ({listed})"
+                     for value in dict.fromkeys(values) if value and value not in stripped]
     return problems
 
 

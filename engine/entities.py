@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .conditions import FieldTypes
 from .errors import Invalid
 
 FIELD_TYPES = ("text", "number", "mobile", "email", "date", "datetime", "picklist", "checkbox", "user",
@@ -103,15 +104,16 @@ SHIPPED: list[dict[str, Any]] = [
 ]
 
 
-def types_of(entity: dict[str, Any]) -> dict[str, str]:
-    """An entity's field name -> type, what conditions are checked against."""
-    return {field["name"]: field["type"] for field in entity["fields"]}
+def types_of(entity: dict[str, Any]) -> FieldTypes:
+    """An entity's field name -> type (with its picklists' options), what conditions are checked against."""
+    return FieldTypes({field["name"]: field["type"] for field in entity["fields"]},
+                      {field["name"]: field["options"] for field in entity["fields"] if field.get("options")})
 
 
 _SHIPPED_TYPES = {entity["name"]: types_of(entity) for entity in SHIPPED}
 
 
-def field_types(name: str) -> dict[str, str] | None:
+def field_types(name: str) -> FieldTypes | None:
     """A shipped entity's field types, or None for no such entity: what a file is checked against
     where no database is at hand (the stored entities are engine/records.py's entity_types)."""
     return _SHIPPED_TYPES.get(name)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.event_parsers import ReceiveTaskParser, SendTaskParser
 from SpiffWorkflow.bpmn.parser.task_parsers import ConditionalGatewayParser, TaskParser
@@ -14,7 +13,7 @@ from SpiffWorkflow.bpmn.specs.defaults import InclusiveGateway, ReceiveTask
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.event_parsers import CamundaEventDefinitionParser
 
-from .bpmn_xml import BPMN_NS, CAMUNDA_NS
+from .bpmn_xml import BPMN_NS, CAMUNDA_NS, connector_of
 from .conditions import conditions_of
 from .process_records import process_of
 from .task_specs import (
@@ -70,20 +69,6 @@ class ActionGatewayParser(RecordConditionsParser):
             self.task.connect_outgoing_if(None, outgoing_task)
 
 
-def _connector_of(node: etree._Element) -> tuple[str | None, dict[str | None, str]]:
-    """The connector id and input parameters an activity names (camunda:connector, else camunda:type).
-    A parameter without a name is kept under None."""
-    connector = node.find(f"{_q('extensionElements')}/{{{CAMUNDA_NS}}}connector")
-    connector_id = None
-    inputs: dict[str | None, str] = {}
-    if connector is not None:
-        cid = connector.find(f"{{{CAMUNDA_NS}}}connectorId")
-        connector_id = (cid.text or "").strip() if cid is not None else None
-        for parameter in connector.iterfind(f"{{{CAMUNDA_NS}}}inputOutput/{{{CAMUNDA_NS}}}inputParameter"):
-            inputs[parameter.get("name")] = (parameter.text or "").strip()
-    return connector_id or node.get(f"{{{CAMUNDA_NS}}}type") or None, inputs
-
-
 class ConnectorTaskParser(TaskParser):
     """A service task and its connector. SpiffWorkflow's BPMN task parser reads its standard
     multi-instance inputs already; the checked specs hold them to the cap."""
@@ -93,7 +78,7 @@ class ConnectorTaskParser(TaskParser):
 
     def create_task(self) -> Any:
         task = super().create_task()
-        task.connector_id, task.connector_inputs = _connector_of(self.node)
+        task.connector_id, task.connector_inputs = connector_of(self.node)
         return task
 
 
@@ -103,7 +88,7 @@ class ConnectorSendTaskParser(CamundaEventDefinitionParser, SendTaskParser):
 
     def create_task(self) -> Any:
         task = SendTaskParser.create_task(self)
-        task.connector_id, task.connector_inputs = _connector_of(self.node)
+        task.connector_id, task.connector_inputs = connector_of(self.node)
         return task
 
 

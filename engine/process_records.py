@@ -1,5 +1,6 @@
 """What a BPMN file says about the records its processes run for: their triggers, the entity
-whose fields the typed conditions on their flows test, and what deploy refuses in either.
+whose fields the typed conditions on their flows test, and what deploy refuses in either or in
+its record steps (engine/record_step_inputs.py).
 
 A process's entity is the one its charkh:trigger elements name (engine/triggers.py); a process
 that names none (a called process, a sub-process's own file) takes the file's, when all the
@@ -12,8 +13,10 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from .bpmn_xml import BPMN_NS, Problem
-from .conditions import conditions_of, problems_of
+from .bpmn_xml import BPMN_NS, Problem, connector_of
+from .conditions import conditions_of, option_problems, problems_of
+from .errors import Invalid
+from .record_step_inputs import RECORD_UPDATE, StepInputs, is_record_step, is_static, read_inputs
 from .triggers import EntityTypes, Trigger, declared_triggers, record_entity, trigger_problems, triggers_of
 
 _PROCESS = f"{{{BPMN_NS}}}process"
@@ -81,7 +84,48 @@ def record_problems(root: etree._Element, executable: list[str], entity_types: E
                                                     "which is unknown"))
         else:
             problems += [Problem(flow.get("id"), f"charkh:conditions on {entity!r}: {message}")
-                         for message in problems_of(conditions, types)]
+                         for message in problems_of(conditions, types) + option_problems(conditions, types)]
+    return problems
+
+
+def record_step_problems(root: etree._Element, executable: list[str], entity_types: EntityTypes) -> list[Problem]:
+    """Deploy's refusals of the record steps of executable processes: inputs that do not read
+    (engine/record_step_inputs.py), and, where the entity is known when deploying (written in the
+    step, or the process's own for an update of its record), fields it does not have and a link
+    field that is not one of its reference fields. Each names the task."""
+    problems = []
+    entities = record_entities(root)
+    for tag in ("serviceTask", "sendTask"):
+        for task in root.iter(f"{{{BPMN_NS}}}{tag}"):
+            connector, inputs = connector_of(task)
+            owner = process_of(task)
+            if not is_record_step(connector) or owner not in executable:
+                continue
+            assert connector is not None
+            try:
+                step = read_inputs(connector, inputs)
+            except Invalid as refused:
+                problems.append(Problem(task.get("id"), f"{connector}: {refused.message}"))
+                continue
+            problems += [Problem(task.get("id"), f"{connector}: {message}")
+                         for message in _field_problems(step, entities.get(owner or ""), entity_types)]
+    return problems
+
+
+def _field_problems(step: StepInputs, own_entity: str | None, entity_types: EntityTypes) -> list[str]:
+    entity = step.entity if step.entity or step.connector != RECORD_UPDATE else own_entity
+    if not is_static(entity):
+        return []  # filled in as the step runs, or the process names no entity: checked then
+    assert entity is not None
+    types = entity_types(entity)
+    if types is None:
+        return [f"entity {entity!r} is unknown"]
+    problems = [f"{name!r} is not a field of {entity}" for name, _ in step.fields if name not in types]
+    if step.connector == RECORD_UPDATE and entity != own_entity and not step.record:
+        problems.append(f"record: name the {entity} record to change (the instance's own record is "
+                        f"{'a ' + own_entity if own_entity else 'not known'})")
+    if step.link_field and types.get(step.link_field) != "reference":
+        problems.append(f"link_field: {entity} has no reference field {step.link_field!r}")
     return problems
 
 

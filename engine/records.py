@@ -99,14 +99,14 @@ class Records:
             store.check_owner(conn, owner)
             existing = store.record_by_external_id(conn, entity_name, external_id, lock=True) if external_id else None
             if existing is not None:
-                row = self._write_changes(conn, entity, existing, typed, targets, owner, owner is not None, caller,
-                                          at)
+                row = self.write_changes(conn, entity, existing, typed, targets, owner, owner is not None,
+                                         caller.name, at)
                 outcome = "unchanged" if row is existing else "updated"
             else:
                 row = store.insert_record(conn, entity_name, typed, owner or caller.name, external_id, caller.name,
                                           at)
                 store.link(conn, row.id, entity_name, targets)
-                self._owe(conn, entity, row, None, caller)
+                self.owe(conn, entity, row, None, caller.name)
                 outcome = "created"
         return store.record_json(row, self._run_owed(row.id)), outcome
 
@@ -123,20 +123,23 @@ class Records:
             targets = store.check_people_and_references(conn, entity["fields"], typed)
             store.check_owner(conn, owner)
             row = store.record_row(conn, number, entity_name, lock=True)
-            row = self._write_changes(conn, entity, row, typed, targets, owner, owner is not None, caller, at)
+            row = self.write_changes(conn, entity, row, typed, targets, owner, owner is not None, caller.name, at)
         return store.record_json(row, self._run_owed(row.id))
 
-    def _write_changes(self, conn: Connection, entity: dict[str, Any], row: Any, typed: dict[str, Any],
-                       targets: dict[str, int | None], owner: str | None, change_owner: bool, caller: Caller,
-                       at: Any) -> Any:
+    def write_changes(self, conn: Connection, entity: dict[str, Any], row: Any, typed: dict[str, Any],
+                      targets: dict[str, int | None], owner: str | None, change_owner: bool, user: str | None,
+                      at: Any, instance_id: int | None = None, not_of: tuple[str, str] | None = None) -> Any:
+        """Write typed values into a record read under its lock: its history, links and the starts
+        it owes (``instance_id``, ``not_of``: a record step's instance and its (definition, process),
+        which the write does not start again: see engine/record_steps.py). Returns the record as it is now."""
         changes = changes_between(row.fields, typed)
         if change_owner and owner != row.owner:
             changes["owner"] = [row.owner, owner]
         before = row
-        row = store.update_record(conn, row, typed, owner, change_owner, changes, caller.name, at)
+        row = store.update_record(conn, row, typed, owner, change_owner, changes, user, at, instance_id)
         if row is not before:
             store.link(conn, row.id, entity["name"], {name: targets[name] for name in changes if name in targets})
-            self._owe(conn, entity, row, before, caller)
+            self.owe(conn, entity, row, before, user, not_of)
         return row
 
     def get(self, entity_name: str, record_id: str, caller: Caller) -> dict[str, Any]:
@@ -235,17 +238,21 @@ class Records:
 
     # --- triggers -----------------------------------------------------------------------------
 
-    def _owe(self, conn: Connection, entity: dict[str, Any], row: Any, before: Any, caller: Caller) -> None:
+    def owe(self, conn: Connection, entity: dict[str, Any], row: Any, before: Any, user: str | None,
+            not_of: tuple[str, str] | None = None) -> None:
         """Note the starts this write owes: each trigger of an active, deployed process on the
-        entity whose conditions hold for the record as written now."""
+        entity (but ``not_of``: a definition's process) whose conditions hold for the record as
+        written now."""
         types = types_of(entity)
         today = self.charkh.clock().date()
         owed = []
         for key, trigger in self._triggers_on(conn, entity["name"]):
+            if (key, trigger.process) == not_of:
+                continue
             cause = _cause(trigger, row, created=before is None)
             if cause is not None and trigger.conditions.holds(row.fields, types, today):
                 owed.append((key, trigger_id(trigger), cause))
-        store.owe_starts(conn, row.id, owed, caller.name, self.charkh.clock())
+        store.owe_starts(conn, row.id, owed, user, self.charkh.clock())
 
     def _triggers_on(self, conn: Connection, entity_name: str | None,
                      kinds: tuple[str, ...] = ("create", "update")) -> list[tuple[str, Trigger]]:
@@ -265,6 +272,10 @@ class Records:
             found += [(key, t) for t in definition.triggers
                       if (entity_name is None or t.entity == entity_name) and t.on in kinds]
         return found
+
+    def run_owed(self, record_id: int) -> list[str]:
+        """Start what the record's writes owe (a record step's, after its command committed)."""
+        return self._run_owed(record_id)
 
     def _run_owed(self, record_id: int) -> list[str]:
         """Start what the record's writes owe; the ids of the instances started."""

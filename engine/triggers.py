@@ -22,7 +22,7 @@ from croniter import CroniterError, croniter
 from lxml import etree
 
 from .bpmn_xml import BPMN_NS, CHARKH_NS
-from .conditions import NO_CONDITIONS, Conditions, conditions_of, problems_of
+from .conditions import NO_CONDITIONS, Conditions, conditions_of, option_problems, problems_of
 
 TRIGGER_TAG = f"{{{CHARKH_NS}}}trigger"
 ON = ("create", "update", "schedule", "macro")
@@ -113,7 +113,8 @@ def trigger_problems(trigger: Trigger, entity_types: EntityTypes) -> list[str]:
     elif types is None:
         problems.append(f"{what}: entity {trigger.entity!r} is unknown")
     else:
-        problems += [f"{what}: {problem}" for problem in problems_of(trigger.conditions, types)]
+        problems += [f"{what}: {problem}" for problem in
+                     problems_of(trigger.conditions, types) + option_problems(trigger.conditions, types)]
     return problems
 
 

@@ -13,12 +13,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, exists, func, or_, select, union
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from ..access import Caller, Scope
 from ..work_filter import Cursor, WorkFilter
 from .instances import OPEN_STATUSES, PROCESS_NAME, visible_to, work_item_json
 from .schema import definitions, groups, history, work_item_parties, work_items
+from .writes import HotStatement
 
 
 def _whose(caller: Caller, work_filter: WorkFilter,
@@ -166,7 +167,7 @@ def _page_of_each_party(name: Any, principals: list[Any], unassigned_too: bool,
 # The statements of a plain cartable's pages (only whose it is, the status filter and the cursor),
 # one per shape, with the values as parameters: "my items" is asked before every action people
 # take, and building this expression cost three times running it (bench/run.py invoice --with-cartable).
-_PLAIN_PAGES: dict[tuple[Any, ...], Any] = {}
+_PLAIN_PAGES: dict[tuple[Any, ...], HotStatement] = {}
 
 
 def _is_plain(work_filter: WorkFilter) -> bool:
@@ -175,10 +176,11 @@ def _is_plain(work_filter: WorkFilter) -> bool:
             and work_filter.due is None and work_filter.search is None)
 
 
-def _plain_page(parties: int, unassigned_too: bool, hidden: bool, by_status: bool, work_filter: WorkFilter,
-                after: str | None) -> Any:
-    """``after``: None on the first page, "value" after a cursor with a sort value, "none" after
-    one whose item had none."""
+def _plain_page(parties: int, unassigned_too: bool, hidden: int, by_status: int, work_filter: WorkFilter,
+                after: str | None) -> HotStatement:
+    """``hidden``, ``by_status``: how many hidden processes and statuses it names (each a parameter
+    of its own, so the statement is compiled once per shape); ``after``: None on the first page,
+    "value" after a cursor with a sort value, "none" after one whose item had none."""
     shape = (parties, unassigned_too, hidden, by_status, _entries_open(work_filter.statuses),
              work_filter.sort_field, work_filter.descending, after)
     statement = _PLAIN_PAGES.get(shape)
@@ -188,14 +190,14 @@ def _plain_page(parties: int, unassigned_too: bool, hidden: bool, by_status: boo
             conditions.append(_after(work_filter, bindparam("after_id"),
                                      bindparam("after_value") if after == "value" else None))
         if hidden:
-            conditions.append(or_(work_items.c.definition_key.is_(None),
-                                  work_items.c.definition_key.not_in(bindparam("hidden", expanding=True))))
+            named: list[BindParameter[Any]] = [bindparam(f"hidden_{n}") for n in range(hidden)]
+            conditions.append(or_(work_items.c.definition_key.is_(None), work_items.c.definition_key.not_in(named)))
         if by_status:
-            conditions.append(work_items.c.status.in_(bindparam("statuses", expanding=True)))
+            conditions.append(work_items.c.status.in_([bindparam(f"status_{n}") for n in range(by_status)]))
         page = _page_of_each_party(bindparam("me"), [bindparam(f"party_{n}") for n in range(parties)],
                                    unassigned_too, conditions, work_filter, bindparam("limit"))
-        statement = (select(work_items, PROCESS_NAME).where(work_items.c.id.in_(select(page.c.id)))
-                     .order_by(*_order(work_filter)).limit(bindparam("limit")))
+        statement = HotStatement(select(work_items, PROCESS_NAME).where(work_items.c.id.in_(select(page.c.id)))
+                                 .order_by(*_order(work_filter)).limit(bindparam("limit")))
         _PLAIN_PAGES[shape] = statement
     return statement
 
@@ -209,18 +211,15 @@ def list_items(conn: Connection, caller: Caller, work_filter: WorkFilter, limit:
         name, principals, unassigned_too = whose
         statuses = work_filter.statuses
         after = None if cursor is None else ("none" if cursor.value is None else "value")
-        statement = _plain_page(len(principals), unassigned_too, bool(hidden), statuses is not None, work_filter,
-                                after)
+        statement = _plain_page(len(principals), unassigned_too, len(hidden), len(statuses or ()), work_filter, after)
         values: dict[str, Any] = {"me": name, "limit": limit, **{f"party_{n}": p for n, p in enumerate(principals)}}
         if cursor is not None:
             values["after_id"] = cursor.item_id
             if cursor.value is not None:
                 values["after_value"] = cursor.value
-        if hidden:
-            values["hidden"] = sorted(hidden)
-        if statuses is not None:
-            values["statuses"] = list(statuses)
-        return [work_item_json(row._mapping) for row in conn.execute(statement, values)]
+        values.update((f"hidden_{n}", key) for n, key in enumerate(sorted(hidden)))
+        values.update((f"status_{n}", status) for n, status in enumerate(statuses or ()))
+        return [work_item_json(row._mapping) for row in statement.rows(conn, values)]
     if whose is not None:
         conditions = _conditions(caller, work_filter, at, hidden, scope, user_principals)
         if cursor is not None:

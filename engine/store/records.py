@@ -126,13 +126,14 @@ def check_owner(conn: Connection, owner: str | None) -> None:
 
 
 def insert_record(conn: Connection, entity_name: str, values: dict[str, Any], owner: str | None,
-                  external_id: str | None, user: str | None, at: datetime) -> Any:
+                  external_id: str | None, user: str | None, at: datetime, instance_id: int | None = None) -> Any:
+    """``instance_id``: the instance whose record step creates it (its history says so)."""
     record_id = conn.execute(insert(records).values(
         entity=entity_name, external_id=external_id, fields=values, owner=owner, version=1, created_by=user,
         created_at=at, updated_at=at).returning(records.c.id)).scalar_one()
     conn.execute(insert(record_changes).values(record_id=record_id, type="record_created", user=user,
                                                data={k: [None, v] for k, v in values.items() if v is not None},
-                                               at=at))
+                                               at=at, instance_id=instance_id))
     return record_row(conn, record_id)
 
 
@@ -155,16 +156,18 @@ def record_by_external_id(conn: Connection, entity_name: str, external_id: str, 
 
 
 def update_record(conn: Connection, row: Any, values: dict[str, Any], owner: str | None, change_owner: bool,
-                  changes: dict[str, list[Any]], user: str | None, at: datetime) -> Any:
+                  changes: dict[str, list[Any]], user: str | None, at: datetime,
+                  instance_id: int | None = None) -> Any:
     """Write the record's new values (row: as read under its lock) and their changes; a write
-    that changes nothing keeps the version and the history as they are."""
+    that changes nothing keeps the version and the history as they are. ``instance_id``: the
+    instance whose record step writes."""
     if not changes:
         return row
     conn.execute(update(records).where(records.c.id == row.id).values(
         fields={**row.fields, **values}, owner=owner if change_owner else row.owner, version=row.version + 1,
         updated_at=at))
     conn.execute(insert(record_changes).values(record_id=row.id, type="record_changed", user=user, data=changes,
-                                               at=at))
+                                               at=at, instance_id=instance_id))
     return record_row(conn, row.id)
 
 
@@ -234,16 +237,27 @@ def record_json(row: Any, started: list[str] | None = None) -> dict[str, Any]:
 def history_of(conn: Connection, record_id: int, scope: Scope) -> list[dict[str, Any]]:
     """The record's changes and the history of every instance run for it that the scope admits (a
     private process's stay hidden from those off its list; each entry as the instance's own
-    history has it, with its instance and process), oldest first."""
-    changes = [{"type": row.type, "at": iso(row.at), "user": row.user, "data": row.data, "instance_id": None}
-               for row in conn.execute(select(record_changes).where(record_changes.c.record_id == record_id)
-                                       .order_by(record_changes.c.id))]
+    history has it, with its instance and process), oldest first. A change a record step made
+    names its instance to those who may see that instance."""
+    rows = conn.execute(select(record_changes).where(record_changes.c.record_id == record_id)
+                        .order_by(record_changes.c.id)).all()
+    seen = _visible_instances(conn, {row.instance_id for row in rows if row.instance_id is not None}, scope)
+    changes = [{"type": row.type, "at": iso(row.at), "user": row.user, "data": row.data,
+                "instance_id": str(row.instance_id) if row.instance_id in seen else None}
+               for row in rows]
     ran_for = _ran_for(record_id, scope).with_only_columns(instances.c.id, instances.c.definition_key).subquery()
     entries = [{**history_json(row), "instance_id": str(row.instance_id), "definition": row.definition_key}
                for row in conn.execute(select(history, ran_for.c.definition_key)
                                        .join(ran_for, ran_for.c.id == history.c.instance_id)
                                        .order_by(history.c.id))]
     return sorted(changes + entries, key=lambda entry: entry["at"] or "")
+
+
+def _visible_instances(conn: Connection, instance_ids: set[int], scope: Scope) -> set[int]:
+    if not instance_ids or scope.everything:
+        return instance_ids
+    query = select(instances.c.id).where(instances.c.id.in_(sorted(instance_ids)), visible_to(scope, instances.c.id))
+    return set(conn.execute(query).scalars())
 
 
 def instances_for(conn: Connection, record_id: int, scope: Scope) -> list[dict[str, Any]]:
@@ -262,6 +276,19 @@ def _ran_for(record_id: int, scope: Scope) -> Any:
                                     instances.c.record_entity == select(records.c.entity).where(
                                         records.c.id == record_id).scalar_subquery())
     return query if scope.everything else query.where(visible_to(scope, instances.c.id))
+
+
+def last_change_id(conn: Connection, record_id: int) -> int:
+    """The id of the record's latest history row (under its lock: the caller's own)."""
+    return int(conn.execute(select(func.max(record_changes.c.id)).where(record_changes.c.record_id == record_id))
+               .scalar_one())
+
+
+def own_changes(conn: Connection, change_ids: list[int], instance_id: int) -> None:
+    """Changes made by the record steps of an instance before it had its id (its first step)."""
+    if change_ids:
+        conn.execute(update(record_changes).where(record_changes.c.id.in_(change_ids))
+                     .values(instance_id=instance_id))
 
 
 def record_number(record_id: str) -> int:

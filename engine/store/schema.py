@@ -418,6 +418,8 @@ record_changes = Table(
     Column("user", String(150)),
     Column("data", JSON),
     Column("at", DateTime(timezone=True), nullable=False),
+    # the instance whose record step made the change (engine/record_steps.py); None: a person's write
+    Column("instance_id", Integer, ForeignKey("instances.id")),
     Index("ix_record_changes_record", "record_id", "id"),
 )
 

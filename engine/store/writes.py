@@ -21,7 +21,7 @@ from sqlalchemy.sql import ClauseElement, Executable, Select
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from .database import inserted_id, json_text
-from .hot import postgres_cursor
+from .hot import Row, postgres_cursor
 from .schema import history, instances, work_item_parties, work_items
 
 # A new item's columns, from the schema: all but its id and what its completion sets. Both
@@ -47,6 +47,7 @@ class HotStatement:
         self.json_params = tuple(json_params)
         self.column_keys = list(column_keys) if column_keys is not None else None
         self._postgres: tuple[str, dict[str, Any]] | None = None
+        self._sqlite: _SqliteStatement | None = None
 
     @property
     def postgres(self) -> tuple[str, dict[str, Any]]:
@@ -66,6 +67,24 @@ class HotStatement:
                      if not bind.required and bind.value is not None}
             self._postgres = (compiled.string, fixed)
         return self._postgres
+
+    def sqlite(self, conn: Connection) -> _SqliteStatement:
+        """The statement compiled for SQLite once: its SQL, its parameters in order with their
+        bind processors, and its result columns' processors."""
+        if self._sqlite is None:
+            if not isinstance(self.core, ClauseElement):
+                raise TypeError(f"a hot statement is a SQLAlchemy Core statement, not {type(self.core).__name__}")
+            compiled = self.core.compile(dialect=conn.dialect, column_keys=self.column_keys)
+            if not isinstance(compiled, SQLCompiler) or compiled.positiontup is None:
+                raise TypeError(f"{type(self.core).__name__} does not compile to a positional SQLite statement")
+            fixed = {compiled.bind_names[bind]: bind.value for bind in compiled.binds.values()
+                     if not bind.required and bind.value is not None}
+            binds = compiled._bind_processors
+            results = [column.type._cached_result_processor(conn.dialect, None)
+                       for column in compiled._result_columns]
+            self._sqlite = _SqliteStatement(compiled.string, [(name, binds.get(name)) for name in compiled.positiontup],
+                                            fixed, results)
+        return self._sqlite
 
     def postgres_cursor(self, conn: Connection, params: dict[str, Any]) -> Any:
         """Run on psycopg's cursor; the caller reads the result before its next statement."""
@@ -87,6 +106,54 @@ class HotStatement:
 
     def rowcount(self, conn: Connection, params: dict[str, Any]) -> int:
         return writes_for(conn).rowcount(conn, self, params)
+
+
+class _SqliteStatement:
+    """A hot statement as sqlite3 runs it, on the driver's connection inside the command's
+    transaction: SQLAlchemy's per-statement work (parameter processing, the compiled cache, result
+    set-up) cost the embedded server several times what SQLite's own execution did (bench:
+    invoice --with-cartable --server embedded). Values still pass SQLAlchemy's type processors,
+    so rows read the same as through Core."""
+
+    __slots__ = ("sql", "params", "fixed", "results", "names", "processed")
+
+    def __init__(self, sql: str, params: list[tuple[str, Any]], fixed: dict[str, Any], results: list[Any]) -> None:
+        self.sql = sql
+        self.params = params
+        self.fixed = fixed
+        self.results = results
+        # the result's column names, and those whose values SQLAlchemy's types convert, from the
+        # first result (building them from the cursor's description each time cost as much as the fetch)
+        self.names: list[str] | None = None
+        self.processed: list[tuple[str, int, Any]] = []
+
+    def cursor(self, conn: Connection, values: dict[str, Any]) -> Any:
+        driver = conn.connection.driver_connection
+        if driver is None:
+            raise RuntimeError("the pooled connection has no driver connection: it was invalidated")
+        fixed = self.fixed
+        ordered = []
+        for name, process in self.params:
+            value = values[name] if name in values else fixed[name]
+            ordered.append(value if process is None or value is None else process(value))
+        return driver.execute(self.sql, ordered)
+
+    def rows(self, conn: Connection, values: dict[str, Any]) -> list[Row]:
+        cursor = self.cursor(conn, values)
+        fetched = cursor.fetchall()
+        if not fetched:
+            return []
+        if self.names is None:
+            self.names = [column[0] for column in cursor.description]
+            self.processed = [(self.names[n], n, process) for n, process in enumerate(self.results) if process]
+        names, processed = self.names, self.processed
+        made = [Row(zip(names, row, strict=True)) for row in fetched]
+        for name, n, process in processed:
+            for row, values_of_row in zip(made, fetched, strict=True):
+                value = values_of_row[n]
+                if value is not None:
+                    row[name] = process(value)
+        return made
 
 
 class CoreWrites:
@@ -183,8 +250,26 @@ class PostgresWrites(CoreWrites):
         return postgresql.insert(table)
 
 
+class SqliteWrites(CoreWrites):
+    """The hot path's fixed statements on sqlite3's own connection (``_SqliteStatement``); the
+    rest through Core."""
+
+    def rows(self, conn: Connection, statement: HotStatement, params: dict[str, Any]) -> Sequence[Any]:
+        return statement.sqlite(conn).rows(conn, params)
+
+    def first(self, conn: Connection, statement: HotStatement, params: dict[str, Any]) -> Any:
+        rows = statement.sqlite(conn).rows(conn, params)  # all of them: RETURNING writes as it is read
+        return rows[0] if rows else None
+
+    def rowcount(self, conn: Connection, statement: HotStatement, params: dict[str, Any]) -> int:
+        cursor = statement.sqlite(conn).cursor(conn, params)
+        cursor.fetchall()
+        count: int = cursor.rowcount
+        return count
+
+
 _CORE = CoreWrites()
-_BY_DIALECT: dict[str, CoreWrites] = {"postgresql": PostgresWrites(), "sqlite": _CORE}
+_BY_DIALECT: dict[str, CoreWrites] = {"postgresql": PostgresWrites(), "sqlite": SqliteWrites()}
 
 
 def writes_for(conn: Connection) -> CoreWrites:

@@ -7,6 +7,8 @@ import html
 import json
 import re
 
+import pytest
+
 from tests import bpmn_compare
 from tests.browser.canvas import (
     append_and_name,
@@ -273,4 +275,42 @@ def test_an_analyst_designs_a_form_in_persian(signed_in, shoot):
     assert "مبلغ" in listed[1] and "عدد" in listed[1] and "الزامی" in listed[1]
     assert charkh_form_json(saved_xml(page))["components"][1]["label"] == "مبلغ"
     shoot(page, "form-group-fa")
+    assert page.errors == []
+
+
+SELECTS = {
+    "type": "default", "id": "selects", "schemaVersion": 16,
+    "components": [
+        {"type": "select", "key": "region", "label": "Select", "id": "region",
+         "values": [{"label": "North", "value": "n"}, {"label": "South", "value": "s"}]},
+        {"type": "select", "key": "city", "label": "City", "id": "city", "searchable": True,
+         "values": [{"label": "Tabriz", "value": "t"}]},
+        {"type": "taglist", "key": "tags", "label": "Tags", "id": "tags",
+         "values": [{"label": "Urgent", "value": "u"}]},
+    ],
+}
+
+
+@pytest.mark.parametrize(("locale", "select", "search", "no_results"), [
+    ("fa", "انتخاب", "جستجو", "چیزی پیدا نشد"),
+    ("ro", "Alege", "Căutare", "Niciun rezultat"),
+    ("en", "Select", "Search", "No results"),
+])
+def test_form_js_own_control_texts_speak_the_pages_language(signed_in, shoot, locale, select, search, no_results):
+    page = signed_in
+    page.goto(f"{page.base}/designer?lang={locale}")
+    render_form(page, SELECTS, locale)
+    form = page.locator("#form-under-test")
+    assert form.locator(".fjs-select-display").first.inner_text() == select
+    assert form.locator(".fjs-form-field-label").first.inner_text() == "Select"  # the analyst's label stays
+    assert form.locator(".fjs-taglist-input").get_attribute("placeholder") == search
+    form.locator(".fjs-taglist-input").fill("nothing like it")
+    form.locator(".fjs-dropdownlist-empty").wait_for()
+    assert form.locator(".fjs-dropdownlist-empty").inner_text() == no_results
+    form.locator(".fjs-select-display").first.click()
+    form.get_by_text("South").click()
+    wait_until(page, "document.querySelector('#form-under-test .fjs-select-display').textContent === 'South'")
+    assert page.evaluate("() => window.formUnderTest.data()")["region"] == "s"
+    if locale == "fa":
+        shoot(page, "form-viewer-controls-fa")
     assert page.errors == []

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.date_picker import pick_date
 from tests.browser.test_cartable_pages import no_console_errors
 from tests.browser.waiting import wait_until
 
@@ -238,3 +239,23 @@ def refused_only(errors: list[str]) -> list[str]:
 
 def digits(text: str) -> str:
     return text.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+
+
+def test_a_persian_user_picks_a_records_date_in_the_jalali_calendar(page, live_server, sara, shoot):
+    errors = no_console_errors(page)
+    invoice = create(sara, "invoice", number="INV-9", customer="Kish Co", due_on="2026-12-31")
+    sign_in(page, live_server, "sara", lang="fa")
+    page.goto(f"{live_server}/records/invoice/{invoice['id']}")
+    page.locator("#fields [data-field=due_on] dd", has_text="۱۴۰۵").wait_for()
+    page.click("#edit")
+    assert page.locator("#input-due_on-date").inner_text() == "۱۰ دی ۱۴۰۵"  # 31 December 2026
+    pick_date(page, "input-due_on", "2027-01-05")
+    assert page.locator("#input-due_on-date").inner_text() == "۱۵ دی ۱۴۰۵"
+    shoot(page, "record-date-jalali-fa")
+    requests: list[Any] = []
+    page.on("request", lambda request: requests.append(request) if request.method == "PATCH" else None)
+    page.click("#save")
+    page.locator("#fields [data-field=due_on] dd", has_text="۱۵").wait_for()
+    assert requests[0].post_data_json == {"fields": {"due_on": "2027-01-05"}}
+    assert sara.get(f"/records/invoice/{invoice['id']}").json["fields"]["due_on"] == "2027-01-05"
+    assert errors == []

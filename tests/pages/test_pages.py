@@ -1,6 +1,8 @@
 """The pages as a browser meets them over HTTP: sign-in, redirects, languages, the config block."""
 from __future__ import annotations
 
+import re
+
 from tests.pages.forms import config_of, sign_in, sign_out
 
 
@@ -30,7 +32,7 @@ def test_the_config_block_carries_a_working_token(client, make_user):
     html = client.get("/designer/invoice").get_data(as_text=True)
     config = config_of(html)
     assert config["key"] == "invoice" and config["api"] == "/api/v1" and config["user"] == "ali"
-    assert '<script src="/static/dist/modeler.js">' in html
+    assert re.search(r'<script src="/static/dist/modeler.js\?v=[0-9a-f]{12}">', html)
     listed = client.get("/api/v1/definitions", headers={"Authorization": f"Bearer {config['token']}"})
     assert listed.status_code == 200
     # A bearer call neither needs nor touches the page's session: no cookie comes back, and the

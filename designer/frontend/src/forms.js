@@ -9,6 +9,7 @@ import { Form } from '@bpmn-io/form-js-viewer';
 
 import { makeTranslate } from './i18n';
 import { translateMessage } from './forms/messages';
+import { translateFormTexts } from './forms/ui-texts';
 
 const LOCALES = [ 'en', 'fa', 'ro' ];
 
@@ -41,6 +42,7 @@ function render(element, schema, data = {}, options = {}) {
   const validateFieldInstance = validator.validateFieldInstance.bind(validator);
   validator.validateFieldInstance = (instance, value) =>
     validateFieldInstance(instance, value).map((message) => translateMessage(message, t));
+  const stopTranslating = locale === 'en' ? () => {} : translateFormTexts(element, t);
   const ready = form.importSchema(schema, data || {});
   return {
     ready,
@@ -61,7 +63,10 @@ function render(element, schema, data = {}, options = {}) {
     },
     // What the person filled in, as a completion's `data`: only the form's own, enabled fields.
     data: () => form._getSubmitData(),
-    destroy: () => form.destroy()
+    destroy: () => {
+      stopTranslating();
+      form.destroy();
+    }
   };
 }
 

@@ -1,6 +1,6 @@
 // Charkh's groups in the properties panel: Responsible, Actions, Form (user tasks; the start form
-// on a process's plain start event), Trigger and Visibility (process), Insert field (service tasks
-// with a charkh-* connector).
+// on a process's plain start event), Trigger and Visibility (process), Conditions (a flow a gateway
+// routes on), Insert field (service tasks with a charkh-* connector).
 import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
 import { useService } from 'bpmn-js-properties-panel';
 import {
@@ -13,6 +13,8 @@ import {
   ISO_DURATION, ISO_DATE, EXPRESSION, OPERATORS, NO_VALUE, SCHEDULE_PRESETS
 } from './util';
 import { formGroup, isStartFormEvent, withoutUnusedCamundaForms } from './form-group';
+import { getFlowConditions, takesConditions } from './flow-conditions';
+import { flowConditionsGroups } from './flow-group';
 
 // after the element-templates provider (300), which hides non-template groups of templated elements
 const LOW_PRIORITY = 200;
@@ -45,6 +47,11 @@ export default class CharkhPropertiesProvider {
         extra.push(triggerGroup(element, t));
         extra.push(conditionsGroup(element, t));
         if (this._models) extra.push(visibilityGroup(element, t));
+      }
+      if (takesConditions(element)) {
+        extra.push(...flowConditionsGroups(element, t, CONDITION_ENTRIES, services));
+        // the standard expression follows the typed conditions: shown in their group, not edited apart
+        if (getFlowConditions(element)) groups = groups.filter((g) => g.id !== 'CamundaPlatform__Condition');
       }
       if (is(bo, 'bpmn:Task') && isCharkhConnector(element)) {
         extra.push({ id: 'charkh-insert-field', label: t('Insert field'), component: Group,
@@ -547,6 +554,9 @@ function ConditionValue({ element, id, condition }) {
   if (type === 'date' && operator !== 'within_last_days') description = 'YYYY-MM-DD';
   return jsx(TextFieldEntry, { element, id, label: translate('Value'), debounce, description, getValue, setValue, validate });
 }
+
+// The condition builder's entries, for a flow's conditions too (flow-group.jsx).
+const CONDITION_ENTRIES = { ConditionField, ConditionOperator, ConditionValue, conditionLabel };
 
 // --- Visibility -----------------------------------------------------------------------------
 

@@ -21,7 +21,11 @@ export const fa = {
   'Must have at most {value} characters': 'باید حداکثر {value} نویسه داشته باشد',
   'Must be an email address': 'باید نشانی ایمیل باشد',
   'Must be an international phone number (e.g. +4930664040900)': 'باید شمارهٔ تلفن بین‌المللی باشد (مثلاً ‎+989121234567)',
-  'Must match the pattern {value}': 'باید با الگوی {value} جور باشد'
+  'Must match the pattern {value}': 'باید با الگوی {value} جور باشد',
+  // form-js's own controls (forms/ui-texts.js; its "Select" is the designer's, in i18n.js)
+  'Search': 'جستجو', 'No results': 'چیزی پیدا نشد', 'All values selected': 'همهٔ گزینه‌ها انتخاب شده‌اند',
+  'Add new': 'افزودن', 'Collapse': 'جمع کردن', 'Expand all ({value})': 'نمایش همه ({value})',
+  'No files selected': 'فایلی انتخاب نشده است'
 };
 
 export const ro = {
@@ -46,5 +50,9 @@ export const ro = {
   'Must have at most {value} characters': 'Trebuie să aibă cel mult {value} caractere',
   'Must be an email address': 'Trebuie să fie o adresă de e-mail',
   'Must be an international phone number (e.g. +4930664040900)': 'Trebuie să fie un număr de telefon internațional (de ex. +40212345678)',
-  'Must match the pattern {value}': 'Trebuie să respecte modelul {value}'
+  'Must match the pattern {value}': 'Trebuie să respecte modelul {value}',
+  // form-js's own controls (forms/ui-texts.js; its "Select" is the designer's, in i18n.js)
+  'Search': 'Căutare', 'No results': 'Niciun rezultat', 'All values selected': 'Toate valorile sunt selectate',
+  'Add new': 'Adaugă', 'Collapse': 'Restrânge', 'Expand all ({value})': 'Arată tot ({value})',
+  'No files selected': 'Niciun fișier selectat'
 };

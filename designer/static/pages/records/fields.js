@@ -2,11 +2,23 @@
 // (grouped numbers and Jalali dates in fa, references as links named by their records' titles),
 // an input per field type, what the inputs hold as the API takes it, and a 422 shown next to the
 // field it names.
+import { attachDatePicker } from '../common/date-picker.js';
+import { calendarFor } from '../common/dates.js';
 import { recordPicker, userPicker } from './pickers.js';
 
 const { config, texts, api, text, number, amount, day, date, el } = window.CharkhPeople;
 
 export const enc = encodeURIComponent;
+
+// What takes the focus in a field's box (a date's picker button, not its hidden value).
+export const FOCUSABLE = 'input:not([type=hidden]), select, button.date-button';
+
+// Dates are picked in the page's calendar (Jalali in fa); the inputs keep Gregorian ISO values.
+let pageCalendar = null;
+function calendarOfPage() {
+  if (!pageCalendar) pageCalendar = calendarFor(config.locale);
+  return pageCalendar;
+}
 
 export function labelOf(thing) {
   return (thing.labels && thing.labels[config.locale]) || thing.label || thing.name;
@@ -134,9 +146,11 @@ export function fieldInput(field, value, entities, label) {
     named();
   }
   const error = el('small', { class: 'field-error', role: 'alert' });
-  return el('label', { class: 'field' + (field.type === 'checkbox' ? ' check' : ''), 'data-field': field.name,
+  const box = el('label', { class: 'field' + (field.type === 'checkbox' ? ' check' : ''), 'data-field': field.name,
     'data-type': field.type }, el('span', { class: 'field-label', text: label || labelOf(field) }), input, ...extra,
   hint, error);
+  if (field.type === 'date' || field.type === 'datetime') attachDatePicker(input, calendarOfPage(), texts);
+  return box;
 }
 
 // What an input holds as the API takes it (null: empty).
@@ -177,7 +191,7 @@ export function showError(form, status, error) {
     status.className = 'error';
     return;
   }
-  const input = box.querySelector('input, select');
+  const input = box.querySelector(FOCUSABLE);
   const key = error.details.type ? 'wrong_' + error.details.type
     : { user: 'no_such_user', reference: 'no_such_record' }[box.dataset.type];
   box.querySelector('.field-error').textContent = texts[key] || error.message;

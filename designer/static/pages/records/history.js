@@ -64,7 +64,8 @@ function filter() {
 
 export function drawHistory(entries, entity) {
   list.replaceChildren(...entries.slice().reverse().map((entry) => el('li', {
-    'data-type': entry.type, 'data-kind': entry.instance_id ? 'processes' : 'changes',
+    // a field change is a change whoever made it (a process's record step names its instance too)
+    'data-type': entry.type, 'data-kind': entry.type.startsWith('record_') ? 'changes' : 'processes',
     'data-instance': entry.instance_id || null
   }, el('time', { datetime: entry.at, text: date(entry.at) }), ' ', sentence(entry, entity))));
   filter();

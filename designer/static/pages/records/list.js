@@ -1,7 +1,7 @@
 // An entity's records (/records/{entity}): its main fields as columns, a search, filters by field
 // value (picklists and checkboxes as selects), a page at a time ("More"), and a new record's form
 // built from the entity's typed fields. The filters live in the address, so a list is bookmarkable.
-import { clearErrors, enc, fieldInput, labelOf, loadEntities, recordHref, showError, shown, titleOf,
+import { FOCUSABLE, clearErrors, enc, fieldInput, labelOf, loadEntities, recordHref, showError, shown, titleOf,
   valueOf } from './fields.js';
 
 const { config, texts, api, say, el } = window.CharkhPeople;
@@ -82,7 +82,7 @@ function openNew() {
   document.getElementById('input-owner').placeholder = config.user;
   clearErrors(newForm);
   newBox.hidden = false;
-  fields[0].querySelector('input, select').focus();
+  fields[0].querySelector(FOCUSABLE).focus();
 }
 
 newForm.addEventListener('submit', async (event) => {

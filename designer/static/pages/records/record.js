@@ -1,7 +1,7 @@
 // One record (/records/{entity}/{id}): its fields, viewed and edited in place (a save sends only
 // what changed), its owner, the records that point to it, the processes run for it, and its
 // whole history in words, filtered by kind and searched.
-import { changed, clearErrors, enc, fieldInput, labelOf, loadEntities, recordHref, showError, shown,
+import { FOCUSABLE, changed, clearErrors, enc, fieldInput, labelOf, loadEntities, recordHref, showError, shown,
   titleOf, valueOf } from './fields.js';
 import { drawHistory } from './history.js';
 
@@ -36,7 +36,7 @@ function startEditing() {
   editForm.hidden = false;
   document.getElementById('fields').hidden = true;
   document.getElementById('edit').hidden = true;
-  inputs[0].querySelector('input, select').focus();
+  inputs[0].querySelector(FOCUSABLE).focus();
 }
 
 function stopEditing() {
