@@ -66,6 +66,7 @@ class Scheduler:
         self.charkh.notifications.send_due_reminders()
         self.charkh.records.run_pending()  # starts a record write owed and did not make (a crash)
         started = self.charkh.records.run_schedules()
+        self.charkh.events.sweep()  # expired early messages go; kept ones reach instances that now wait
         self.busy = fired >= TIMERS_PER_TICK or started > 0
         jobs = self.charkh.claim_jobs()
         for job_id in jobs:

@@ -195,6 +195,17 @@ def send_message(instance_id: str, body: dict[str, Any]):
     return charkh().send_message(instance_id, body["name"], caller(), body["data"])
 
 
+@api.post("/instances/<instance_id>/restart")
+@api.auth_required(auth)
+@api.doc(summary="Restart a finished instance: a new instance of the same process (latest deployed version), for "
+                 "the same record, with the same start variables, whose history says which one it restarts",
+         responses={201: "The new instance", 403: "Not yours to see, or a private process off your list",
+                    404: "No such instance", 409: "The instance has not finished",
+                    422: "The process is deactivated or no longer deployed"})
+def restart_instance(instance_id: str):
+    return charkh().restart(instance_id, caller()), 201
+
+
 # --- work items -----------------------------------------------------------------------------------
 
 @api.post("/jobs/<job_id>/retry")

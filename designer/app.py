@@ -132,6 +132,7 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     from .calendar_api import calendar_api
     from .cartable_api import cartable_api
     from .catalog_api import catalog_api
+    from .inbound_events_api import inbound_events_api
     from .notifications_api import notifications_api
     from .pages import setup_pages
     from .records_api import records_api
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None, charkh: Charkh | None = None) -
     app.register_blueprint(calendar_api)
     app.register_blueprint(notifications_api)
     app.register_blueprint(records_api)
+    app.register_blueprint(inbound_events_api)
     setup_pages(app, settings)
 
     @app.get("/api/v1/openapi.json")

@@ -241,6 +241,28 @@ def cmd_records_import(args: argparse.Namespace) -> int:
     return 1 if result.refused else 0
 
 
+def cmd_event(args: argparse.Namespace) -> int:
+    """Tell Charkh an inbound event (as POST /api/v1/inbound-events); prints what it did as JSON."""
+    body: dict = {"name": args.name}
+    if args.payload is not None:
+        try:
+            body["data"] = json.loads(args.payload)
+        except json.JSONDecodeError as bad:
+            raise CharkhError(f"--payload is not JSON ({bad})") from None
+    if args.record is not None:
+        entity, _, record_id = args.record.partition(":")
+        body["record"] = {"entity": entity, "id": record_id}
+    if args.correlation is not None:
+        variable, _, value = args.correlation.partition("=")
+        body["correlation"] = {variable: value}
+    if args.ttl is not None:
+        body["ttl"] = args.ttl
+    charkh = _charkh(args)
+    sender = charkh.caller_named(args.as_user) if args.as_user else _operator()
+    print(json.dumps(charkh.events.post(body, sender, args.key), ensure_ascii=False, indent=2))
+    return 0
+
+
 def _progress(args: argparse.Namespace, total: int, verb: str, noun: str) -> BatchProgress:
     """A bar on the terminal that shows the results (stderr's under --json, whose stdout is the
     document); plain numbered lines when that is not a terminal, none under --json."""
@@ -350,6 +372,16 @@ def build_parser() -> argparse.ArgumentParser:
                                                             "and who starts what triggers start)")
     records_import.add_argument("--json", action="store_true", help="print one JSON document: counts and refused rows")
     records_import.set_defaults(run=cmd_records_import)
+
+    event = sub.add_parser("event", parents=[common], help="tell an inbound event: start, deliver or keep a message")
+    event.add_argument("name", help="the message's name")
+    event.add_argument("--record", help="ENTITY:ID, the record it is for")
+    event.add_argument("--correlation", help="VARIABLE=VALUE: for the instances whose variable holds the value")
+    event.add_argument("--payload", help="a JSON object: what the message carries (its data)")
+    event.add_argument("--ttl", type=int, help="seconds to keep it when nothing waits for it yet")
+    event.add_argument("--key", help="an idempotency key: the same key again does nothing twice")
+    event.add_argument("--as", dest="as_user", help="the user who tells it (default: the operator)")
+    event.set_defaults(run=cmd_event)
     return parser
 
 

@@ -50,6 +50,8 @@ def record_texts() -> dict[str, str]:
         "instance_of": _("%(definition)s #%(id)s"), "started_by": _("started by %(user)s, %(at)s"),
         "status_running": _("running"), "status_completed": _("completed"), "status_error": _("error"),
         "status_cancelled": _("cancelled"),
+        "restart": _("Restart"), "restart_title": _("Begin instance %(id)s again from its start, as a new instance"),
+        "restarted": _("Restarted as instance %(id)s."),
         "change": _("%(field)s: %(old)s → %(new)s"), "changes_by": _("%(changes)s by %(user)s"),
         "created": _("Created by %(user)s"), "created_with": _("Created by %(user)s: %(values)s"),
         "value": _("%(field)s: %(value)s"),

@@ -138,6 +138,15 @@ def may_message(caller: Caller, instance: InstanceFacts) -> bool:
     return caller.is_integration and may_see_definition(caller, instance.definition)
 
 
+def may_post_event(caller: Caller, definition: DefinitionFacts) -> bool:
+    """An inbound event (engine/inbound_events.py) starts a process and reaches the waiting
+    instances of a record for whoever may start that process by hand: anyone signed in for a
+    public one; a private one's access list, owners and administrators. An event names a record,
+    not an instance, so it asks of the definition what may_message asks of integration users; a
+    private process's instances are never started or moved for anyone off its list."""
+    return may_see_definition(caller, definition)
+
+
 def check_see_instance(caller: Caller, instance: InstanceFacts, what: str) -> None:
     if not may_see_instance(caller, instance):
         raise Forbidden(f"{what} is not yours to see: you neither started it nor have an item on it")

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from . import access as rules
+from . import restarts
 from .access import Caller, DefinitionFacts, Scope
 from .action_choice import choose_one_of, left_undecided
 from .bpmn_xml import read_bpmn
@@ -27,6 +28,7 @@ from .compiler import CompiledDefinition, compile_definition
 from .condition_expressions import with_condition_expressions
 from .entities import types_of
 from .errors import Invalid, NotFound, ScriptError, StepFailed, Throttled, Unauthorized
+from .inbound_events import InboundEvents
 from .notifications import Notifications
 from .page_sessions import SessionPolicy
 from .record_steps import RecordSteps
@@ -83,6 +85,7 @@ class Charkh:
         self.notifications = Notifications(self.db, self.clock, self.hidden_definitions)
         self.records = Records(self)
         self.commands.record_steps = RecordSteps(self.records, sandbox, lambda: self.clock())
+        self.events = InboundEvents(self)
 
     def close(self) -> None:
         self.db.dispose()
@@ -349,6 +352,10 @@ class Charkh:
                        process: str | None = None, record: dict[str, Any] | None = None) -> dict[str, Any]:
         """Start an instance; returns it with its open work items, as of its first wait state."""
         return self.commands.start_and_read(key, caller, variables, process, record)
+
+    def restart(self, instance_id: str, caller: Caller) -> dict[str, Any]:
+        """A finished instance begins again as a new one (engine/restarts.py)."""
+        return restarts.restart(self, instance_id, caller)
 
     def claim(self, item_id: str, caller: Caller) -> dict[str, Any]:
         return self.commands.claim(item_id, caller)

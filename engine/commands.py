@@ -17,19 +17,22 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from .access import Caller, DefinitionFacts
+from . import access as rules
+from .access import PRIVATE, Caller, DefinitionFacts
 from .compiler import CompiledDefinition
-from .errors import CharkhError, Conflict, Invalid, StaleState
+from .early_messages import deliver_kept
+from .errors import CharkhError, Conflict, Invalid, NotFound, StaleState
 from .live_workflows import LiveWorkflows
 from .record_steps import RecordSteps, StepContext, has_record_steps
 from .runtime import Runtime
 from .settings import Settings
 from .step import StepResult
-from .store import background
+from .store import background, people
 from .store import definitions as definition_store
 from .store import instances as instance_store
 from .store import records as record_store
 from .store.database import Database, json_text
+from .store.messages import KeptMessage
 from .store.new_instances import NewInstance
 from .store.people import now
 
@@ -81,36 +84,49 @@ class Commands:
     def start_and_read(self, key: str, caller: Caller, variables: dict[str, Any] | None = None,
                        process: str | None = None, record: dict[str, Any] | None = None, *,
                        within: Callable[[Connection, int], None] | None = None,
-                       check_access: bool = True) -> dict[str, Any]:
+                       check_access: bool = True,
+                       message: tuple[str, dict[str, Any]] | None = None) -> dict[str, Any]:
         """Start an instance; returns it with its open work items, as of its first wait state.
         ``within``: called with the new instance's id in the transaction that stores it (a
         trigger marks its start there; raising undoes the instance). ``check_access`` False: a
-        trigger starts the process, not the caller by hand."""
+        trigger starts the process, not the caller by hand. ``message``: (name, data) of the
+        message that starts it at its message start event (an inbound event)."""
         variables = variables or {}
         if not isinstance(variables, dict):
             raise Invalid("variables must be a JSON object")
-        self._check_size(variables, "variables")
+        self.check_size(variables, "variables")
         with self.db.read() as conn:
             version = definition_store.latest_deployed(conn, key, caller if check_access else None,
                                                        self.definition_facts)
             definition = self._definition(conn, version.id)
         process_id = instance_store.check_process(definition, key, process)
-        definition.check_start(process_id, variables)  # a start form's fields, before anything runs
-        workflow, result = self.runtime.start(definition, process_id, variables)  # user code: no transaction
-        state = self.runtime.dump(workflow)  # and no transaction held while the state is encoded
-        context = StepContext(key, process_id, None, (record or {}).get("entity"),
-                              None if not record or record.get("id") is None else str(record["id"]), caller.name)
-        with self.db.write() as conn:
-            state, result = self._settle(conn, definition, workflow, result, state, context)
-            started = instance_store.insert_instance(conn, state, definition, version.id, key, process_id,
-                                                     variables, record, caller, result)
-            instance_id = instance_store.parse_id(started["id"], "instance")
-            record_store.own_changes(conn, context.change_ids, instance_id)
-            if within is not None:
-                within(conn, instance_id)
-        self.live.put(instance_id, 1, version.id, workflow)
-        self._after(context)
-        return started
+        if message is None:
+            definition.check_start(process_id, variables)  # a start form's fields, before anything runs
+        record_entity, record_id = _record_of(record)
+        for attempt in _attempts():
+            if message is None:  # user code: no transaction
+                workflow, result = self.runtime.start(definition, process_id, variables)
+            else:
+                workflow, result = self.runtime.start_by_message(definition, process_id, variables, *message)
+            result = deliver_kept(self.db, self.runtime, definition, workflow, result, record_entity, record_id,
+                                  may_take=self._sender_may_reach(key))
+            state = self.runtime.dump(workflow)  # and no transaction held while the state is encoded
+            context = StepContext(key, process_id, None, record_entity, record_id, caller.name)
+            written = False
+            with attempt, self.db.write() as conn:
+                state, result = self._settle(conn, definition, workflow, result, state, context)
+                started = instance_store.insert_instance(conn, state, definition, version.id, key, process_id,
+                                                         variables, record, caller, result)
+                instance_id = instance_store.parse_id(started["id"], "instance")
+                record_store.own_changes(conn, context.change_ids, instance_id)
+                if within is not None:
+                    within(conn, instance_id)
+                written = True
+            if written:  # else a kept message it took went elsewhere: run again
+                self.live.put(instance_id, 1, version.id, workflow)
+                self._after(context)
+                return started
+        raise AssertionError("unreachable")
 
     def _settle(self, conn: Connection, definition: CompiledDefinition, workflow: Any, result: StepResult,
                 state: bytes, context: StepContext) -> tuple[bytes, StepResult]:
@@ -118,8 +134,16 @@ class Commands:
         after them (engine/record_steps.py); the state and result to write."""
         if self.record_steps is None or not has_record_steps(result):
             return state, result
-        result = self.record_steps.run(conn, self.runtime, definition, workflow, result, context)
-        return self.runtime.dump(workflow), result
+        settled = self.record_steps.run(conn, self.runtime, definition, workflow, result, context)
+        settled.taken = result.taken  # the kept early messages the step took are deleted with it
+        return self.runtime.dump(workflow), settled
+
+    def _needs_own_command(self, definition: CompiledDefinition, result: StepResult) -> bool:
+        """Whether a step run for a batch (a schedule's starts, due timers) must be written by its
+        own command instead: one that reached record steps (they run in its transaction) or waits
+        for a message (a kept one may be there for it; its waits are noted)."""
+        return ((self.record_steps is not None and has_record_steps(result))
+                or (definition.has_message_catches and bool(result.messages) and result.status == "running"))
 
     def _after(self, context: StepContext) -> None:
         """After a command committed: the starts its record steps' writes owe."""
@@ -138,10 +162,10 @@ class Commands:
         ran: list[NewInstance | str | None] = []
         for variables, record in starts:
             try:
-                self._check_size(variables, "variables")
+                self.check_size(variables, "variables")
                 definition.check_start(process_id, variables)
                 workflow, result = self.runtime.start(definition, process_id, variables)
-                if self.record_steps is not None and has_record_steps(result):
+                if self._needs_own_command(definition, result):
                     ran.append(None)
                     continue
                 ran.append(NewInstance(self.runtime.dump(workflow), result, variables, record))
@@ -153,7 +177,7 @@ class Commands:
         """After a command committed the instance's next revision."""
         self.live.put(instance.id, instance.revision + 1, instance.version_id, workflow)
 
-    def _check_size(self, values: dict[str, Any], what: str) -> None:
+    def check_size(self, values: dict[str, Any], what: str) -> None:
         """What a caller hands an instance is bounded like what a script may leave."""
         if not values:
             return
@@ -174,7 +198,7 @@ class Commands:
         data = data or {}
         if not isinstance(data, dict):
             raise Invalid("data must be a JSON object")
-        self._check_size(data, "data")
+        self.check_size(data, "data")
         for attempt in _attempts():
             with self.db.read() as conn:
                 done = instance_store.read_completion(conn, item_id, caller, action, self.definition_facts)
@@ -182,6 +206,7 @@ class Commands:
             workflow = self._load(definition, done.instance)
             result = self.runtime.complete_user_task(definition, workflow, done.item.task_id,
                                                      done.chosen["id"] if done.chosen else None, data)
+            result = self._deliver_kept(definition, workflow, result, done.instance)
             state = self.runtime.dump(workflow)
             context = _context(done.instance, caller.name)
             written = False
@@ -195,17 +220,25 @@ class Commands:
                 return answer
         raise AssertionError("unreachable")
 
-    def send_message(self, instance_id: str, name: str, caller: Caller,
-                     data: dict[str, Any] | None = None) -> dict[str, Any]:
+    def send_message(self, instance_id: str, name: str, caller: Caller, data: dict[str, Any] | None = None, *,
+                     check_access: bool = True,
+                     within: Callable[[Connection, int], None] | None = None) -> dict[str, Any]:
+        """Deliver a message to an instance waiting for it (409 when it does not). ``check_access``
+        False: the caller was checked already (an inbound event). ``within``: called with the
+        instance's id in the transaction that stores the delivery; raising undoes it."""
         if not isinstance(data or {}, dict):
             raise Invalid("data must be a JSON object")
-        self._check_size(data or {}, "data")
+        self.check_size(data or {}, "data")
         for attempt in _attempts():
             with self.db.read() as conn:
-                instance = instance_store.read_message_target(conn, instance_id, caller, self.definition_facts)
+                if check_access:
+                    instance = instance_store.read_message_target(conn, instance_id, caller, self.definition_facts)
+                else:
+                    instance = instance_store.read_running(conn, instance_id)
                 definition = self._definition(conn, instance.version_id)
             workflow = self._load(definition, instance)
             result = self.runtime.deliver_message(definition, workflow, name, data or {})
+            result = self._deliver_kept(definition, workflow, result, instance)
             state = self.runtime.dump(workflow)
             context = _context(instance, caller.name)
             written = False
@@ -213,12 +246,38 @@ class Commands:
                 state, result = self._settle(conn, definition, workflow, result, state, context)
                 answer = instance_store.write_message(conn, state, definition, instance, name, data or {},
                                                       caller, result)
+                if within is not None:
+                    within(conn, instance.id)
                 written = True
             if written:  # else the write was stale: read and run again
                 self._keep(instance, workflow)
                 self._after(context)
                 return answer
         raise AssertionError("unreachable")
+
+    def _deliver_kept(self, definition: CompiledDefinition, workflow: Any, result: Any, instance: Any) -> Any:
+        return deliver_kept(self.db, self.runtime, definition, workflow, result, instance.record_entity,
+                            instance.record_id, self._sender_may_reach(instance.definition_key))
+
+    def _sender_may_reach(self, key: str) -> Callable[[KeptMessage], bool]:
+        """Whether a kept message's sender may reach the instances of definition ``key``."""
+        def may(kept: KeptMessage) -> bool:
+            return self.may_post_event(kept.sent_by, key)
+        return may
+
+    def may_post_event(self, sender: str | None, key: str) -> bool:
+        """The event rule (engine/access.py may_post_event) for a sender known by name."""
+        facts = self.definition_facts(key)
+        if facts.visibility != PRIVATE:
+            return True
+        if sender is None:
+            return False
+        try:
+            with self.db.read() as conn:
+                caller = people.caller_named(conn, sender)
+        except NotFound:
+            return False
+        return rules.may_post_event(caller, facts)
 
     def fire_due_timers(self, limit: int = 100) -> int:
         """Fire the timers that are due, soonest first, at most ``limit``; returns how many fired.
@@ -240,6 +299,9 @@ class Commands:
             try:
                 workflow = self.runtime.load(definition, instance.process_id, instance.state)
                 result = self.runtime.fire_timers(definition, workflow)
+                if self._needs_own_command(definition, result):
+                    alone.append(timer.id)
+                    continue
                 ran.append(background.FiredTimer(timer, instance, definition, self.runtime.dump(workflow), result))
             except Exception:  # the model's or the engine's failure: fire_timer makes it an incident
                 alone.append(timer.id)
@@ -278,6 +340,7 @@ class Commands:
             try:
                 workflow = self.runtime.load(definition, instance.process_id, instance.state)
                 result = self.runtime.fire_timers(definition, workflow)
+                result = self._deliver_kept(definition, workflow, result, instance)
             except Exception as exc:  # the model's or the engine's failure: this instance's incident
                 with self.db.write() as conn:
                     return background.timer_incident(conn, timer, _reason(exc))
@@ -313,6 +376,7 @@ class Commands:
             try:
                 workflow = self.runtime.load(definition, instance.process_id, instance.state)
                 result = self.runtime.complete_connector_task(definition, workflow, job.task_id, output or {})
+                result = self._deliver_kept(definition, workflow, result, instance)
             except Exception as exc:  # the model's or the engine's failure: this instance's incident
                 with self.db.write() as conn:
                     background.fail_job(conn, job_id, _reason(exc), final=True)
@@ -336,6 +400,12 @@ class Commands:
                 self._after(context)
                 return done
         raise AssertionError("unreachable")
+
+
+def _record_of(record: dict[str, Any] | None) -> tuple[str | None, str | None]:
+    if not record or record.get("entity") is None or record.get("id") is None:
+        return None, None
+    return str(record["entity"]), str(record["id"])
 
 
 def _context(instance: Any, user: str | None) -> StepContext:

@@ -16,6 +16,8 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from .bpmn_xml import BPMN_NS, CAMUNDA_NS, CHARKH_NS, Problem, read_bpmn
@@ -122,6 +124,11 @@ class CompiledDefinition:
     triggers: tuple[Trigger, ...] = ()
     # The start event that holds a process's start form, by process id.
     start_forms: dict[str, str] = field(default_factory=dict)
+    # Message name -> the executable processes a message start event of that name starts (F1.5).
+    message_starts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Whether an instance may wait for a message: its steps then keep the waits' index
+    # (engine/store/messages.py) up to date.
+    has_message_catches: bool = False
 
     def check_completion(self, element: str, action: str | None, data: dict[str, Any],
                          current: dict[str, Any]) -> None:
@@ -449,4 +456,19 @@ def compile_definition(data: bytes, max_bytes: int, entity_types: EntityTypes = 
         forms=forms.by_element,
         start_forms=forms.start_events,
         triggers=read_triggers(bpmn.root, executable),
+        message_starts=_message_starts(compiled),
+        has_message_catches=any(next(bpmn.root.iter(_q(tag)), None) is not None
+                                for tag in ("messageEventDefinition", "receiveTask")),
     )
+
+
+def _message_starts(compiled: dict[str, CompiledProcess]) -> dict[str, tuple[str, ...]]:
+    """Which processes each message starts: their top-level start events that catch a message,
+    as SpiffWorkflow parsed them (so the name is the one a message is delivered by)."""
+    found: dict[str, list[str]] = {}
+    for process_id, process in compiled.items():
+        for spec in process.spec.task_specs.values():
+            definition = getattr(spec, "event_definition", None)
+            if isinstance(spec, StartEvent) and isinstance(definition, MessageEventDefinition):
+                found.setdefault(definition.name, []).append(process_id)
+    return {name: tuple(processes) for name, processes in found.items()}

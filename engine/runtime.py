@@ -22,6 +22,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as AnyMessageDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import EventBasedGateway
@@ -191,6 +192,15 @@ class Runtime:
             task.data.update(variables)
         return workflow, self._advance(definition, workflow, set())
 
+    def start_by_message(self, definition: CompiledDefinition, process_id: str, variables: dict[str, Any],
+                         name: str, data: dict[str, Any]) -> tuple[BpmnWorkflow, StepResult]:
+        """An instance of a process whose message start event catches ``name``, started by that
+        message: it waits at that start event, the message fires it, and runs on."""
+        workflow, started = self.start(definition, process_id, variables)
+        result = self.deliver_message(definition, workflow, name, data)
+        result.events = started.events + result.events
+        return workflow, result
+
     def complete_user_task(self, definition: CompiledDefinition, workflow: BpmnWorkflow, task_id: str,
                            action: str | None, data: dict[str, Any]) -> StepResult:
         task = self._task(workflow, task_id)
@@ -330,11 +340,13 @@ class Runtime:
                 result.connector_tasks.append(WaitingTask(str(task.id), element, task.data,
                                                           connector=task.task_spec.connector_id,
                                                           inputs=task.task_spec.connector_inputs))
-            elif task.state == TaskState.WAITING and (timer_spec := _timer_spec_name(task.task_spec)):
-                due = _timer_due(task)
-                if due is not None:
-                    element = definition.original(timer_spec)
-                    result.timers.append(WaitingTask(str(task.id), element, {}, due_at=due))
+            elif task.state == TaskState.WAITING:
+                if timer_spec := _timer_spec_name(task.task_spec):
+                    due = _timer_due(task)
+                    if due is not None:
+                        element = definition.original(timer_spec)
+                        result.timers.append(WaitingTask(str(task.id), element, {}, due_at=due))
+                result.messages += _message_names(task.task_spec)
         if workflow.is_completed():
             result.status = "completed"
         result.variables = variables_of(workflow)  # before dump compacts the tree
@@ -368,6 +380,14 @@ def _script_error_in(exc: BaseException) -> ScriptError | None:
         seen.add(id(current))
         current = getattr(current, "exception", None) or current.__cause__ or current.__context__
     return None
+
+
+def _message_names(spec: Any) -> list[str]:
+    """The names of the messages a waiting task's event catches (an event-based gateway holds the
+    events after it)."""
+    definition = getattr(spec, "event_definition", None)
+    inner = definition.event_definitions if isinstance(definition, MultipleEventDefinition) else [definition]
+    return [d.name for d in inner if isinstance(d, AnyMessageDefinition) and isinstance(d.name, str)]
 
 
 def _timer_spec_name(spec: Any) -> str | None:

@@ -46,6 +46,9 @@ DEFAULT_TRUSTED_PROXIES = 0
 # The zone whose wall clock schedules and recurring events keep ("daily at 9" is 9 o'clock there,
 # and a weekly 10:00 meeting stays at 10:00 when the clocks change).
 DEFAULT_TIMEZONE = "UTC"
+# Seconds a message that came before any instance waited for it is kept (MISSION F7): a day covers
+# a payment confirmed before its invoice's process reached "wait for the payment".
+DEFAULT_MESSAGE_TTL = 86_400
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ class Settings:
         (default false: Secure on answers served over https only)
     timezone: ``CHARKH_TIMEZONE``, an IANA zone such as Asia/Tehran: trigger schedules and recurring
         events (unless one names its own zone) keep its wall clock (default UTC)
+    message_ttl: ``CHARKH_MESSAGE_TTL``, seconds an early message is kept for the instance that
+        will wait for it (default 86,400: a day); an event may ask for another, up to 30 days
     """
 
     data_dir: Path
@@ -97,6 +102,7 @@ class Settings:
     trusted_proxies: int = DEFAULT_TRUSTED_PROXIES
     secure_cookies: bool = False
     timezone: str = DEFAULT_TIMEZONE
+    message_ttl: int = DEFAULT_MESSAGE_TTL
 
     def __post_init__(self) -> None:
         try:
@@ -135,6 +141,7 @@ class Settings:
             trusted_proxies=int(os.environ.get("CHARKH_TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES)),
             secure_cookies=os.environ.get("CHARKH_SECURE_COOKIES", "").lower() in ("1", "true", "yes", "on"),
             timezone=os.environ.get("CHARKH_TIMEZONE") or DEFAULT_TIMEZONE,
+            message_ttl=int(os.environ.get("CHARKH_MESSAGE_TTL", DEFAULT_MESSAGE_TTL)),
         )
 
 

@@ -16,6 +16,7 @@ class Event:
     name: str | None
     task_id: str | None = None
     data: dict[str, Any] | None = None
+    user: str | None = None
 
 
 @dataclass
@@ -31,11 +32,15 @@ class WaitingTask:
 @dataclass
 class StepResult:
     """What a step did, for the store to write: its history facts, the tasks it left waiting
-    (people's, connectors', timers'), the instance's status and its variables."""
+    (people's, connectors', timers'), the names of the messages it waits for, the instance's status
+    and its variables. ``taken``: the kept early messages (engine/early_messages.py) the step
+    consumed, which the store deletes in the step's own transaction."""
 
     events: list[Event] = field(default_factory=list)
     user_tasks: list[WaitingTask] = field(default_factory=list)
     connector_tasks: list[WaitingTask] = field(default_factory=list)
     timers: list[WaitingTask] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    taken: list[int] = field(default_factory=list)
     status: str = "running"
     variables: dict[str, Any] = field(default_factory=dict)

@@ -220,3 +220,16 @@ def version_run_by(conn: Connection, instance_id: int) -> int:
     """The id of the definition version an instance runs (its forms are that version's)."""
     version_id: int = conn.execute(select(instances.c.version_id).where(instances.c.id == instance_id)).scalar_one()
     return version_id
+
+
+def latest_active_versions(conn: Connection) -> dict[str, int]:
+    """The latest deployed version's id of each active definition, by key: what starts by itself
+    (an inbound event's message start events)."""
+    newest = (select(definition_versions.c.key, definition_versions.c.id)
+              .join(definitions, and_(definitions.c.key == definition_versions.c.key, definitions.c.active.is_(True)))
+              .where(definition_versions.c.deployed.is_(True))
+              .order_by(definition_versions.c.key, definition_versions.c.version.desc()))
+    latest: dict[str, int] = {}
+    for key, version_id in conn.execute(newest):
+        latest.setdefault(key, version_id)
+    return latest

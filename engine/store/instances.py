@@ -19,6 +19,7 @@ from ..errors import Conflict, Invalid, NotFound, StaleState
 from ..parties import parties_of_item
 from ..step import StepResult
 from ..title import render_title
+from . import messages
 from .people import now
 from .schema import definitions, history, instances, outbox_jobs, timers, work_item_parties, work_items
 from .writes import (
@@ -267,6 +268,10 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
     plain or manual task that names nobody goes to them). ``open_rows``: the instance's open items as
     read under its lock, when the command already has them (saves a query)."""
     for event in result.events:
+        if event.type == "message_received":  # a kept early message the step took (engine/early_messages.py)
+            entries.append(entry(instance_id, at, event.type, name=event.name, user=event.user,
+                                 data=event.data or None))
+            continue
         if event.type.endswith("_thrown"):  # a message or escalation nothing in the instance caught
             entries.append(entry(instance_id, at, event.type, element=event.element, name=event.name))
             continue
@@ -333,6 +338,10 @@ def apply_step(conn: Connection, definition: CompiledDefinition, instance_id: in
                     if t.task_id not in queued]
     if definition.has_timers:
         _sync_timers(conn, instance_id, result, at)
+    if definition.has_message_catches:
+        messages.take(conn, result.taken)
+        messages.sync_waits(conn, instance_id, result.messages if result.status == "running" else [],
+                            new_instance)
     if result.status == "completed":
         entries.append(entry(instance_id, at, "instance_completed"))
     insert_rows(conn, history, entries)

@@ -454,3 +454,57 @@ trigger_schedules = Table(
     Column("running_due_at", DateTime(timezone=True)),
     Column("after_record", Integer),
 )
+
+# The messages each running instance waits for (a catch event, receive task or message start
+# event), kept by every step of a definition that has any: an inbound event finds the instances of
+# a record waiting for it here, and the sweep matches kept early messages to them (MISSION F7).
+message_waits = Table(
+    "message_waits", metadata,
+    Column("instance_id", Integer, ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(255), primary_key=True),
+    Index("ix_message_waits_name", "name", "instance_id"),
+)
+
+# A message that came for a record (or a correlation: one variable's value) before any instance
+# waited for it, kept until ``expires_at``. The first instance of that record to reach a catch
+# event of that name takes it in the transaction that stores the step, by deleting its row: a
+# row is deleted once, so a message is delivered once (engine/early_messages.py).
+kept_messages = Table(
+    "kept_messages", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("record_entity", String(100)),
+    Column("record_id", String(100)),
+    Column("correlation_variable", String(255)),
+    Column("correlation_value", Text),  # the value as JSON text
+    Column("data", JSON, nullable=False),
+    Column("sent_by", String(150)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_kept_messages_record", "name", "record_entity", "record_id", "id"),
+    Index("ix_kept_messages_correlation", "name", "correlation_variable", "id"),
+    Index("ix_kept_messages_expires", "expires_at"),
+)
+
+# An inbound event posted with an Idempotency-Key, once per caller and key, and each thing it did
+# (``target``: "start:<key>/<process>", "deliver:<instance>" or "keep"), unique per event, written
+# in the transaction that did it: a retried event does again only what was not done.
+event_receipts = Table(
+    "event_receipts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("caller", String(150), nullable=False),
+    Column("idempotency_key", String(255), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("caller", "idempotency_key", name="uq_event_receipts_caller_key"),
+    Index("ix_event_receipts_created", "created_at"),
+)
+
+event_effects = Table(
+    "event_effects", metadata,
+    Column("receipt_id", Integer, ForeignKey("event_receipts.id", ondelete="CASCADE"), primary_key=True),
+    Column("target", String(300), primary_key=True),
+    Column("instance_id", Integer),
+    Column("kept_id", Integer),
+    Column("expires_at", DateTime(timezone=True)),
+)

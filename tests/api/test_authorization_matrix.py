@@ -105,6 +105,11 @@ EXPECTED: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
     ("GET", "/api/v1/instances/{instance_id}"): expect(**PARTICIPANTS),
     ("POST", "/api/v1/instances/{instance_id}/messages"): expect(**PARTICIPANTS, integration=200,
                                                                  private={"integration": 403}),
+    # A restart is a start: whoever sees the instance and may start its process; the scene's runs (409).
+    ("POST", "/api/v1/instances/{instance_id}/restart"): expect(default=403, plain=409, owner=409, admin=409),
+    # Everyone signed in tells events; a private process is only reached for its list (the answer
+    # then leaves it out, so the status is the same for all).
+    ("POST", "/api/v1/inbound-events"): expect(default=200),
     ("GET", "/api/v1/work-items"): expect(**LISTED_TO_PARTICIPANTS),
     ("GET", "/api/v1/work-items/{item_id}"): expect(**PARTICIPANTS),
     # Counts of the caller's own cartable: everyone may ask, and sees only their own.
@@ -209,6 +214,9 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("GET", "/api/v1/instances/{instance_id}"): lambda s: (f"/api/v1/instances/{s.instance_id}", {}),
     ("POST", "/api/v1/instances/{instance_id}/messages"): lambda s: (
         f"/api/v1/instances/{s.instance_id}/messages", {"json": {"name": "paid"}}),
+    ("POST", "/api/v1/instances/{instance_id}/restart"): lambda s: (f"/api/v1/instances/{s.instance_id}/restart", {}),
+    ("POST", "/api/v1/inbound-events"): lambda s: ("/api/v1/inbound-events", {"json": {
+        "name": "paid", "record": {"entity": "contact", "id": s.record_id}}}),
     ("GET", "/api/v1/work-items"): lambda s: ("/api/v1/work-items?mine=false&status=all&limit=1000", {}),
     ("GET", "/api/v1/work-items/{item_id}"): lambda s: (f"/api/v1/work-items/{s.item_id}", {}),
     ("POST", "/api/v1/work-items/{item_id}/claim"): lambda s: (f"/api/v1/work-items/{s.item_id}/claim", {}),

@@ -15,7 +15,9 @@ export const HISTORY_TEXTS = {
     '“{name}” started in the background': '«{name}» در پس‌زمینه آغاز شد', '“{name}” finished in the background': '«{name}» در پس‌زمینه انجام شد',
     'The timer “{name}” fired': 'زمان‌سنج «{name}» فرا رسید', 'Message “{name}” received': 'پیام «{name}» رسید',
     'Incident at “{name}”: {error}': 'خطا در «{name}»: {error}', '{user} retried “{name}”': '{user} «{name}» را دوباره اجرا کرد',
-    '“{name}”: {type}': '«{name}»: {type}'
+    '“{name}”: {type}': '«{name}»: {type}',
+    '{user} started it again from case {id}': '{user} آن را از روی پرونده {id} دوباره آغاز کرد',
+    '{user} started it again as case {id}': '{user} آن را به‌صورت پرونده {id} دوباره آغاز کرد'
   },
   ro: {
     'claimed by {name}': 'preluată de {name}', 'group {name}': 'grupul {name}', 'role {name}': 'rolul {name}',
@@ -29,7 +31,9 @@ export const HISTORY_TEXTS = {
     '“{name}” started in the background': '„{name}” a pornit în fundal', '“{name}” finished in the background': '„{name}” s-a încheiat în fundal',
     'The timer “{name}” fired': 'Temporizatorul „{name}” a declanșat', 'Message “{name}” received': 'Mesajul „{name}” a sosit',
     'Incident at “{name}”: {error}': 'Incident la „{name}”: {error}', '{user} retried “{name}”': '{user} a reîncercat „{name}”',
-    '“{name}”: {type}': '„{name}”: {type}'
+    '“{name}”: {type}': '„{name}”: {type}',
+    '{user} started it again from case {id}': '{user} a repornit-o din cazul {id}',
+    '{user} started it again as case {id}': '{user} a repornit-o drept cazul {id}'
   }
 };
 
@@ -59,6 +63,8 @@ export function describe(h, name, t) {
   switch (h.type) {
   case 'instance_started': return t('{user} started the case', { user: who });
   case 'instance_completed': return t('The case is finished');
+  case 'instance_restarted': return t('{user} started it again from case {id}', { user: who, id: data.instance || '' });
+  case 'restarted_as': return t('{user} started it again as case {id}', { user: who, id: data.instance || '' });
   case 'work_item_created': return t('“{name}” is waiting in the cartable', { name });
   case 'work_item_claimed': return t('{user} took “{name}”', { user: who, name });
   case 'work_item_released': return t('{user} gave “{name}” back', { user: who, name });

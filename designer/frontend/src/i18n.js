@@ -25,6 +25,7 @@ const fa = {
   'History': 'تاریخچه', 'Time': 'زمان', 'Event': 'رویداد', 'Element': 'عنصر', 'User': 'کاربر', 'Action': 'اقدام',
   'Status': 'وضعیت', 'Instance {id}': 'نمونهٔ {id}', 'running': 'در جریان', 'completed': 'پایان‌یافته',
   'cancelled': 'لغوشده', 'Open in designer': 'باز کردن در طراح', 'Open work items': 'کارهای باز',
+  'Restart': 'شروع دوباره',
   // Charkh properties
   'Responsible': 'مسئول', 'Assignee (user)': 'کاربر مسئول', 'Candidate groups': 'گروه‌های مسئول',
   'Roles (positions)': 'سمت‌ها', 'Due date': 'مهلت', 'Escalate after': 'ارجاع به بالاتر پس از',
@@ -147,7 +148,7 @@ const ro = {
   'error': 'eroare', 'warning': 'avertisment', 'Process list': 'Lista proceselor', 'Heat: {count} active instance(s)': 'Activitate: {count} instanțe active',
   'History': 'Istoric', 'Time': 'Ora', 'Event': 'Eveniment', 'Element': 'Element', 'User': 'Utilizator', 'Action': 'Acțiune', 'Status': 'Stare',
   'Instance {id}': 'Instanța {id}', 'running': 'în execuție', 'completed': 'finalizată', 'cancelled': 'anulată',
-  'Open in designer': 'Deschide în designer', 'Open work items': 'Sarcini deschise',
+  'Open in designer': 'Deschide în designer', 'Open work items': 'Sarcini deschise', 'Restart': 'Repornește',
   'Responsible': 'Responsabil', 'Assignee (user)': 'Utilizator responsabil', 'Candidate groups': 'Grupuri responsabile',
   'Roles (positions)': 'Roluri (funcții)', 'Due date': 'Termen', 'Escalate after': 'Escaladează după', 'Escalate to': 'Escaladează către',
   'Superior of the role': 'Superiorul rolului', '(none)': '(niciunul)', 'User: {name}': 'Utilizator: {name}', 'Group: {name}': 'Grup: {name}',

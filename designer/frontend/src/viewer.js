@@ -28,6 +28,20 @@ const historyTable = el('table', { id: 'history', class: 'charkh-history' },
   el('thead', {}, el('tr', {}, ...[ 'Time', 'Event', 'Element', 'User', 'Action' ].map((h) => el('th', { scope: 'col' }, t(h))))),
   historyBody);
 const workItems = el('ul', { id: 'work-items', class: 'charkh-work-items' });
+// A finished instance begins again as a new one (a drip sequence sent to its end; MISSION F5).
+const restartButton = el('button', { type: 'button', id: 'restart', class: 'charkh-restart', hidden: true }, t('Restart'));
+const RESTARTABLE = new Set([ 'completed', 'cancelled' ]);
+restartButton.addEventListener('click', async () => {
+  restartButton.disabled = true;
+  try {
+    const again = await api.post(`/instances/${encodeURIComponent(config.instance)}/restart`, {});
+    window.location.assign(`/instances/${encodeURIComponent(again.id)}`);
+  } catch (err) {
+    restartButton.disabled = false;
+    status.textContent = t('Error: {message}', { message: err.message });
+    status.className = 'charkh-status charkh-status-error';
+  }
+});
 
 const incidents = el('ul', { id: 'incidents', class: 'charkh-incidents' });
 // compact: the small diagram of where a case is, on a cartable item's page (its own page shows
@@ -37,7 +51,7 @@ if (config.compact) {
   root.append(canvasBox);
 } else {
   root.append(
-    el('div', { class: 'charkh-toolbar' }, title, status),
+    el('div', { class: 'charkh-toolbar' }, title, status, restartButton),
     incidents,
     el('div', { class: 'charkh-main' }, canvasBox,
       el('div', { class: 'charkh-side' }, el('h2', {}, t('Open work items')), workItems, historyTable))
@@ -108,6 +122,7 @@ async function load() {
   title.textContent = `${t('Instance {id}', { id: digits(instance.id) })} — ${instance.definition} v${instance.version ? digits(instance.version) : ''}`;
   status.textContent = `${t('Status')}: ${t(instance.status)}`;
   status.className = `charkh-status charkh-instance-${instance.status}`;
+  restartButton.hidden = !RESTARTABLE.has(instance.status);
 
   const nameOf = (id) => {
     const element = id && registry.get(id);

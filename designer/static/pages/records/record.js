@@ -118,13 +118,36 @@ async function loadRelated() {
   document.getElementById('no-related').hidden = data.length > 0;
 }
 
+// A finished instance may begin again (a drip sequence sent to its end): a new instance, for this
+// record, with the same start variables (POST /api/v1/instances/{id}/restart).
+const RESTARTABLE = new Set([ 'completed', 'cancelled' ]);
+
+async function restart(instance) {
+  try {
+    const { data } = await api('POST', `/instances/${enc(instance.id)}/restart`);
+    say(status, text('restarted', { id: number(data.id) }), false);
+    await Promise.all([ loadInstances(), loadHistory() ]);
+  } catch (error) {
+    say(status, error.message, true);
+  }
+}
+
+function restartButton(instance) {
+  if (!RESTARTABLE.has(instance.status)) return '';
+  const button = el('button', { type: 'button', class: 'restart', text: texts.restart,
+    title: text('restart_title', { id: number(instance.id) }) });
+  button.addEventListener('click', () => { button.disabled = true; restart(instance); });
+  return button;
+}
+
 async function loadInstances() {
   const { data } = await api('GET', `${path}/instances`);
   document.getElementById('instances').replaceChildren(...data.map((instance) => el('li', { 'data-id': instance.id },
     el('a', { href: '/instances/' + enc(instance.id), text: text('instance', { id: number(instance.id) }) }),
     ' ', el('span', { class: 'process', text: instance.definition }),
     ' ', el('span', { class: 'badge status-' + instance.status, text: texts['status_' + instance.status] || instance.status }),
-    ' ', el('small', { text: text('started_by', { user: instance.started_by || texts.nobody, at: date(instance.created_at) }) }))));
+    ' ', el('small', { text: text('started_by', { user: instance.started_by || texts.nobody, at: date(instance.created_at) }) }),
+    ' ', restartButton(instance))));
   document.getElementById('no-instances').hidden = data.length > 0;
 }
 

@@ -4,14 +4,14 @@ A record's history says who changed a field; a change made by a process's record
 which instance made it.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-01 19:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
