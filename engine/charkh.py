@@ -382,7 +382,7 @@ class Charkh:
         return self.commands.send_message(instance_id, name, caller, data)
 
     def fire_due_timers(self, limit: int = 100) -> int:
-        """Fire every timer that is due, each in its own transaction; returns how many fired."""
+        """Fire the timers that are due (in batches: engine/commands.py); returns how many fired."""
         return self.commands.fire_due_timers(limit)
 
     def fire_timer(self, timer_id: int) -> bool:

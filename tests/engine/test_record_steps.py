@@ -220,9 +220,9 @@ def test_a_record_step_that_fails_after_a_timer_is_an_incident_and_changes_nothi
     started = charkh.start_and_read("timed", people["sara"], {"words": "lots"},
                                     record={"entity": "invoice", "id": invoice["id"]})
     with charkh.db.read() as conn:
-        [timer_id] = background.due_timers(conn, charkh.clock() + timedelta(seconds=5))
+        assert len(background.due_timer_rows(conn, charkh.clock() + timedelta(seconds=5))) == 1
     time.sleep(0.4)  # SpiffWorkflow fires a timer by the wall clock
-    assert charkh.fire_timer(timer_id) is True
+    assert charkh.fire_due_timers() == 1  # the scheduler's batch leaves a record step to its own command
     instance = charkh.instance(started["id"], _admin(charkh))
     assert instance["status"] == "error"
     assert "field 'amount' is a number" in instance["history"][-1]["data"]["error"]
