@@ -150,8 +150,8 @@ class CompiledDefinition:
         """Raise Invalid (422) naming every field the variables leave wrong against the process's
         start form, as a completion is checked against its task's form; no form, no check."""
         found = self.start_form(process_id)
-        if found is not None:
-            check_submission(found[1].fields, variables, {})
+        if found is not None:  # ``record``: the fields of the record it starts for, not the form's
+            check_submission(found[1].fields, {k: v for k, v in variables.items() if k != "record"}, {})
 
     def original(self, spec_name: str) -> str:
         # SpiffWorkflow names the inner task of a multi-instance activity "<id> [child]".

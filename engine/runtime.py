@@ -24,7 +24,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as AnyMessageDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import EventBasedGateway
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
@@ -40,6 +40,7 @@ from .errors import CharkhError, Conflict, Invalid, ScriptError, StepFailed
 from .sandbox import Sandbox, strip_expression
 from .step import Event, StepResult, WaitingTask
 from .task_specs import ACTION_KEY, ConnectorSendTask, ConnectorTask
+from .timer_moments import is_relative_moment, relative_moment
 
 logger = logging.getLogger("charkh.engine")
 # Turns of a loop of automatic steps (no wait state between) one command may run.
@@ -88,6 +89,10 @@ class CappedScriptEngine(PythonScriptEngine):
     def evaluate(self, task: Any, expression: Any, external_context: Any = None) -> Any:
         if expression is None:  # a Camunda message thrown without camunda:expression carries nothing
             return None
+        timer = getattr(task.task_spec, "event_definition", None)
+        if (isinstance(timer, TimeDateEventDefinition) and expression == timer.expression
+                and is_relative_moment(expression)):  # a date relative to a record's: read, not run
+            return relative_moment(expression, task.data, self.timezone)
         value = super().evaluate(task, expression, external_context)
         if expression == getattr(task.task_spec, "cardinality", None):
             check_fan_out(value, task.task_spec.bpmn_id, self.max_multi_instance)
