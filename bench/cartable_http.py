@@ -15,7 +15,6 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -37,46 +36,33 @@ def timed_get(client: Any, path: str, token: str) -> tuple[float, Any]:
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
-    from engine.charkh import Charkh
-    from engine.settings import Settings, normalize_database_url
+    rng = random.Random(7)
+    sampled = sorted({f"user{2 + rng.randrange(scale.USERS - 1)}" for _ in range(args.samples)})
 
-    with tempfile.TemporaryDirectory(prefix="charkh-scale-") as tmp, bench.fresh_database(args.postgres) as db_url:
-        charkh = Charkh(Settings(data_dir=Path(tmp), database_url=normalize_database_url(db_url)))
-        try:
-            print(f"filling {args.items:,} work items ...", flush=True)
-            with charkh.db.write() as conn:
-                scale.fill(conn, args.items)
-            scale.settle(charkh)
-            rng = random.Random(7)
-            sampled = sorted({f"user{2 + rng.randrange(scale.USERS - 1)}" for _ in range(args.samples)})
-            tokens = {name: charkh.issue_token(name) for name in [*sampled, BUSY]}
-        finally:
-            charkh.close()
-        server = bench.Server(db_url, Path(tmp), args.workers, args.server_threads)
-        server.start()
-        try:
-            with bench.StdlibClient(server.url) as client:
-                first_page = f"/api/v1/work-items?mine=true&status=open&limit={args.limit}"
-                for name in sampled[:20]:  # warm the workers' caches and PostgreSQL's
-                    timed_get(client, first_page, tokens[name])
-                meter = bench.CpuMeter({"server": server.pids})
-                meter.start()
-                latencies, listed = [], []
-                for name in sampled:
-                    elapsed, reply = timed_get(client, first_page, tokens[name])
-                    latencies.append(elapsed)
-                    listed.append(len(reply.json()))
-                cpu = meter.stop()
-                pages = []
-                path: str | None = f"/api/v1/work-items?mine=true&status=open&limit={args.heavy_limit}"
-                seen = 0
-                while path:
-                    elapsed, reply = timed_get(client, path, tokens[BUSY])
-                    pages.append(elapsed)
-                    seen += len(reply.json())
-                    path = _next_link(reply, server.url)
-        finally:
-            server.stop()
+    def tokens_of(charkh: Any) -> dict[str, str]:
+        return {name: charkh.issue_token(name) for name in [*sampled, BUSY]}
+
+    with scale.served(args.items, args.postgres, args.workers, args.server_threads, tokens_of) as (server, tokens):
+        with bench.StdlibClient(server.url) as client:
+            first_page = f"/api/v1/work-items?mine=true&status=open&limit={args.limit}"
+            for name in sampled[:20]:  # warm the workers' caches and PostgreSQL's
+                timed_get(client, first_page, tokens[name])
+            meter = bench.CpuMeter({"server": server.pids})
+            meter.start()
+            latencies, listed = [], []
+            for name in sampled:
+                elapsed, reply = timed_get(client, first_page, tokens[name])
+                latencies.append(elapsed)
+                listed.append(len(reply.json()))
+            cpu = meter.stop()
+            pages = []
+            path: str | None = f"/api/v1/work-items?mine=true&status=open&limit={args.heavy_limit}"
+            seen = 0
+            while path:
+                elapsed, reply = timed_get(client, path, tokens[BUSY])
+                pages.append(elapsed)
+                seen += len(reply.json())
+                path = _next_link(reply, server.url)
     return {
         "items": args.items, "open": args.items // 10, "users": scale.USERS, "groups": scale.GROUPS,
         "roles": scale.ROLES,

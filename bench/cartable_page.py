@@ -12,9 +12,9 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cartable_scale as scale  # noqa: E402
@@ -41,45 +41,32 @@ TIMELINE = """() => {
 def measure(args: argparse.Namespace) -> list[dict[str, float]]:
     from playwright.sync_api import sync_playwright
 
-    from engine.charkh import Charkh
-    from engine.settings import Settings, normalize_database_url
+    rng = random.Random(11)
+    sampled = sorted({f"user{2 + rng.randrange(scale.USERS - 1)}" for _ in range(args.users)})
 
-    with tempfile.TemporaryDirectory(prefix="charkh-page-") as tmp, bench.fresh_database(args.postgres) as db_url:
-        charkh = Charkh(Settings(data_dir=Path(tmp), database_url=normalize_database_url(db_url)))
-        try:
-            print(f"filling {args.items:,} work items ...", flush=True)
-            with charkh.db.write() as conn:
-                scale.fill(conn, args.items)
-            scale.settle(charkh)
-            rng = random.Random(11)
-            sampled = sorted({f"user{2 + rng.randrange(scale.USERS - 1)}" for _ in range(args.users)})
-            for name in sampled:
-                charkh.add_user(name, "secret")
-        finally:
-            charkh.close()
-        server = bench.Server(db_url, Path(tmp), args.workers, args.server_threads)
-        server.start()
+    def users(charkh: Any) -> None:
+        for name in sampled:
+            charkh.add_user(name, "secret")
+
+    with scale.served(args.items, args.postgres, args.workers, args.server_threads, users) as (server, _):
         drawn: list[dict[str, float]] = []
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-                for number, name in enumerate(sampled):
-                    context = browser.new_context(bypass_csp=True)  # page.evaluate asks the page's clock
-                    page = context.new_page()
-                    page.goto(f"{server.url}/login?lang=en")
-                    page.fill("input[name=username]", name)
-                    page.fill("input[name=password]", "secret")
-                    page.click("#sign-in")
-                    page.wait_for_url(f"{server.url}/cartable")
-                    page.wait_for_function(DRAWN)
-                    page.goto(f"{server.url}/cartable")  # the timed visit: caches as a person's second look
-                    page.wait_for_function(DRAWN)
-                    if number >= 2:  # the first two warm the server
-                        drawn.append(page.evaluate(TIMELINE))
-                    context.close()
-                browser.close()
-        finally:
-            server.stop()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            for number, name in enumerate(sampled):
+                context = browser.new_context(bypass_csp=True)  # page.evaluate asks the page's clock
+                page = context.new_page()
+                page.goto(f"{server.url}/login?lang=en")
+                page.fill("input[name=username]", name)
+                page.fill("input[name=password]", "secret")
+                page.click("#sign-in")
+                page.wait_for_url(f"{server.url}/cartable")
+                page.wait_for_function(DRAWN)
+                page.goto(f"{server.url}/cartable")  # the timed visit: caches as a person's second look
+                page.wait_for_function(DRAWN)
+                if number >= 2:  # the first two warm the server
+                    drawn.append(page.evaluate(TIMELINE))
+                context.close()
+            browser.close()
     return drawn
 
 

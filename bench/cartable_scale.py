@@ -15,10 +15,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, text
 
@@ -32,6 +33,7 @@ from engine.work_filter import WorkFilter  # noqa: E402
 
 USERS, GROUPS, ROLES = 10_000, 200, 50
 REPEATS = 50
+T = TypeVar("T")
 # One user holds this many open items: paging through them must not slow down.
 BUSY_ITEMS = 2_000
 
@@ -76,6 +78,31 @@ def settle(charkh: Charkh) -> None:
     autovacuum, it runs during the measurement and doubles its noise."""
     with charkh.db.writer.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
+
+
+@contextmanager
+def served(items: int, postgres: str, workers: int, threads: int,
+           prepare: Callable[[Charkh], T]) -> Iterator[tuple[Any, T]]:
+    """``items`` work items (fill) in a fresh PostgreSQL database, settled, ``prepare``'s users or
+    tokens made, then served by `charkh web` (bench/run.py's Server) until the block ends."""
+    import run as bench  # bench/run.py, beside this file
+
+    with tempfile.TemporaryDirectory(prefix="charkh-scale-") as tmp, bench.fresh_database(postgres) as db_url:
+        charkh = Charkh(Settings(data_dir=Path(tmp), database_url=normalize_database_url(db_url)))
+        try:
+            print(f"filling {items:,} work items ...", flush=True)
+            with charkh.db.write() as conn:
+                fill(conn, items)
+            settle(charkh)
+            prepared = prepare(charkh)
+        finally:
+            charkh.close()
+        server = bench.Server(db_url, Path(tmp), workers, threads)
+        server.start()
+        try:
+            yield server, prepared
+        finally:
+            server.stop()
 
 
 def timed(call: Callable[[], Any]) -> dict[str, float]:
