@@ -76,7 +76,10 @@ def _fresh_postgres_schema(base: str) -> Iterator[str]:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=database_url)
+    # A script's wall-clock limit, five times the default: on a loaded two-core CI machine a
+    # script child waited out the default 1 s now and then (a 1,000-turn loop runs 1,000 scripts).
+    # Tests of the limit set their own.
+    return Settings(data_dir=tmp_path, database_url=database_url, script_seconds=5.0)
 
 
 @pytest.fixture
