@@ -351,14 +351,16 @@ class Charkh:
     def start_and_read(self, key: str, caller: Caller, variables: dict[str, Any] | None = None,
                        process: str | None = None, record: dict[str, Any] | None = None) -> dict[str, Any]:
         """Start an instance; returns it with its open work items, as of its first wait state. An
-        instance started for a record sees the record's fields as ``record`` (API.md), as one its
-        triggers start does, unless the caller gives ``record`` itself."""
+        instance started for a record Charkh keeps sees the record's fields as ``record`` (API.md),
+        as one its triggers start does, unless the caller gives ``record`` itself; one started for
+        a record kept elsewhere (an outside CRM's) only names it."""
         if record is not None and "record" not in (variables or {}):
             try:
                 found = self.records.get(str(record.get("entity")), str(record.get("id")), caller)
-            except NotFound as missing:
-                raise Invalid(f"record: {missing.message}", {"field": "record"}) from None
-            variables = {**(variables or {}), "record": dict(found["fields"])}
+            except (NotFound, Invalid):
+                found = None
+            if found is not None:
+                variables = {**(variables or {}), "record": dict(found["fields"])}
         return self.commands.start_and_read(key, caller, variables, process, record)
 
     def restart(self, instance_id: str, caller: Caller) -> dict[str, Any]:
