@@ -25,6 +25,7 @@ from typing import Any
 
 from .errors import Invalid, ScriptError
 from .sandbox import compile_expression, strip_expression
+from .title import value_at
 
 RECORD_UPDATE = "charkh-record-update"
 RECORD_CREATE = "charkh-record-create"
@@ -115,17 +116,8 @@ def fill_template(template: str, variables: Mapping[str, Any]) -> Any:
     number stays a number, an empty value None); else each placeholder's value as text."""
     whole = _PLACEHOLDER.fullmatch(template.strip())
     if whole:
-        return _lookup(variables, whole.group(1))
-    return _PLACEHOLDER.sub(lambda match: _as_text(_lookup(variables, match.group(1))), template)
-
-
-def _lookup(variables: Mapping[str, Any], path: str) -> Any:
-    value: Any = variables
-    for part in path.split("."):
-        if not isinstance(value, Mapping) or part not in value:
-            return None
-        value = value[part]
-    return value
+        return value_at(variables, whole.group(1))
+    return _PLACEHOLDER.sub(lambda match: _as_text(value_at(variables, match.group(1))), template)
 
 
 def _as_text(value: Any) -> str:

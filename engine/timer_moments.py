@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from .errors import ScriptError
+from .title import value_at
 
 RELATIVE = re.compile(r"^\$\{\s*(?P<path>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\}"
                       r"\s*(?:(?P<sign>[+-])\s*(?P<offset>P[0-9YMWDTHS.,]+))?$")
@@ -29,9 +30,7 @@ def relative_moment(text: str, variables: dict[str, Any], zone: tzinfo | None) -
     if found is None:
         return None
     path = found["path"]
-    value: Any = variables
-    for name in path.split("."):
-        value = value.get(name) if isinstance(value, dict) else None
+    value = value_at(variables, path)
     if value is None or value == "":
         raise ScriptError(f"timer: {path} has no date", {"variable": path})
     moment = _moment(value, path, zone or UTC)

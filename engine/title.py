@@ -16,7 +16,8 @@ MAX_TITLE_LENGTH = 500
 _PLACEHOLDER = re.compile(r"\$\{\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*\}")
 
 
-def _lookup(variables: Mapping[str, Any], path: str) -> Any:
+def value_at(variables: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path (``record.due_on``) in the variables, None where it is missing."""
     value: Any = variables
     for part in path.split("."):
         if not isinstance(value, Mapping) or part not in value:
@@ -39,5 +40,5 @@ def render_title(template: str | None, variables: Mapping[str, Any]) -> str | No
     """The title for one item, or None when its process has no title template."""
     if not template:
         return None
-    rendered = _PLACEHOLDER.sub(lambda match: _text(_lookup(variables, match.group(1))), template)
+    rendered = _PLACEHOLDER.sub(lambda match: _text(value_at(variables, match.group(1))), template)
     return " ".join(rendered.split())[:MAX_TITLE_LENGTH] or None
